@@ -1,0 +1,88 @@
+import { type StaticDecode, Type } from '@sinclair/typebox';
+
+// Every environment variable either app reads, with its default. Values arrive as strings;
+// the loader converts them to these types, so nothing else parses process.env.
+
+const Port = (dflt: number) => Type.Integer({ minimum: 0, maximum: 65535, default: dflt });
+const Millis = (dflt: number, minimum = 1) => Type.Integer({ minimum, maximum: 86_400_000, default: dflt });
+const Bool = (dflt: boolean) => Type.Boolean({ default: dflt });
+/** Comma-separated list: `a, b` -> ['a', 'b']; empty -> []. */
+const CsvList = (dflt: string) =>
+  Type.Transform(Type.String({ default: dflt }))
+    .Decode((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x.length > 0),
+    )
+    .Encode((a) => a.join(','));
+const CsvMillis = (dflt: string) =>
+  Type.Transform(Type.String({ default: dflt, pattern: '^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$' }))
+    .Decode((s) => s.split(',').map((x) => Number(x.trim())))
+    .Encode((a) => a.join(','));
+
+const commonProps = {
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  /** Identifies this pod in logs, presence leases and metrics; defaults to the hostname. */
+  POD_NAME: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$' })),
+  REDIS_URL: Type.String({ pattern: '^rediss?://', description: 'redis://host:port[/db]' }),
+  /** Prefix of every Redis key, channel and queue, so deployments (and test runs) can share a server. */
+  REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', default: 'cz' }),
+  MONGO_URL: Type.String({ pattern: '^mongodb(\\+srv)?://', description: 'mongodb://host:port' }),
+  MONGO_DB: Type.String({ pattern: '^[A-Za-z0-9_-]{1,63}$', default: 'campzone' }),
+  /** 32 bytes, base64 or hex: turns on AES-256-GCM encryption of message content at rest. */
+  ENCRYPTION_MASTER_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  MAX_CONTENT_LENGTH: Type.Integer({ minimum: 1, maximum: 100_000, default: 4000 }),
+  PRESENCE_LEASE_MS: Millis(15_000, 1000),
+  TYPING_TTL_MS: Millis(30_000, 100),
+  DELIVERY_RETRY_DELAYS_MS: CsvMillis('1000,5000,15000'),
+};
+
+export const CommonEnvSchema = Type.Object(commonProps);
+
+export const GatewayEnvSchema = Type.Object({
+  ...commonProps,
+  PORT: Port(3000),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  JWT_PUBLIC_KEY: Type.Optional(Type.String({ pattern: 'BEGIN PUBLIC KEY' })),
+  JWT_ALGORITHM: Type.Optional(Type.Union([Type.Literal('HS256'), Type.Literal('RS256'), Type.Literal('ES256')])),
+  JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
+  AUTH_DEV_TOKENS: Bool(false),
+  DEV_TOKEN_TTL_S: Type.Integer({ minimum: 60, maximum: 30 * 86_400, default: 86_400 }),
+  CORS_ORIGINS: CsvList(''),
+  /** `websocket` (default) or `websocket,polling`; polling needs sticky sessions at the balancer. */
+  SOCKET_TRANSPORTS: Type.Union([Type.Literal('websocket'), Type.Literal('websocket,polling')], { default: 'websocket' }),
+  /** `classic` pub/sub, or `sharded` (Redis 7 SSUBSCRIBE) for large clusters. */
+  REDIS_ADAPTER: Type.Union([Type.Literal('classic'), Type.Literal('sharded')], { default: 'classic' }),
+  MAX_HTTP_BUFFER_SIZE: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1_000_000 }),
+  WRITE_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 5000, default: 256 }),
+  WRITE_BATCH_WINDOW_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 2 }),
+  SHUTDOWN_TIMEOUT_MS: Millis(10_000),
+  MESSAGE_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 60 }),
+  MESSAGE_RATE_WINDOW_MS: Millis(10_000, 100),
+  CONNECT_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 120 }),
+  CONNECT_RATE_WINDOW_MS: Millis(60_000, 100),
+  SERVE_WEB_CLIENT: Bool(true),
+});
+
+export const WorkerEnvSchema = Type.Object({
+  ...commonProps,
+  PORT: Port(3001),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
+  ROLLUP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 200 }),
+  SWEEP_INTERVAL_MS: Millis(5000, 100),
+  BULL_BOARD_ENABLED: Bool(false),
+  BULL_BOARD_USER: Type.Optional(Type.String({ minLength: 1 })),
+  BULL_BOARD_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),
+});
+
+export type CommonEnv = StaticDecode<typeof CommonEnvSchema>;
+export type GatewayEnv = StaticDecode<typeof GatewayEnvSchema>;
+export type WorkerEnv = StaticDecode<typeof WorkerEnvSchema>;

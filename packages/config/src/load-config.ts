@@ -1,0 +1,95 @@
+import { hostname } from 'node:os';
+import type { StaticDecode, TObject } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { type GatewayEnv, GatewayEnvSchema, type WorkerEnv, WorkerEnvSchema } from './env-schema';
+
+/** Thrown with one line that names the variable and what is wrong; main.ts prints it and exits. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads only the schema's variables; an empty string counts as unset. */
+export function parseEnv<T extends TObject>(schema: T, env: Env): StaticDecode<T> {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const withDefaults = Value.Default(schema, raw);
+  const converted = Value.Convert(schema, withDefaults);
+  const first = Value.Errors(schema, converted).First();
+  if (first) {
+    const key = first.path.split('/')[1] ?? '(env)';
+    const got = raw[key];
+    if (got === undefined) throw new ConfigError(`Invalid configuration: ${key} is required (it is missing)`);
+    throw new ConfigError(`Invalid configuration: ${key} ${first.message.toLowerCase()} (got ${JSON.stringify(redact(key, String(got)))})`);
+  }
+  return Value.Decode(schema, converted);
+}
+
+function redact(key: string, value: string): string {
+  return /SECRET|PASSWORD|KEY/.test(key) ? '<redacted>' : value;
+}
+
+export interface JwtSettings {
+  algorithm: 'HS256' | 'RS256' | 'ES256';
+  /** HS256 secret or PEM public key: what verifies a token. */
+  verifyKey: string;
+  /** Only HS256 can sign dev tokens. */
+  signKey?: string;
+  audience?: string;
+  issuer?: string;
+}
+
+export type GatewayConfig = GatewayEnv & { POD_NAME: string; jwt: JwtSettings; masterKey?: Buffer };
+export type WorkerConfig = WorkerEnv & { POD_NAME: string; masterKey?: Buffer };
+
+export function loadGatewayConfig(env: Env): GatewayConfig {
+  const parsed = parseEnv(GatewayEnvSchema, env);
+  const jwt = resolveJwt(parsed);
+  if (parsed.AUTH_DEV_TOKENS && parsed.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: AUTH_DEV_TOKENS must be false when NODE_ENV=production');
+  }
+  if (parsed.AUTH_DEV_TOKENS && !jwt.signKey) {
+    throw new ConfigError('Invalid configuration: AUTH_DEV_TOKENS needs JWT_SECRET (dev tokens are signed with HS256)');
+  }
+  return { ...parsed, POD_NAME: parsed.POD_NAME ?? hostname(), jwt, ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY) };
+}
+
+export function loadWorkerConfig(env: Env): WorkerConfig {
+  const parsed = parseEnv(WorkerEnvSchema, env);
+  if (parsed.BULL_BOARD_ENABLED && !(parsed.BULL_BOARD_USER && parsed.BULL_BOARD_PASSWORD)) {
+    throw new ConfigError('Invalid configuration: BULL_BOARD_ENABLED needs BULL_BOARD_USER and BULL_BOARD_PASSWORD');
+  }
+  return { ...parsed, POD_NAME: parsed.POD_NAME ?? hostname(), ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY) };
+}
+
+function resolveJwt(env: GatewayEnv): JwtSettings {
+  const claims = { ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}), ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}) };
+  if (env.JWT_SECRET && env.JWT_PUBLIC_KEY) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET and JWT_PUBLIC_KEY are exclusive: set one');
+  }
+  if (env.JWT_SECRET) {
+    if (env.JWT_ALGORITHM && env.JWT_ALGORITHM !== 'HS256') {
+      throw new ConfigError(`Invalid configuration: JWT_ALGORITHM ${env.JWT_ALGORITHM} needs JWT_PUBLIC_KEY, not JWT_SECRET`);
+    }
+    return { algorithm: 'HS256', verifyKey: env.JWT_SECRET, signKey: env.JWT_SECRET, ...claims };
+  }
+  if (env.JWT_PUBLIC_KEY) {
+    const algorithm = env.JWT_ALGORITHM ?? 'RS256';
+    if (algorithm === 'HS256') throw new ConfigError('Invalid configuration: JWT_ALGORITHM HS256 needs JWT_SECRET, not JWT_PUBLIC_KEY');
+    return { algorithm, verifyKey: env.JWT_PUBLIC_KEY.replaceAll('\\n', '\n'), ...claims };
+  }
+  throw new ConfigError('Invalid configuration: JWT_SECRET or JWT_PUBLIC_KEY must be set (it is missing)');
+}
+
+function masterKeyOf(value: string | undefined): { masterKey?: Buffer } {
+  if (value === undefined) return {};
+  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError('Invalid configuration: ENCRYPTION_MASTER_KEY must be 32 bytes, as 64 hex digits or base64 (got <redacted>)');
+  }
+  return { masterKey: key };
+}

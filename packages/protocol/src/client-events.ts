@@ -1,0 +1,55 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { IdempotencyKeySchema, MessageIdSchema, RoomIdSchema } from './ids';
+import { MAX_LAMPORT, MAX_PAGE_LIMIT, MAX_SKIP, MAX_SYNC_LIMIT } from './limits';
+
+// Client -> server payloads. Extra fields are tolerated (the seed's `join_room` carries a
+// userId the server ignores: the token decides who speaks) but never passed on: handlers
+// build every stored document from the validated fields only.
+
+const Seq = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+
+export const RoomRefSchema = Type.Object({ roomId: RoomIdSchema });
+export type RoomRef = Static<typeof RoomRefSchema>;
+
+export const JoinRoomSchema = RoomRefSchema;
+export type JoinRoom = RoomRef;
+export const LeaveRoomSchema = RoomRefSchema;
+export type LeaveRoom = RoomRef;
+export const TypingSchema = RoomRefSchema;
+export type Typing = RoomRef;
+export const GetOnlineUsersSchema = RoomRefSchema;
+export type GetOnlineUsers = RoomRef;
+
+/** Client-sendable types; `system` messages come only from the server. */
+export const ClientMessageTypeSchema = Type.Union([Type.Literal('text'), Type.Literal('image'), Type.Literal('file')]);
+
+export const SendMessageSchema = Type.Object({
+  roomId: RoomIdSchema,
+  // Length is checked against the configured limit after validation, so an oversize
+  // message is answered PAYLOAD_TOO_LARGE rather than VALIDATION_FAILED.
+  content: Type.String({ minLength: 1 }),
+  lamportTimestamp: Type.Integer({ minimum: 0, maximum: MAX_LAMPORT }),
+  idempotencyKey: IdempotencyKeySchema,
+  messageType: Type.Optional(ClientMessageTypeSchema),
+});
+export type SendMessage = Static<typeof SendMessageSchema>;
+
+export const MarkReadSchema = Type.Object({ messageId: MessageIdSchema, roomId: RoomIdSchema });
+export type MarkRead = Static<typeof MarkReadSchema>;
+
+export const GetMessagesSchema = Type.Object({
+  roomId: RoomIdSchema,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT })),
+  skip: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_SKIP })),
+});
+export type GetMessages = Static<typeof GetMessagesSchema>;
+
+export const SyncSchema = Type.Object({
+  roomId: RoomIdSchema,
+  afterSeq: Seq,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SYNC_LIMIT })),
+});
+export type Sync = Static<typeof SyncSchema>;
+
+export const AckSchema = Type.Object({ roomId: RoomIdSchema, seq: Seq });
+export type Ack = Static<typeof AckSchema>;

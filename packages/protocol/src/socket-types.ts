@@ -1,0 +1,55 @@
+import type { Ack, GetMessages, MarkRead, RoomRef, SendMessage, Sync } from './client-events';
+import type { ErrorCode } from './errors';
+import type {
+  Acked,
+  Connected,
+  ErrorEvent,
+  JoinedRoom,
+  LeftRoom,
+  MarkedRead,
+  MessageSent,
+  MessageStatusEvent,
+  Messages,
+  NewMessage,
+  OnlineUsers,
+  ReadReceipt,
+  Synced,
+  UserJoined,
+  UserLeft,
+  UserTyping,
+} from './server-events';
+
+/** Every client event may carry a Socket.IO ack callback answered with this shape. */
+export type AckResponse<T> = ({ ok: true } & T) | { ok: false; error: { code: ErrorCode; message: string } };
+export type AckFn<T> = (response: AckResponse<T>) => void;
+
+/** What a client may emit (typed for the SDK; the gateway treats every payload as unknown). */
+export interface ClientToServerEvents {
+  join_room: (payload: RoomRef, ack?: AckFn<JoinedRoom>) => void;
+  leave_room: (payload: RoomRef, ack?: AckFn<LeftRoom>) => void;
+  send_message: (payload: SendMessage, ack?: AckFn<MessageSent>) => void;
+  typing_start: (payload: RoomRef, ack?: AckFn<RoomRef>) => void;
+  typing_stop: (payload: RoomRef, ack?: AckFn<RoomRef>) => void;
+  mark_read: (payload: MarkRead, ack?: AckFn<MarkedRead>) => void;
+  get_messages: (payload: GetMessages, ack?: AckFn<Messages>) => void;
+  get_online_users: (payload: RoomRef, ack?: AckFn<OnlineUsers>) => void;
+  sync: (payload: Sync, ack?: AckFn<Synced>) => void;
+  ack: (payload: Ack, ack?: AckFn<Acked>) => void;
+}
+
+export interface ServerToClientEvents {
+  connected: (payload: Connected) => void;
+  joined_room: (payload: JoinedRoom) => void;
+  left_room: (payload: LeftRoom) => void;
+  new_message: (payload: NewMessage) => void;
+  message_sent: (payload: MessageSent) => void;
+  user_typing: (payload: UserTyping) => void;
+  read_receipt: (payload: ReadReceipt) => void;
+  online_users: (payload: OnlineUsers) => void;
+  user_joined: (payload: UserJoined) => void;
+  user_left: (payload: UserLeft) => void;
+  messages: (payload: Messages) => void;
+  synced: (payload: Synced) => void;
+  message_status: (payload: MessageStatusEvent) => void;
+  error: (payload: ErrorEvent) => void;
+}
