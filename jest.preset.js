@@ -9,7 +9,7 @@ module.exports = (dir) => {
     rootDir: dir,
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
-    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(dir, 'tsconfig.json'), isolatedModules: true, diagnostics: false }] },
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(dir, 'tsconfig.json'), diagnostics: false }] },
     moduleFileExtensions: ['ts', 'js', 'json'],
     testTimeout: 60_000,
     reporters: ['default', [path.join(__dirname, 'scripts', 'jest-count-reporter.js'), { name }]],

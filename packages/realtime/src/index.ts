@@ -1,0 +1,4 @@
+export * from './keys';
+export * from './lua-runner';
+export * from './message-counters';
+export * from './redis-client';

@@ -1,0 +1,14 @@
+--[[
+  Re-seeds a room's counters after Redis lost them, never lowering what Redis holds now
+  (another pod may have seeded and allocated in between).
+
+  KEYS[1] room counters hash  {prefix}:{r:<roomId>}:ctr
+  ARGV[1] highest stored seq of the room (from MongoDB)
+  ARGV[2] highest stored lamport of the room (from MongoDB)
+
+  Returns {seq, lamport} as now held.
+]]
+local seq = math.max(tonumber(redis.call('HGET', KEYS[1], 'seq') or '0'), tonumber(ARGV[1]))
+local lamport = math.max(tonumber(redis.call('HGET', KEYS[1], 'lamport') or '0'), tonumber(ARGV[2]))
+redis.call('HSET', KEYS[1], 'seq', string.format('%d', seq), 'lamport', string.format('%d', lamport))
+return {string.format('%d', seq), string.format('%d', lamport)}

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
+import { LuaRunner, MessageCounters, type RedisClient, RedisKeys } from '../src';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `t${randomBytes(4).toString('hex')}`;
+let client: RedisClient;
+let counters: MessageCounters;
+const keys = new RedisKeys(prefix);
+
+const request = (roomId: string, key: string, clientLamport = 0) => ({
+  roomId,
+  senderId: 'alice',
+  idempotencyKey: key,
+  clientLamport,
+  messageId: randomBytes(12).toString('hex'),
+  createdAtMs: Date.now(),
+});
+
+beforeAll(async () => {
+  client = createClient({ url: redisUrl });
+  await client.connect();
+  counters = new MessageCounters(new LuaRunner(client), keys);
+});
+
+afterAll(async () => {
+  const leftovers = await client.keys(`${prefix}:*`);
+  if (leftovers.length > 0) await client.del(leftovers);
+  await client.quit();
+});
+
+test('a room without counters reports them missing until seeded', async () => {
+  expect(await counters.allocate(request('r-missing', 'k1'))).toEqual({ kind: 'countersMissing' });
+  await counters.seed('r-missing', 0, 0);
+  expect(await counters.allocate(request('r-missing', 'k1'))).toEqual({ kind: 'allocated', seq: 1, lamport: 1 });
+});
+
+test('seq is dense and lamport is max(room, client) + 1', async () => {
+  await counters.seed('r-order', 0, 0);
+  const first = await counters.allocate(request('r-order', 'a'));
+  const jumped = await counters.allocate(request('r-order', 'b', 5000));
+  const after = await counters.allocate(request('r-order', 'c', 3));
+  expect(first).toEqual({ kind: 'allocated', seq: 1, lamport: 1 });
+  expect(jumped).toEqual({ kind: 'allocated', seq: 2, lamport: 5001 });
+  expect(after).toEqual({ kind: 'allocated', seq: 3, lamport: 5002 });
+});
+
+test('a repeated idempotency key returns the original allocation and advances nothing', async () => {
+  await counters.seed('r-idem', 0, 0);
+  const original = request('r-idem', 'same');
+  const first = await counters.allocate(original);
+  const repeat = await counters.allocate({ ...original, messageId: randomBytes(12).toString('hex'), clientLamport: 99 });
+  expect(first).toEqual({ kind: 'allocated', seq: 1, lamport: 1 });
+  expect(repeat).toEqual({ kind: 'duplicate', prior: { messageId: original.messageId, seq: 1, lamport: 1, createdAtMs: original.createdAtMs } });
+  expect(await counters.allocate(request('r-idem', 'other'))).toEqual({ kind: 'allocated', seq: 2, lamport: 2 });
+});
+
+test('concurrent allocations in one room get distinct dense seqs with increasing lamports', async () => {
+  await counters.seed('r-race', 0, 0);
+  const results = await Promise.all(Array.from({ length: 300 }, (_, i) => counters.allocate(request('r-race', `k${i}`, i % 7))));
+  const allocated = results.map((r) => (r.kind === 'allocated' ? r : undefined)).filter((r) => r !== undefined);
+  expect(allocated).toHaveLength(300);
+  const bySeq = [...allocated].sort((a, b) => a.seq - b.seq);
+  expect(bySeq.map((r) => r.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+  for (let i = 1; i < bySeq.length; i++) expect(bySeq[i]!.lamport).toBeGreaterThan(bySeq[i - 1]!.lamport);
+});
+
+test('seeding never lowers counters that Redis already holds', async () => {
+  await counters.seed('r-seed', 10, 40);
+  expect(await counters.seed('r-seed', 3, 100)).toEqual({ seq: 10, lamport: 100 });
+  expect(await counters.allocate(request('r-seed', 'x'))).toEqual({ kind: 'allocated', seq: 11, lamport: 101 });
+});
+
+test('forget drops the idempotency entry only while it still names the same message', async () => {
+  await counters.seed('r-forget', 0, 0);
+  const original = request('r-forget', 'k');
+  await counters.allocate(original);
+  expect(await counters.forget('r-forget', 'alice', 'k', 'ffffffffffffffffffffffff')).toBe(false);
+  expect(await counters.forget('r-forget', 'alice', 'k', original.messageId)).toBe(true);
+  expect(await counters.allocate(original)).toEqual({ kind: 'allocated', seq: 2, lamport: 2 });
+});
+
+test('scripts are reloaded when the server lost its script cache', async () => {
+  await counters.seed('r-noscript', 0, 0);
+  await client.scriptFlush();
+  expect(await counters.allocate(request('r-noscript', 'k'))).toEqual({ kind: 'allocated', seq: 1, lamport: 1 });
+});
+
+test('every key of a room carries the same hash tag', () => {
+  const tag = (key: string) => /\{[^}]+\}/.exec(key)?.[0];
+  expect(tag(keys.roomCounters('room-1'))).toBe('{r:room-1}');
+  expect(tag(keys.idempotency('room-1', 'u', 'k'))).toBe('{r:room-1}');
+});
