@@ -1,0 +1,79 @@
+import type { MessageStatus, MessageType, ParticipantRole, RoomType } from '@campzone/protocol';
+import type { ObjectId } from 'mongodb';
+
+// The seed's collections and fields, plus `seq` on messages and the participants' cursors.
+
+export interface UserDoc {
+  userId: string;
+  username: string;
+  email?: string;
+  lastSeen: Date;
+  isOnline: boolean;
+  createdAt: Date;
+}
+
+export interface RoomDoc {
+  roomId: string;
+  roomName: string;
+  roomType: RoomType;
+  createdBy: string;
+  description?: string;
+  createdAt: Date;
+}
+
+export interface ParticipantDoc {
+  roomId: string;
+  userId: string;
+  role: ParticipantRole;
+  joinedAt: Date;
+  lastReadAt: Date | null;
+  /** Highest seq this member has read; only ever raised. */
+  lastReadSeq: number;
+  /** Highest seq this member's clients acknowledged holding; only ever raised. */
+  deliveredSeq: number;
+}
+
+export interface MessageDoc {
+  _id: ObjectId;
+  roomId: string;
+  senderId: string;
+  /** Plaintext, or AES-256-GCM ciphertext (see keyVersion) when encryption at rest is on. */
+  content: string;
+  lamportTimestamp: number;
+  seq: number;
+  idempotencyKey: string;
+  status: MessageStatus;
+  messageType: MessageType;
+  createdAt: Date;
+  /** Set when content is encrypted: which of the room's data keys sealed it. */
+  keyVersion?: number;
+}
+
+export interface ReadReceiptDoc {
+  messageId: ObjectId;
+  roomId: string;
+  userId: string;
+  readAt: Date;
+}
+
+export type QueueLogStatus = 'PENDING' | 'DELIVERED' | 'FAILED' | 'RETRY';
+
+export interface QueueLogDoc {
+  messageId: ObjectId;
+  roomId: string;
+  status: QueueLogStatus;
+  retryCount: number;
+  maxRetries: number;
+  lastAttemptAt: Date | null;
+  nextRetryAt: Date | null;
+  errorMessage: string | null;
+}
+
+export interface EncryptionKeyDoc {
+  roomId: string;
+  /** The room's data key, wrapped (AES-256-GCM) by the master key. */
+  encryptionKey: string;
+  keyVersion: number;
+  createdAt: Date;
+  rotatedAt: Date | null;
+}

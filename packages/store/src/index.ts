@@ -1,0 +1,11 @@
+export { ObjectId } from 'mongodb';
+export * from './collections';
+export * from './documents';
+export * from './indexes';
+export * from './message.repository';
+export * from './message-writer';
+export * from './participant.repository';
+export * from './receipt.repository';
+export * from './room.repository';
+export * from './store';
+export * from './user.repository';

@@ -1,0 +1,97 @@
+import { type Collection, MongoBulkWriteError, type WriteError } from 'mongodb';
+import type { MessageDoc } from './documents';
+
+export type WriteOutcome = 'inserted' | 'duplicate';
+
+export interface BatchStats {
+  size: number;
+  durationMs: number;
+  failed: boolean;
+}
+
+export interface MessageWriterOptions {
+  /** Flush as soon as this many documents wait. */
+  maxBatch: number;
+  /** How long the first waiting document may wait for company; 0 = next tick. */
+  windowMs: number;
+  onBatch?: (stats: BatchStats) => void;
+}
+
+interface Pending {
+  doc: MessageDoc;
+  resolve: (outcome: WriteOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Gathers concurrent sends into one unordered insertMany per short window, so MongoDB sees
+ * one round trip per batch rather than per message. Each caller learns its own document's
+ * fate: inserted, a duplicate-key clash (the caller finds out which index), or an error.
+ */
+export class MessageWriter {
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly messages: Collection<MessageDoc>,
+    private readonly options: MessageWriterOptions,
+  ) {}
+
+  write(doc: MessageDoc): Promise<WriteOutcome> {
+    return new Promise<WriteOutcome>((resolve, reject) => {
+      this.queue.push({ doc, resolve, reject });
+      if (this.queue.length >= this.options.maxBatch) this.flushNow();
+      else this.timer ??= setTimeout(() => this.flushNow(), this.options.windowMs);
+    });
+  }
+
+  /** Writes whatever waits and resolves when every batch in flight has settled (for draining). */
+  async flush(): Promise<void> {
+    this.flushNow();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private flushNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    const run = this.insert(batch).finally(() => this.inFlight.delete(run));
+    this.inFlight.add(run);
+  }
+
+  private async insert(batch: Pending[]): Promise<void> {
+    const started = performance.now();
+    let failed = false;
+    try {
+      await this.messages.insertMany(
+        batch.map((p) => p.doc),
+        { ordered: false },
+      );
+      for (const p of batch) p.resolve('inserted');
+    } catch (err) {
+      failed = true;
+      if (!(err instanceof MongoBulkWriteError)) {
+        for (const p of batch) p.reject(err);
+        return;
+      }
+      const errors = new Map<number, WriteError>();
+      for (const e of toArray(err.writeErrors)) errors.set(e.index, e);
+      batch.forEach((p, i) => {
+        const e = errors.get(i);
+        if (!e) p.resolve('inserted');
+        else if (e.code === 11000) p.resolve('duplicate');
+        else p.reject(new Error(`insert failed: ${e.errmsg ?? e.code}`));
+      });
+    } finally {
+      this.options.onBatch?.({ size: batch.length, durationMs: performance.now() - started, failed });
+    }
+  }
+}
+
+function toArray<T extends object>(value: T | readonly T[] | undefined): readonly T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value as T];
+}

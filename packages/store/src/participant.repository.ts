@@ -1,0 +1,64 @@
+import type { ParticipantRole } from '@campzone/protocol';
+import type { Collection } from 'mongodb';
+import type { ParticipantDoc } from './documents';
+
+export interface CursorUpdate {
+  roomId: string;
+  userId: string;
+  seq: number;
+}
+
+export class ParticipantRepository {
+  constructor(private readonly participants: Collection<ParticipantDoc>) {}
+
+  async roleOf(roomId: string, userId: string): Promise<ParticipantRole | null> {
+    const row = await this.participants.findOne({ roomId, userId }, { projection: { role: 1 } });
+    return row?.role ?? null;
+  }
+
+  /** Adds members (or changes the role of existing ones); answers how many were new. */
+  async upsert(roomId: string, userIds: string[], role: ParticipantRole, now = new Date()): Promise<number> {
+    if (userIds.length === 0) return 0;
+    const result = await this.participants.bulkWrite(
+      userIds.map((userId) => ({
+        updateOne: {
+          filter: { roomId, userId },
+          update: { $set: { role }, $setOnInsert: { joinedAt: now, lastReadAt: null, lastReadSeq: 0, deliveredSeq: 0 } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+    return result.upsertedCount;
+  }
+
+  async memberIds(roomId: string): Promise<string[]> {
+    const rows = await this.participants.find({ roomId }, { projection: { userId: 1 } }).toArray();
+    return rows.map((r) => r.userId);
+  }
+
+  /** The rooms of one user; the one query keyed by user, served by the userId index. */
+  async roomsOf(userId: string): Promise<Array<{ roomId: string; role: ParticipantRole }>> {
+    const rows = await this.participants.find({ userId }, { projection: { roomId: 1, role: 1 } }).toArray();
+    return rows.map((r) => ({ roomId: r.roomId, role: r.role }));
+  }
+
+  /** Raises a member's read cursor; a lower seq changes nothing ($max never goes back). */
+  async advanceRead(roomId: string, userId: string, seq: number, readAt: Date): Promise<void> {
+    await this.participants.updateOne({ roomId, userId }, { $max: { lastReadSeq: seq, lastReadAt: readAt } });
+  }
+
+  /** Raises delivered cursors in one round trip. */
+  async advanceDelivered(updates: CursorUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.participants.bulkWrite(
+      updates.map((u) => ({ updateOne: { filter: { roomId: u.roomId, userId: u.userId }, update: { $max: { deliveredSeq: u.seq } } } })),
+      { ordered: false },
+    );
+  }
+
+  /** Every member's cursors, for rollups: a message is DELIVERED/READ once all members passed it. */
+  async cursors(roomId: string): Promise<Array<Pick<ParticipantDoc, 'userId' | 'deliveredSeq' | 'lastReadSeq'>>> {
+    return this.participants.find({ roomId }, { projection: { _id: 0, userId: 1, deliveredSeq: 1, lastReadSeq: 1 } }).toArray();
+  }
+}

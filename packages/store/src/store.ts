@@ -1,0 +1,28 @@
+import type { Db } from 'mongodb';
+import { type Collections, collectionsOf } from './collections';
+import { MessageRepository } from './message.repository';
+import { ParticipantRepository } from './participant.repository';
+import { ReceiptRepository } from './receipt.repository';
+import { RoomRepository } from './room.repository';
+import { UserRepository } from './user.repository';
+
+export interface Store {
+  collections: Collections;
+  users: UserRepository;
+  rooms: RoomRepository;
+  participants: ParticipantRepository;
+  messages: MessageRepository;
+  receipts: ReceiptRepository;
+}
+
+export function createStore(db: Db): Store {
+  const collections = collectionsOf(db);
+  return {
+    collections,
+    users: new UserRepository(collections.users),
+    rooms: new RoomRepository(collections.rooms),
+    participants: new ParticipantRepository(collections.participants),
+    messages: new MessageRepository(collections.messages),
+    receipts: new ReceiptRepository(collections.receipts),
+  };
+}

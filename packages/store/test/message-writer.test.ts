@@ -1,0 +1,58 @@
+import { type BatchStats, type MessageDoc, MessageWriter, ObjectId } from '../src';
+import { openStore } from './store-fixture';
+
+let fixture: Awaited<ReturnType<typeof openStore>>;
+beforeAll(async () => {
+  fixture = await openStore();
+});
+afterAll(() => fixture.close());
+
+const message = (roomId: string, seq: number, idempotencyKey = `${roomId}-${seq}`, senderId = 'alice'): MessageDoc => ({
+  _id: new ObjectId(),
+  roomId,
+  senderId,
+  content: `hello ${seq}`,
+  lamportTimestamp: seq,
+  seq,
+  idempotencyKey,
+  status: 'PENDING',
+  messageType: 'text',
+  createdAt: new Date(),
+});
+
+test('concurrent writes within one window become a single insertMany', async () => {
+  const batches: BatchStats[] = [];
+  const writer = new MessageWriter(fixture.store.collections.messages, { maxBatch: 100, windowMs: 5, onBatch: (s) => batches.push(s) });
+  const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => writer.write(message('batch-room', i + 1))));
+  expect(outcomes).toEqual(Array(40).fill('inserted'));
+  expect(batches.map((b) => b.size)).toEqual([40]);
+  expect(await fixture.store.collections.messages.countDocuments({ roomId: 'batch-room' })).toBe(40);
+});
+
+test('a full batch is written at once without waiting for the window', async () => {
+  const batches: BatchStats[] = [];
+  const writer = new MessageWriter(fixture.store.collections.messages, { maxBatch: 10, windowMs: 60_000, onBatch: (s) => batches.push(s) });
+  await Promise.all(Array.from({ length: 20 }, (_, i) => writer.write(message('full-room', i + 1))));
+  expect(batches.map((b) => b.size)).toEqual([10, 10]);
+});
+
+test('a duplicate key clash is reported to its own caller while the rest of the batch is stored', async () => {
+  const writer = new MessageWriter(fixture.store.collections.messages, { maxBatch: 100, windowMs: 5 });
+  await writer.write(message('dup-room', 1, 'taken'));
+  const outcomes = await Promise.all([
+    writer.write(message('dup-room', 2, 'fresh-a')),
+    writer.write(message('dup-room', 3, 'taken')),
+    writer.write(message('dup-room', 1, 'fresh-b')),
+    writer.write(message('dup-room', 4, 'fresh-c')),
+  ]);
+  expect(outcomes).toEqual(['inserted', 'duplicate', 'duplicate', 'inserted']);
+  const seqs = (await fixture.store.collections.messages.find({ roomId: 'dup-room' }).sort({ seq: 1 }).toArray()).map((m) => m.seq);
+  expect(seqs).toEqual([1, 2, 4]);
+});
+
+test('flush writes what waits and resolves once everything has settled', async () => {
+  const writer = new MessageWriter(fixture.store.collections.messages, { maxBatch: 100, windowMs: 60_000 });
+  const pending = writer.write(message('flush-room', 1));
+  await writer.flush();
+  await expect(pending).resolves.toBe('inserted');
+});

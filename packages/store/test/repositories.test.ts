@@ -1,0 +1,105 @@
+import { ChatError } from '@campzone/protocol';
+import { ensureIndexes, type MessageDoc, ObjectId } from '../src';
+import { openStore } from './store-fixture';
+
+let fixture: Awaited<ReturnType<typeof openStore>>;
+beforeAll(async () => {
+  fixture = await openStore();
+});
+afterAll(() => fixture.close());
+
+const seedMessages = async (roomId: string, count: number) => {
+  const docs: MessageDoc[] = Array.from({ length: count }, (_, i) => ({
+    _id: new ObjectId(),
+    roomId,
+    senderId: 'bob',
+    content: `m${i + 1}`,
+    lamportTimestamp: 10 * (i + 1),
+    seq: i + 1,
+    idempotencyKey: `${roomId}-${i}`,
+    status: 'PENDING',
+    messageType: 'text',
+    createdAt: new Date(),
+  }));
+  await fixture.store.collections.messages.insertMany(docs);
+};
+
+test('ensureIndexes can run again at every start', async () => {
+  await expect(ensureIndexes(fixture.db)).resolves.toBeUndefined();
+  const names = (await fixture.store.collections.messages.indexes()).map((i) => i.name);
+  expect(names).toEqual(expect.arrayContaining(['roomId_seq_unique', 'senderId_idempotencyKey_unique', 'room_order']));
+});
+
+test('users without an email do not clash on the unique email index', async () => {
+  await fixture.store.users.markSeen('u1', true);
+  await fixture.store.users.markSeen('u2', true);
+  expect((await fixture.store.users.findById('u2'))?.isOnline).toBe(true);
+});
+
+test('latestCounters reads the highest seq and lamport of the room only', async () => {
+  await seedMessages('counters-a', 7);
+  await seedMessages('counters-b', 3);
+  expect(await fixture.store.messages.latestCounters('counters-a')).toEqual({ seq: 7, lamport: 70 });
+  expect(await fixture.store.messages.latestCounters('empty-room')).toEqual({ seq: 0, lamport: 0 });
+});
+
+test('afterSeq pages forward in seq order and says when more remain', async () => {
+  await seedMessages('paging', 12);
+  const first = await fixture.store.messages.afterSeq('paging', 0, 5);
+  expect(first.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+  expect(first.hasMore).toBe(true);
+  const last = await fixture.store.messages.afterSeq('paging', 10, 5);
+  expect(last.messages.map((m) => m.seq)).toEqual([11, 12]);
+  expect(last.hasMore).toBe(false);
+  expect(last.messages[0]).not.toHaveProperty('idempotencyKey');
+  const latest = await fixture.store.messages.latest('paging', 3, { beforeSeq: 10 });
+  expect(latest.messages.map((m) => m.seq)).toEqual([7, 8, 9]);
+});
+
+test('message status only moves forward', async () => {
+  await seedMessages('status', 5);
+  await fixture.store.messages.raiseStatus('status', 2, 'READ');
+  await fixture.store.messages.raiseStatus('status', 4, 'DELIVERED');
+  const statuses = (await fixture.store.messages.afterSeq('status', 0, 10)).messages.map((m) => m.status);
+  expect(statuses).toEqual(['READ', 'READ', 'DELIVERED', 'DELIVERED', 'PENDING']);
+});
+
+test('read and delivered cursors never go backwards', async () => {
+  await fixture.store.participants.upsert('cursors', ['ann', 'ben'], 'member');
+  await fixture.store.participants.advanceRead('cursors', 'ann', 9, new Date(2000));
+  await fixture.store.participants.advanceRead('cursors', 'ann', 4, new Date(3000));
+  await fixture.store.participants.advanceDelivered([
+    { roomId: 'cursors', userId: 'ben', seq: 6 },
+    { roomId: 'cursors', userId: 'ann', seq: 12 },
+  ]);
+  await fixture.store.participants.advanceDelivered([{ roomId: 'cursors', userId: 'ben', seq: 2 }]);
+  const cursors = await fixture.store.participants.cursors('cursors');
+  expect(cursors).toEqual(
+    expect.arrayContaining([
+      { userId: 'ann', deliveredSeq: 12, lastReadSeq: 9 },
+      { userId: 'ben', deliveredSeq: 6, lastReadSeq: 0 },
+    ]),
+  );
+});
+
+test('participants keep their cursors when their role changes', async () => {
+  await fixture.store.participants.upsert('roles', ['cat'], 'member');
+  await fixture.store.participants.advanceRead('roles', 'cat', 3, new Date());
+  expect(await fixture.store.participants.upsert('roles', ['cat', 'dan'], 'admin')).toBe(1);
+  expect(await fixture.store.participants.roleOf('roles', 'cat')).toBe('admin');
+  expect((await fixture.store.participants.cursors('roles')).find((c) => c.userId === 'cat')?.lastReadSeq).toBe(3);
+  expect(await fixture.store.participants.roomsOf('dan')).toEqual([{ roomId: 'roles', role: 'admin' }]);
+});
+
+test('creating a room twice is a conflict', async () => {
+  const room = { roomId: 'twice', roomName: 'Twice', roomType: 'group' as const, createdBy: 'ann', createdAt: new Date() };
+  await fixture.store.rooms.create(room);
+  await expect(fixture.store.rooms.create(room)).rejects.toThrow(ChatError);
+});
+
+test('a read receipt is stored once per message and user', async () => {
+  const receipt = { messageId: new ObjectId(), roomId: 'receipts', userId: 'ann', readAt: new Date() };
+  expect(await fixture.store.receipts.record(receipt)).toBe('inserted');
+  expect(await fixture.store.receipts.record({ ...receipt, readAt: new Date() })).toBe('duplicate');
+  expect(await fixture.store.receipts.countFor('receipts', receipt.messageId)).toBe(1);
+});
