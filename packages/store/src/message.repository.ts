@@ -23,12 +23,16 @@ export interface SeqPage {
   hasMore: boolean;
 }
 
-/** Every query filters by roomId: rooms are the shard key and the unit of ordering. */
+/** Queries filter by roomId (rooms are the shard key and the unit of ordering), but for findBySenderKey. */
 export class MessageRepository {
   constructor(private readonly messages: Collection<MessageDoc>) {}
 
-  findBySenderKey(roomId: string, senderId: string, idempotencyKey: string): Promise<MessageDoc | null> {
-    return this.messages.findOne({ roomId, senderId, idempotencyKey });
+  /**
+   * The one lookup not keyed by room: the idempotency index is unique per sender across
+   * rooms, so a key reused in another room must be found to be refused.
+   */
+  findBySenderKey(senderId: string, idempotencyKey: string): Promise<MessageDoc | null> {
+    return this.messages.findOne({ senderId, idempotencyKey });
   }
 
   findById(roomId: string, messageId: string): Promise<StoredMessage | null> {

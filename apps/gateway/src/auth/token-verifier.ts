@@ -1,0 +1,55 @@
+import type { JwtSettings } from '@campzone/config';
+import { ChatError, compile, ErrorCode, UserIdSchema } from '@campzone/protocol';
+import jwt from 'jsonwebtoken';
+
+const userIdValidator = compile(UserIdSchema);
+
+export interface Principal {
+  userId: string;
+  username?: string;
+}
+
+/**
+ * Verifies tokens with the configured algorithm pinned, so `none` and HS/RS confusion are
+ * refused; `exp` is required and `aud`/`iss` are checked when configured.
+ */
+export class TokenVerifier {
+  constructor(private readonly settings: JwtSettings) {}
+
+  verify(token: unknown): Principal {
+    if (typeof token !== 'string' || token.length === 0) throw new ChatError(ErrorCode.UNAUTHORIZED, 'missing token');
+    let payload: string | jwt.JwtPayload;
+    try {
+      payload = jwt.verify(token, this.settings.verifyKey, {
+        algorithms: [this.settings.algorithm],
+        ...(this.settings.audience ? { audience: this.settings.audience } : {}),
+        ...(this.settings.issuer ? { issuer: this.settings.issuer } : {}),
+      });
+    } catch (err) {
+      const reason = err instanceof jwt.TokenExpiredError ? 'token expired' : 'invalid token';
+      throw new ChatError(ErrorCode.UNAUTHORIZED, reason);
+    }
+    if (typeof payload === 'string' || typeof payload.exp !== 'number') throw new ChatError(ErrorCode.UNAUTHORIZED, 'token has no exp');
+    if (!userIdValidator.check(payload.sub)) throw new ChatError(ErrorCode.UNAUTHORIZED, 'token sub is not a valid user id');
+    const username = typeof payload.username === 'string' ? payload.username : undefined;
+    return { userId: payload.sub, ...(username ? { username } : {}) };
+  }
+
+  /** Dev tokens (AUTH_DEV_TOKENS=true) are HS256 tokens signed with JWT_SECRET. */
+  signDevToken(principal: Principal, ttlSeconds: number): string {
+    if (!this.settings.signKey) throw new ChatError(ErrorCode.FORBIDDEN, 'dev tokens need JWT_SECRET');
+    return jwt.sign({ ...(principal.username ? { username: principal.username } : {}) }, this.settings.signKey, {
+      algorithm: 'HS256',
+      subject: principal.userId,
+      expiresIn: ttlSeconds,
+      ...(this.settings.audience ? { audience: this.settings.audience } : {}),
+      ...(this.settings.issuer ? { issuer: this.settings.issuer } : {}),
+    });
+  }
+}
+
+/** Token from the Socket.IO handshake: `auth: { token }`, else `Authorization: Bearer`. */
+export function bearerOf(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,12 @@
+import type { HistoryService } from './history.service';
+import type { MembershipService } from './membership.service';
+import type { RoomService } from './room.service';
+import type { SendMessageService } from './send-message.service';
+
+/** The chat rules the transports call; none of them sees a socket or a request. */
+export interface ChatServices {
+  membership: MembershipService;
+  rooms: RoomService;
+  send: SendMessageService;
+  history: HistoryService;
+}

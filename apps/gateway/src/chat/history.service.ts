@@ -1,0 +1,49 @@
+import {
+  DEFAULT_SYNC_LIMIT,
+  type GetMessages,
+  type HistoryQuery,
+  type HistoryResponse,
+  type Messages,
+  type Sync,
+  type Synced,
+} from '@campzone/protocol';
+import type { MessageRepository } from '@campzone/store';
+import type { ContentCodec } from './content-codec';
+import { openMessages } from './message-view';
+
+const DEFAULT_PAGE = 50;
+
+/** Reads a room's messages in seq order: recent pages, forward pages, and reconnect sync. */
+export class HistoryService {
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly codec: ContentCodec,
+  ) {}
+
+  /** The seed's get_messages: the newest `limit` after skipping `skip`, oldest first. */
+  async recent(input: GetMessages): Promise<Messages> {
+    const page = await this.messages.latest(input.roomId, input.limit ?? DEFAULT_PAGE, { skip: input.skip ?? 0 });
+    const messages = await openMessages(this.codec, page.messages);
+    return { roomId: input.roomId, messages, count: messages.length };
+  }
+
+  /** Everything after a seq, for a client catching up; `latestSeq` is the room's newest. */
+  async sync(input: Sync): Promise<Synced> {
+    const page = await this.messages.afterSeq(input.roomId, input.afterSeq, input.limit ?? DEFAULT_SYNC_LIMIT);
+    const messages = await openMessages(this.codec, page.messages);
+    const last = messages.at(-1);
+    const latestSeq = page.hasMore && last ? last.seq : Math.max(last?.seq ?? 0, (await this.messages.latestCounters(input.roomId)).seq);
+    return { roomId: input.roomId, messages, count: messages.length, latestSeq, hasMore: page.hasMore };
+  }
+
+  /** REST history: forward from afterSeq, else backward from beforeSeq (or the newest). */
+  async page(roomId: string, query: HistoryQuery): Promise<HistoryResponse> {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const page =
+      query.afterSeq === undefined
+        ? await this.messages.latest(roomId, limit, query.beforeSeq === undefined ? {} : { beforeSeq: query.beforeSeq })
+        : await this.messages.afterSeq(roomId, query.afterSeq, limit, query.beforeSeq);
+    const messages = await openMessages(this.codec, page.messages);
+    return { roomId, messages, count: messages.length, hasMore: page.hasMore };
+  }
+}

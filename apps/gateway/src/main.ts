@@ -1,0 +1,65 @@
+import { ConfigError, type GatewayConfig, loadGatewayConfig } from '@campzone/config';
+import { ensureIndexes } from '@campzone/store';
+import { MongoClient } from 'mongodb';
+import pino from 'pino';
+import { createClient } from 'redis';
+import { buildGateway } from './server';
+
+// Composition root: the only place that reads the environment, creates clients and exits.
+
+function loadConfigOrExit(): GatewayConfig {
+  try {
+    return loadGatewayConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = pino({ level: config.LOG_LEVEL, base: { app: 'campzone-gateway', pod: config.POD_NAME } });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+
+  const command = createClient({ url: config.REDIS_URL });
+  const pub = command.duplicate();
+  const sub = command.duplicate();
+  for (const [role, client] of Object.entries({ command, pub, sub })) {
+    // node-redis reconnects by itself; an unhandled 'error' event would kill the process.
+    client.on('error', (err: Error) => logger.warn({ redis: role, err: err.message }, 'redis connection error'));
+  }
+  await Promise.all([command.connect(), pub.connect(), sub.connect()]);
+  const mongo = new MongoClient(config.MONGO_URL, { serverSelectionTimeoutMS: 5000, maxPoolSize: 20 });
+  await mongo.connect();
+  const db = mongo.db(config.MONGO_DB);
+  await ensureIndexes(db);
+
+  const gateway = await buildGateway({ config, logger, redis: { command, pub, sub }, db });
+  await gateway.app.listen({ port: config.PORT, host: config.HOST });
+  const address = gateway.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info({ url: `http://127.0.0.1:${port}`, port }, 'gateway listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await gateway.drain();
+    await Promise.allSettled([command.quit(), pub.quit(), sub.quit(), mongo.close()]);
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

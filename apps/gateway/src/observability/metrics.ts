@@ -1,0 +1,78 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Every gateway metric, named with the app prefix and base units. Labels are bounded sets
+ * (event names, error codes); never a user or room id.
+ */
+export function createGatewayMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'campzone_gateway_' });
+  return {
+    registry,
+    connectedSockets: new Gauge({
+      name: 'campzone_gateway_connected_sockets',
+      help: 'Sockets connected to this pod',
+      registers: [registry],
+    }),
+    events: new Counter({
+      name: 'campzone_gateway_events_total',
+      help: 'Client events received, by name',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'campzone_gateway_errors_total',
+      help: 'Errors answered to clients, by code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    messagesSent: new Counter({
+      name: 'campzone_messages_sent_total',
+      help: 'Messages stored and acknowledged (duplicates excluded)',
+      registers: [registry],
+    }),
+    duplicates: new Counter({
+      name: 'campzone_messages_duplicate_total',
+      help: 'Sends answered as duplicates of an earlier send',
+      registers: [registry],
+    }),
+    sendAck: new Histogram({
+      name: 'campzone_send_ack_seconds',
+      help: 'From send_message received to ack sent',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    luaSeconds: new Histogram({
+      name: 'campzone_gateway_lua_seconds',
+      help: 'Redis Lua script latency',
+      labelNames: ['script'],
+      buckets: [0.0002, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25],
+      registers: [registry],
+    }),
+    batchSeconds: new Histogram({
+      name: 'campzone_gateway_mongo_batch_seconds',
+      help: 'MongoDB insertMany latency per message batch',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    batchSize: new Histogram({
+      name: 'campzone_gateway_mongo_batch_size',
+      help: 'Messages per MongoDB insertMany',
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+      registers: [registry],
+    }),
+    adapterErrors: new Counter({
+      name: 'campzone_gateway_adapter_errors_total',
+      help: 'Redis adapter publish/subscribe errors',
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'campzone_gateway_rate_limited_total',
+      help: 'Requests refused by a rate limit',
+      labelNames: ['limit'],
+      registers: [registry],
+    }),
+  };
+}
+
+export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;

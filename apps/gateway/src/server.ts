@@ -1,0 +1,125 @@
+import type { GatewayConfig } from '@campzone/config';
+import { LuaRunner, MessageCounters, type RedisClient, RedisKeys } from '@campzone/realtime';
+import { createStore, MessageWriter } from '@campzone/store';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Db } from 'mongodb';
+import type { Logger } from 'pino';
+import { TokenVerifier } from './auth/token-verifier';
+import type { ChatServices } from './chat/chat-services';
+import { plaintextCodec } from './chat/content-codec';
+import { HistoryService } from './chat/history.service';
+import { MembershipService } from './chat/membership.service';
+import { RoomService } from './chat/room.service';
+import { SendMessageService } from './chat/send-message.service';
+import { devTokenRoutes } from './http/dev-token.routes';
+import { registerErrorHandler } from './http/error-handler';
+import { healthRoutes } from './http/health.routes';
+import { roomRoutes } from './http/rooms.routes';
+import { InFlight } from './lifecycle/in-flight';
+import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics';
+import { createSocketServer } from './socket/socket-server';
+import type { ChatServer } from './socket/socket-types';
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  logger: Logger;
+  /** `command` runs scripts and checks; `pub`/`sub` belong to the Socket.IO adapter. */
+  redis: { command: RedisClient; pub: RedisClient; sub: RedisClient };
+  db: Db;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  io: ChatServer;
+  metrics: GatewayMetrics;
+  /** Refuses new work, lets in-flight sends finish and be acked, then closes every socket. */
+  drain(): Promise<void>;
+}
+
+/** Builds Fastify + Socket.IO from explicit dependencies; does not listen (tests use port 0). */
+export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
+  const { config, logger, db } = deps;
+  const metrics = createGatewayMetrics();
+  const store = createStore(db);
+  const keys = new RedisKeys(config.REDIS_PREFIX);
+  const lua = new LuaRunner(deps.redis.command);
+  await lua.loadAll();
+  const writer = new MessageWriter(store.collections.messages, {
+    maxBatch: config.WRITE_BATCH_MAX,
+    windowMs: config.WRITE_BATCH_WINDOW_MS,
+    onBatch: ({ size, durationMs }) => {
+      metrics.batchSize.observe(size);
+      metrics.batchSeconds.observe(durationMs / 1000);
+    },
+  });
+  const codec = plaintextCodec;
+  const membership = new MembershipService(store.participants);
+  const chat: ChatServices = {
+    membership,
+    rooms: new RoomService(store.rooms, store.participants, membership),
+    history: new HistoryService(store.messages, codec),
+    send: new SendMessageService({
+      counters: new MessageCounters(lua, keys),
+      messages: store.messages,
+      writer,
+      codec,
+      maxContentLength: config.MAX_CONTENT_LENGTH,
+      timeLua: (script, call) => {
+        const end = metrics.luaSeconds.startTimer({ script });
+        return call().finally(end);
+      },
+    }),
+  };
+  const verifier = new TokenVerifier(config.jwt);
+  const inFlight = new InFlight();
+
+  const fastifyLogger: FastifyBaseLogger = logger;
+  // Per-request log lines would dwarf the chat traffic; errors are logged by the error handler.
+  const app = Fastify({
+    loggerInstance: fastifyLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1_048_576,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorateRequest('principal', null);
+  registerErrorHandler(app);
+  await app.register(healthRoutes, {
+    draining: () => inFlight.isClosed,
+    registry: metrics.registry,
+    checks: { redis: () => deps.redis.command.ping(), mongodb: () => db.command({ ping: 1 }) },
+  });
+  const io = createSocketServer(app.server, {
+    config,
+    logger,
+    metrics,
+    verifier,
+    chat,
+    inFlight,
+    redis: deps.redis,
+    adapterKey: keys.socketIoChannel(),
+    accepting: () => !inFlight.isClosed,
+  });
+  await app.register(roomRoutes, { chat, verifier, io: () => io });
+  if (config.AUTH_DEV_TOKENS) {
+    await app.register(devTokenRoutes, { verifier, ttlSeconds: config.DEV_TOKEN_TTL_S, production: config.NODE_ENV === 'production' });
+  }
+  await app.ready();
+
+  return {
+    app,
+    io,
+    metrics,
+    async drain() {
+      if (inFlight.isClosed) return;
+      inFlight.close();
+      logger.info({ inFlight: inFlight.size }, 'draining: refusing new work');
+      const drained = await inFlight.idle(config.SHUTDOWN_TIMEOUT_MS);
+      if (!drained) logger.warn({ inFlight: inFlight.size }, 'drain timed out with work in flight');
+      await writer.flush();
+      // Local only: the adapter would otherwise close the sockets of every pod.
+      io.local.disconnectSockets(true);
+      await app.close();
+      io.close();
+    },
+  };
+}

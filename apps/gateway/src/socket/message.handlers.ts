@@ -1,0 +1,66 @@
+import { compile, GetMessagesSchema, type MessageSent, roomChannel, SendMessageSchema, SyncSchema } from '@campzone/protocol';
+import type { ChatServices } from '../chat/chat-services';
+import { type HandlerContext, type HandlerKit, onEvent } from './handler-kit';
+import type { ChatServer } from './socket-types';
+
+const sendMessage = compile(SendMessageSchema);
+const getMessages = compile(GetMessagesSchema);
+const sync = compile(SyncSchema);
+
+export function registerMessageHandlers(kit: HandlerKit, ctx: HandlerContext, chat: ChatServices, io: ChatServer): void {
+  const { userId } = ctx;
+
+  onEvent(
+    kit,
+    ctx,
+    'send_message',
+    sendMessage,
+    async (input): Promise<MessageSent> => {
+      const started = performance.now();
+      await chat.membership.requireMember(input.roomId, userId);
+      const { message, duplicate } = await chat.send.send(userId, input);
+      if (duplicate) kit.metrics.duplicates.inc();
+      else {
+        // Only the send that stored the message broadcasts it: one broadcast per message.
+        io.to(roomChannel(message.roomId)).emit('new_message', message);
+        kit.metrics.messagesSent.inc();
+      }
+      kit.metrics.sendAck.observe((performance.now() - started) / 1000);
+      return {
+        messageId: message.messageId,
+        idempotencyKey: input.idempotencyKey,
+        status: message.status,
+        lamportTimestamp: message.lamportTimestamp,
+        seq: message.seq,
+        duplicate,
+        roomId: message.roomId,
+        createdAt: message.createdAt,
+      };
+    },
+    (s, result) => s.emit('message_sent', result),
+  );
+
+  onEvent(
+    kit,
+    ctx,
+    'get_messages',
+    getMessages,
+    async (input) => {
+      await chat.membership.requireMember(input.roomId, userId);
+      return chat.history.recent(input);
+    },
+    (s, result) => s.emit('messages', result),
+  );
+
+  onEvent(
+    kit,
+    ctx,
+    'sync',
+    sync,
+    async (input) => {
+      await chat.membership.requireMember(input.roomId, userId);
+      return chat.history.sync(input);
+    },
+    (s, result) => s.emit('synced', result),
+  );
+}
