@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
 
 /** The node-redis v4 client this package works with (v5 changed the API the Socket.IO adapter uses). */
 export type RedisClient = ReturnType<typeof createClient>;

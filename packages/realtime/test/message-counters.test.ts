@@ -51,7 +51,10 @@ test('a repeated idempotency key returns the original allocation and advances no
   const first = await counters.allocate(original);
   const repeat = await counters.allocate({ ...original, messageId: randomBytes(12).toString('hex'), clientLamport: 99 });
   expect(first).toEqual({ kind: 'allocated', seq: 1, lamport: 1 });
-  expect(repeat).toEqual({ kind: 'duplicate', prior: { messageId: original.messageId, seq: 1, lamport: 1, createdAtMs: original.createdAtMs } });
+  expect(repeat).toEqual({
+    kind: 'duplicate',
+    prior: { messageId: original.messageId, seq: 1, lamport: 1, createdAtMs: original.createdAtMs },
+  });
   expect(await counters.allocate(request('r-idem', 'other'))).toEqual({ kind: 'allocated', seq: 2, lamport: 2 });
 });
 
