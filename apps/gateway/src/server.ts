@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '@campzone/config';
 import { LuaRunner, MessageCounters, type RedisClient, RedisKeys } from '@campzone/realtime';
 import { createStore, MessageWriter } from '@campzone/store';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
@@ -82,6 +82,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     bodyLimit: 1_048_576,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('principal', null);
+  // TypeBox checks bodies strictly (Fastify's default Ajv would coerce 'x' into ['x'] or 1
+  // into '1'); query strings and params are still converted from their string form.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
   registerErrorHandler(app);
   await app.register(healthRoutes, {
     draining: () => inFlight.isClosed,

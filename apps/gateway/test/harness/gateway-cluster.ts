@@ -1,0 +1,143 @@
+import { loadGatewayConfig } from '@campzone/config';
+import type { RedisClient } from '@campzone/realtime';
+import { ensureIndexes } from '@campzone/store';
+import { dropNamespace, type ManagedProcess, startProcess, type TestNamespace, uniqueNamespace } from '@campzone/testkit';
+import { type Db, MongoClient } from 'mongodb';
+import pino from 'pino';
+import { createClient } from 'redis';
+import { buildGateway, type Gateway } from '../../src/server';
+
+export const JWT_SECRET = 'test-secret-0123456789abcdef';
+
+export function serviceUrls(): { redisUrl: string; mongoUrl: string } {
+  const redisUrl = process.env.REDIS_URL;
+  const mongoUrl = process.env.MONGO_URL;
+  if (!redisUrl || !mongoUrl) throw new Error('REDIS_URL and MONGO_URL must be set (jest globalSetup from @campzone/testkit does it)');
+  return { redisUrl, mongoUrl };
+}
+
+/** Environment of a gateway in this test namespace; overrides win. */
+export function gatewayEnv(ns: TestNamespace, overrides: Record<string, string> = {}): Record<string, string> {
+  const { redisUrl, mongoUrl } = serviceUrls();
+  return {
+    REDIS_URL: redisUrl,
+    MONGO_URL: mongoUrl,
+    MONGO_DB: ns.db,
+    REDIS_PREFIX: ns.prefix,
+    JWT_SECRET,
+    AUTH_DEV_TOKENS: 'true',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ...overrides,
+  };
+}
+
+export interface InProcessGateway {
+  url: string;
+  gateway: Gateway;
+  /** Drains like SIGTERM would, then closes its clients. */
+  stop(): Promise<void>;
+}
+
+async function startInProcess(env: Record<string, string>, name: string): Promise<InProcessGateway> {
+  const config = loadGatewayConfig({ ...env, POD_NAME: name });
+  const command: RedisClient = createClient({ url: config.REDIS_URL });
+  const pub = command.duplicate();
+  const sub = command.duplicate();
+  for (const c of [command, pub, sub]) c.on('error', () => undefined);
+  await Promise.all([command.connect(), pub.connect(), sub.connect()]);
+  const mongo = await MongoClient.connect(config.MONGO_URL);
+  const db = mongo.db(config.MONGO_DB);
+  await ensureIndexes(db);
+  const gateway = await buildGateway({ config, logger: pino({ level: config.LOG_LEVEL }), redis: { command, pub, sub }, db });
+  await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = gateway.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('gateway did not bind a TCP port');
+  let stopped = false;
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    gateway,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await gateway.drain();
+      await Promise.allSettled([command.quit(), pub.quit(), sub.quit(), mongo.close()]);
+    },
+  };
+}
+
+/**
+ * N gateway pods sharing one Redis and one database, in this process: the same build as
+ * production (buildGateway), each with its own clients, port and pod name.
+ */
+export class GatewayCluster {
+  readonly pods: InProcessGateway[] = [];
+  private mongo: MongoClient | undefined;
+
+  private constructor(
+    readonly ns: TestNamespace,
+    private readonly overrides: Record<string, string>,
+  ) {}
+
+  static async start(label: string, size: number, overrides: Record<string, string> = {}): Promise<GatewayCluster> {
+    const cluster = new GatewayCluster(uniqueNamespace(label), overrides);
+    for (let i = 0; i < size; i++) await cluster.addPod();
+    return cluster;
+  }
+
+  get urls(): string[] {
+    return this.pods.map((p) => p.url);
+  }
+
+  url(i: number): string {
+    const pod = this.pods[i];
+    if (!pod) throw new Error(`no pod ${i}`);
+    return pod.url;
+  }
+
+  async addPod(): Promise<InProcessGateway> {
+    const pod = await startInProcess(gatewayEnv(this.ns, this.overrides), `gw-${this.pods.length}`);
+    this.pods.push(pod);
+    return pod;
+  }
+
+  /** Replaces pod i with a fresh one (a restart: new process state, new port). */
+  async restartPod(i: number): Promise<InProcessGateway> {
+    await this.pods[i]?.stop();
+    const pod = await startInProcess(gatewayEnv(this.ns, this.overrides), `gw-${i}`);
+    this.pods[i] = pod;
+    return pod;
+  }
+
+  async db(): Promise<Db> {
+    this.mongo ??= await MongoClient.connect(serviceUrls().mongoUrl);
+    return this.mongo.db(this.ns.db);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.pods.map((p) => p.stop()));
+    await this.mongo?.close();
+    await dropNamespace(this.ns, serviceUrls());
+  }
+}
+
+/** A real gateway process (node apps/gateway/dist/main.js), for kill -9 and SIGTERM tests. */
+export async function spawnGateway(
+  ns: TestNamespace,
+  name: string,
+  overrides: Record<string, string> = {},
+): Promise<{ url: string; proc: ManagedProcess }> {
+  const proc = await startProcess({
+    name,
+    command: process.execPath,
+    args: [require.resolve('../../dist/main.js')],
+    env: gatewayEnv(ns, { LOG_LEVEL: 'info', POD_NAME: name, ...overrides }),
+    readyLine: /"msg":"gateway listening"/,
+    timeoutMs: 30_000,
+  });
+  const line = await proc.waitForLine(/"msg":"gateway listening"/);
+  const { port } = JSON.parse(line) as { port: number };
+  return { url: `http://127.0.0.1:${port}`, proc };
+}

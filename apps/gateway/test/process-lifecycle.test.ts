@@ -1,0 +1,120 @@
+import { dropNamespace, type ManagedProcess, startProcess, type TestNamespace, uniqueNamespace } from '@campzone/testkit';
+import { MongoClient } from 'mongodb';
+import { type ClientSocket, closeAllClients, connectAs, createRoom, eventually, sendArgs } from './harness/chat-clients';
+import { serviceUrls, spawnGateway } from './harness/gateway-cluster';
+
+let ns: TestNamespace;
+let mongo: MongoClient;
+const procs: ManagedProcess[] = [];
+beforeAll(async () => {
+  ns = uniqueNamespace(__filename);
+  mongo = await MongoClient.connect(serviceUrls().mongoUrl);
+});
+afterEach(async () => {
+  closeAllClients();
+  await Promise.allSettled(procs.splice(0).map((p) => p.stop(2000)));
+});
+afterAll(async () => {
+  await mongo.close();
+  await dropNamespace(ns, serviceUrls());
+});
+
+async function spawn(name: string, env: Record<string, string> = {}) {
+  const pod = await spawnGateway(ns, name, env);
+  procs.push(pod.proc);
+  return pod;
+}
+
+/** Sends continuously until stopped, remembering every acknowledged messageId. */
+function stream(socket: ClientSocket, roomId: string) {
+  const acked: string[] = [];
+  let running = true;
+  const done = (async () => {
+    for (let i = 0; running; i++) {
+      const ack = await socket
+        .timeout(2000)
+        .emitWithAck('send_message', sendArgs(roomId, `m${i}`))
+        .catch(() => undefined);
+      if (ack?.ok) acked.push(ack.messageId);
+      else if (!socket.connected) return;
+    }
+  })();
+  return {
+    acked,
+    async stop() {
+      running = false;
+      await done;
+    },
+  };
+}
+
+test('kill -9 of one of three gateways while clients stream: every acknowledged message is in MongoDB', async () => {
+  const pods = [await spawn('gw-a'), await spawn('gw-b'), await spawn('gw-c')];
+  await createRoom(pods[0]!.url, 'kat', 'stream-survivor', ['lee']);
+  await createRoom(pods[0]!.url, 'lee', 'stream-victim', []);
+  const survivor = stream(await connectAs(pods[1]!.url, 'kat'), 'stream-survivor');
+  const victim = stream(await connectAs(pods[0]!.url, 'lee'), 'stream-victim');
+  await eventually(() => survivor.acked.length > 50 && victim.acked.length > 50, 'both streams under way');
+
+  pods[0]!.proc.kill('SIGKILL');
+  await pods[0]!.proc.exited;
+  await victim.stop();
+  const beforeKill = survivor.acked.length;
+  await eventually(() => survivor.acked.length > beforeKill + 50, 'the surviving stream continuing after the kill');
+  await survivor.stop();
+
+  const messages = mongo.db(ns.db).collection('messages');
+  for (const [roomId, acked] of [
+    ['stream-survivor', survivor.acked],
+    ['stream-victim', victim.acked],
+  ] as const) {
+    const stored = new Set((await messages.find({ roomId }, { projection: { _id: 1 } }).toArray()).map((m) => m._id.toHexString()));
+    const missing = acked.filter((id) => !stored.has(id));
+    expect(missing).toEqual([]);
+  }
+});
+
+test('SIGTERM drains: readiness turns 503, in-flight sends are acknowledged, sockets close, the process exits 0', async () => {
+  const pod = await spawn('gw-drain', { SHUTDOWN_TIMEOUT_MS: '5000' });
+  await createRoom(pod.url, 'dru', 'drain-room', []);
+  const dru = await connectAs(pod.url, 'dru');
+  const disconnected = new Promise<string>((resolve) => dru.once('disconnect', resolve));
+  const inFlight = Array.from({ length: 50 }, (_, i) => dru.emitWithAck('send_message', sendArgs('drain-room', `late ${i}`)));
+  pod.proc.kill('SIGTERM');
+  const acks = await Promise.all(inFlight);
+  const acked = acks.filter((a) => a.ok);
+  const refused = acks.filter((a) => !a.ok);
+  expect(refused.every((a) => !a.ok && a.error.code === 'UNAVAILABLE')).toBe(true);
+  expect(await disconnected).toBe('io server disconnect');
+  expect(await pod.proc.exited).toBe(0);
+  const stored = await mongo.db(ns.db).collection('messages').countDocuments({ roomId: 'drain-room' });
+  expect(stored).toBe(acked.length);
+});
+
+test('readiness reports draining while a pod shuts down', async () => {
+  const pod = await spawn('gw-ready', { SHUTDOWN_TIMEOUT_MS: '3000' });
+  await createRoom(pod.url, 'rue', 'ready-room', []);
+  const rue = await connectAs(pod.url, 'rue');
+  expect((await fetch(`${pod.url}/readyz`)).status).toBe(200);
+  // Keep one send in flight across the signal so the drain takes a moment.
+  const pending = rue.emitWithAck('send_message', sendArgs('ready-room', 'hold'));
+  pod.proc.kill('SIGTERM');
+  const status = await fetch(`${pod.url}/readyz`).then(
+    (r) => r.status,
+    () => 'closed',
+  );
+  expect([503, 'closed']).toContain(status);
+  await pending.catch(() => undefined);
+  expect(await pod.proc.exited).toBe(0);
+});
+
+test('a bad environment stops the process with one line naming the variable', async () => {
+  const proc = await startProcess({
+    name: 'gw-badenv',
+    command: process.execPath,
+    args: [require.resolve('../dist/main.js')],
+    env: { REDIS_URL: 'redis://127.0.0.1:1', MONGO_URL: 'mongodb://127.0.0.1:1', JWT_SECRET: 'x'.repeat(20), PORT: 'eighty' },
+  });
+  expect(await proc.exited).toBe(1);
+  expect(proc.stderrLines.filter((l) => l.trim().length > 0)).toEqual(['Invalid configuration: PORT expected integer (got "eighty")']);
+});

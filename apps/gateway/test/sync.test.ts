@@ -1,0 +1,56 @@
+import type { Synced } from '@campzone/protocol';
+import { closeAllClients, connectAs, createRoom, sendArgs } from './harness/chat-clients';
+import { GatewayCluster } from './harness/gateway-cluster';
+
+let cluster: GatewayCluster;
+beforeAll(async () => {
+  cluster = await GatewayCluster.start(__filename, 2);
+});
+afterEach(closeAllClients);
+afterAll(() => cluster.stop());
+
+test('a member offline during 10 messages gets exactly those 10 from sync through another pod', async () => {
+  await createRoom(cluster.url(0), 'sam', 'catch-up', ['tia']);
+  const sam = await connectAs(cluster.url(0), 'sam');
+  const tia = await connectAs(cluster.url(0), 'tia');
+  const seen = await tia.emitWithAck('send_message', sendArgs('catch-up', 'before leaving'));
+  if (!seen.ok) throw new Error(seen.error.message);
+  tia.close();
+
+  const sent: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const ack = await sam.emitWithAck('send_message', sendArgs('catch-up', `missed ${i}`));
+    if (!ack.ok) throw new Error(ack.error.message);
+    sent.push(ack.messageId);
+  }
+
+  const back = await connectAs(cluster.url(1), 'tia');
+  const synced = await back.emitWithAck('sync', { roomId: 'catch-up', afterSeq: seen.seq });
+  if (!synced.ok) throw new Error(synced.error.message);
+  expect(synced.messages.map((m) => m.messageId)).toEqual(sent);
+  expect(synced.messages.map((m) => m.seq)).toEqual(Array.from({ length: 10 }, (_, i) => seen.seq + 1 + i));
+  expect(synced).toMatchObject({ roomId: 'catch-up', count: 10, latestSeq: seen.seq + 10, hasMore: false });
+});
+
+test('sync pages with hasMore and also answers the named synced event', async () => {
+  await createRoom(cluster.url(0), 'uli', 'paged', []);
+  const uli = await connectAs(cluster.url(1), 'uli');
+  for (let i = 0; i < 5; i++) await uli.emitWithAck('send_message', sendArgs('paged', `p${i}`));
+  const named = new Promise<Synced>((resolve) => uli.once('synced', resolve));
+  const first = await uli.emitWithAck('sync', { roomId: 'paged', afterSeq: 0, limit: 3 });
+  expect(first).toMatchObject({ ok: true, count: 3, hasMore: true, latestSeq: 3 });
+  expect((await named).count).toBe(3);
+  const rest = await uli.emitWithAck('sync', { roomId: 'paged', afterSeq: 3, limit: 3 });
+  expect(rest).toMatchObject({ ok: true, count: 2, hasMore: false, latestSeq: 5 });
+});
+
+test('get_messages returns the newest messages oldest first, like the seed', async () => {
+  await createRoom(cluster.url(0), 'vic', 'recent', []);
+  const vic = await connectAs(cluster.url(0), 'vic');
+  for (let i = 1; i <= 6; i++) await vic.emitWithAck('send_message', sendArgs('recent', `r${i}`));
+  const page = await vic.emitWithAck('get_messages', { roomId: 'recent', limit: 3 });
+  if (!page.ok) throw new Error(page.error.message);
+  expect(page.messages.map((m) => m.content)).toEqual(['r4', 'r5', 'r6']);
+  const older = await vic.emitWithAck('get_messages', { roomId: 'recent', limit: 3, skip: 3 });
+  expect(older.ok && older.messages.map((m) => m.content)).toEqual(['r1', 'r2', 'r3']);
+});
