@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { FERRETDB_VERSION, installFerretDb } from './ferretdb.installer';
+import { type ProvisionedServices, provisionServices } from './services.provisioner';
+
+const USAGE = `Usage: campzone-services <command>
+
+  run -- <cmd> [args...]   provide Redis and MongoDB, run <cmd> with REDIS_URL and MONGO_URL set,
+                           exit with its status, then stop what was started
+  up                       provide them and print REDIS_URL=... MONGO_URL=..., until Ctrl-C
+  install-ferretdb         build and cache FerretDB ${FERRETDB_VERSION} (needs Go) and print its path
+
+Services come from REDIS_URL/MONGO_URL, else Docker, else local redis-server and mongod/FerretDB.`;
+
+const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+const log = (line: string): void => {
+  console.error(`[campzone-services] ${line}`);
+};
+
+function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  return 128 + (signal ? (constants.signals[signal] ?? 1) : 1);
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...args] = argv[0] === '--' ? argv.slice(1) : argv;
+  if (!command) {
+    console.error(USAGE);
+    return 2;
+  }
+  const services = await provisionServices({ log });
+  const child = spawn(command, args, {
+    stdio: 'inherit',
+    env: { ...process.env, REDIS_URL: services.redisUrl, MONGO_URL: services.mongoUrl },
+  });
+  for (const signal of FORWARDED_SIGNALS) {
+    process.on(signal, () => child.kill(signal));
+  }
+  const status = await new Promise<number>((resolveStatus) => {
+    child.on('error', (error) => {
+      log(`could not run ${command}: ${error.message}`);
+      resolveStatus(127);
+    });
+    child.on('exit', (code, signal) => resolveStatus(exitStatus(code, signal)));
+  });
+  await services.stop();
+  return status;
+}
+
+async function up(): Promise<number> {
+  const services: ProvisionedServices = await provisionServices({ log });
+  console.log(`REDIS_URL=${services.redisUrl} MONGO_URL=${services.mongoUrl}`);
+  log('services are up; press Ctrl-C to stop them');
+  // When both URLs came from the environment nothing else keeps the event loop alive.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
+    for (const name of FORWARDED_SIGNALS) process.once(name, () => resolveSignal(name));
+  });
+  log(`${signal}: stopping services`);
+  clearInterval(keepAlive);
+  await services.stop();
+  return 0;
+}
+
+async function installFerret(): Promise<number> {
+  const binary = await installFerretDb({ log });
+  if (!binary) {
+    log(`no working ferretdb ${FERRETDB_VERSION} and no Go on PATH to build one; install Go (https://go.dev/dl/)`);
+    return 1;
+  }
+  console.log(binary);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return run(rest);
+    case 'up':
+      return up();
+    case 'install-ferretdb':
+      return installFerret();
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`Unknown command: ${command}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (status) => process.exit(status),
+  (error: unknown) => {
+    log(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

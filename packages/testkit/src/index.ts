@@ -1,0 +1,11 @@
+export { type BinaryLocator, findExecutable, pathLocator } from './binary.locator';
+export { isDockerEngineReachable } from './docker-engine.probe';
+export { defaultFerretDbCacheDir, FERRETDB_VERSION, type FerretDbOptions, findFerretDb, installFerretDb } from './ferretdb.installer';
+export { getFreePort } from './free-port.allocator';
+export type { LocalServer } from './local-server.supervisor';
+export { type ManagedProcess, type StartProcessOptions, startProcess } from './managed-process.runner';
+export { type MongoWireServer, type StartMongoWireOptions, startMongoWire } from './mongo-wire.provider';
+export { dropNamespace, type TestNamespace, uniqueNamespace } from './namespace.factory';
+export { type RedisServer, type StartRedisServerOptions, startRedisServer } from './redis-server.provider';
+export { type MongoKind, type ProvisionedServices, type ProvisionOptions, provisionServices, type RedisKind } from './services.provisioner';
+export { type ServiceName, ServicesUnavailableError } from './services-unavailable.error';
