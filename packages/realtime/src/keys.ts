@@ -14,6 +14,11 @@ export class RedisKeys {
     return `${this.prefix}:{r:${roomId}}:idem:${senderId}:${idempotencyKey}`;
   }
 
+  /** Delivered cursors of a room's members (userId -> highest contiguous seq acked). */
+  deliveredCursors(roomId: string): string {
+    return `${this.prefix}:{r:${roomId}}:dlv`;
+  }
+
   /** Channel prefix of the Socket.IO Redis adapter and emitter. */
   socketIoChannel(): string {
     return `${this.prefix}:sio`;

@@ -1,0 +1,26 @@
+import type { RedisKeys } from './keys';
+import type { LuaRunner } from './lua-runner';
+import type { RedisClient } from './redis-client';
+
+/**
+ * Members' delivered cursors, kept in Redis first because clients ack at message rate;
+ * the gateway copies them to MongoDB (chat_participants.deliveredSeq) in batches, and
+ * rollups read the higher of the two.
+ */
+export class DeliveryCursors {
+  constructor(
+    private readonly lua: LuaRunner,
+    private readonly keys: RedisKeys,
+    private readonly client: Pick<RedisClient, 'hGetAll'>,
+  ) {}
+
+  /** Raises userId's cursor in roomId to seq; answers whether it moved. */
+  async advance(roomId: string, userId: string, seq: number): Promise<boolean> {
+    return Number(await this.lua.run('advanceCursor', [this.keys.deliveredCursors(roomId)], [userId, seq])) === 1;
+  }
+
+  async all(roomId: string): Promise<Map<string, number>> {
+    const raw = await this.client.hGetAll(this.keys.deliveredCursors(roomId));
+    return new Map(Object.entries(raw).map(([userId, seq]) => [userId, Number(seq)]));
+  }
+}
