@@ -1,0 +1,539 @@
+import type {
+  ChatMessage,
+  JoinedRoom,
+  LeftRoom,
+  MarkedRead,
+  MessageSent,
+  Messages,
+  OnlineUsers,
+  ServerToClientEvents,
+  Synced,
+} from '@campzone/protocol';
+import { AckCoalescer } from './ack-coalescer';
+import { backoffDelay } from './backoff';
+import { ChatClientError, isErrorCode, toChatClientError } from './chat-client-error';
+import type { ChatClientEvents, ConnectionState } from './chat-client-events';
+import { type ChatClientOptions, type ResolvedOptions, resolveOptions } from './chat-client-options';
+import { createIdempotencyKey } from './idempotency-key';
+import { LamportClock } from './lamport-clock';
+import { MessageStatusTracker } from './message-status-tracker';
+import { Outbox, type OutboxEvent } from './outbox';
+import type { ClientMessageType, OutboxRecord } from './outbox-record';
+import { browserLocalStorage, webStorageOutbox } from './outbox-storage';
+import { RequestRunner } from './request-runner';
+import { RoomTimeline, type SyncPage } from './room-timeline';
+import { type Scheduler, systemScheduler, Timer } from './scheduler';
+import { socketIoTransport } from './socket-io-transport';
+import type { ChatTransport, ClientEventName, PayloadOf, ServerMessage } from './transport';
+import { TypedEmitter } from './typed-emitter';
+import { TypingThrottle } from './typing-throttle';
+
+/** `send()`'s promise, which also carries the id to show the message under until it is acked. */
+export type SendPromise = Promise<MessageSent> & { readonly localId: string };
+
+export interface SendOptions {
+  messageType?: ClientMessageType;
+}
+
+/**
+ * Events the SDK sends with an ack callback: their failures reach the caller's promise, so the
+ * server's `error` event for the same failure is not reported a second time.
+ */
+const ACKED_EVENTS: ReadonlySet<string> = new Set<ClientEventName>([
+  'join_room',
+  'leave_room',
+  'send_message',
+  'mark_read',
+  'get_messages',
+  'get_online_users',
+  'sync',
+]);
+
+/**
+ * The CampZone chat SDK: one socket to a gateway, and every guarantee of the design on screen
+ * (ordered, exactly-once messages per room; sends that survive drops and reloads; acks, typing,
+ * receipts and presence) without the app writing any of it.
+ */
+export class ChatClient extends TypedEmitter<ChatClientEvents> {
+  private readonly config: ResolvedOptions;
+  private readonly scheduler: Scheduler;
+  private readonly random: () => number;
+  private readonly transport: ChatTransport;
+  private readonly requests: RequestRunner;
+  private readonly clock: LamportClock;
+  private readonly outbox: Outbox;
+  private readonly statuses: MessageStatusTracker;
+  private readonly acks: AckCoalescer;
+  private readonly timelines = new Map<string, RoomTimeline>();
+  private readonly typers = new Map<string, TypingThrottle>();
+  /** Rooms the app left: not auto-tracked again until it joins them. */
+  private readonly leftRooms = new Set<string>();
+  private readonly reconnectTimer: Timer;
+  private knownUserId: string | undefined;
+  private storageAttached = false;
+  private everConnected = false;
+  private closed = false;
+  private kickAttempts = 0;
+  private authAttempts = 0;
+  private lastToken: string | undefined;
+
+  constructor(private readonly options: ChatClientOptions) {
+    super();
+    if (!options.token && !options.getToken) throw new TypeError('ChatClient needs a token or a getToken callback');
+    this.config = resolveOptions(options);
+    this.scheduler = options.scheduler ?? systemScheduler;
+    this.random = options.random ?? Math.random;
+    this.knownUserId = options.userId;
+    this.lastToken = options.token;
+    this.clock = new LamportClock(options.initialLamport);
+    this.reconnectTimer = new Timer(this.scheduler);
+    this.statuses = new MessageStatusTracker({ emit: (change) => this.emit('status', change) });
+    this.requests = new RequestRunner(() => this.transport, this.scheduler, this.config.requestTimeoutMs);
+    this.acks = new AckCoalescer({
+      scheduler: this.scheduler,
+      intervalMs: this.config.ackIntervalMs,
+      send: (roomId, seq) => this.fireAndForget('ack', { roomId, seq }),
+    });
+    this.outbox = new Outbox({
+      transmit: (payload) => this.requests.request('send_message', payload).then((sent) => this.observeSent(sent)),
+      scheduler: this.scheduler,
+      maxAttempts: this.config.maxAttempts,
+      retry: this.config.sendRetry,
+      maxInFlightPerRoom: this.config.maxInFlightPerRoom,
+      random: this.random,
+      onEvent: (event) => this.onOutboxEvent(event),
+      onError: (err) => this.report(err),
+    });
+    const factory =
+      options.transport ??
+      socketIoTransport({
+        url: options.url,
+        auth: (callback) => this.authenticate(callback),
+        transports: options.transports ?? ['websocket'],
+        reconnectionDelayMs: this.config.reconnection.baseMs,
+        reconnectionDelayMaxMs: this.config.reconnection.maxMs,
+        ...(options.socketOptions ? { socketOptions: options.socketOptions } : {}),
+      });
+    this.transport = factory({
+      onConnect: () => this.onConnect(),
+      onDisconnect: (reason, willReconnect) => this.onDisconnect(reason, willReconnect),
+      onConnectError: (message, willRetry) => this.onConnectError(message, willRetry),
+      onReconnectAttempt: (attempt) => this.setConnection({ state: 'reconnecting', attempt }),
+      onServerMessage: (message) => this.onServerMessage(message),
+    });
+    for (const room of options.rooms ?? []) {
+      const start = typeof room === 'string' ? { roomId: room } : room;
+      if (!this.timelines.has(start.roomId)) this.track(start.roomId, start.afterSeq);
+    }
+    this.attachStorage();
+    if (options.autoConnect ?? true) this.connect();
+  }
+
+  /** The current user's id: from the options, else from the server's `connected`. */
+  get userId(): string | undefined {
+    return this.knownUserId;
+  }
+
+  get connected(): boolean {
+    return this.transport.connected;
+  }
+
+  /** The Lamport clock's current value (the app may save it and pass it back as `initialLamport`). */
+  get lamport(): number {
+    return this.clock.value;
+  }
+
+  /** Rooms whose messages are being presented. */
+  get rooms(): string[] {
+    return [...this.timelines.keys()];
+  }
+
+  /** A room's highest contiguous seq presented: save it to resume with `joinRoom(roomId, { afterSeq })`. */
+  cursor(roomId: string): number | undefined {
+    return this.timelines.get(roomId)?.lastSeq;
+  }
+
+  /** Sends not acknowledged yet, oldest first per room. */
+  pendingSends(): OutboxRecord[] {
+    return this.outbox.pending();
+  }
+
+  connect(): void {
+    if (this.closed) throw new ChatClientError('UNAVAILABLE', 'client is closed', 'closed');
+    this.transport.connect();
+  }
+
+  /**
+   * Joins a room (needed for a room this socket is not subscribed to yet; harmless otherwise),
+   * keeps it joined across reconnects, and resolves once its first catch-up sync has run.
+   */
+  async joinRoom(roomId: string, options: { afterSeq?: number } = {}): Promise<JoinedRoom> {
+    const reply = await this.requests.request('join_room', { roomId });
+    this.leftRooms.delete(roomId);
+    const timeline = this.timelines.get(roomId) ?? this.track(roomId, options.afterSeq);
+    await timeline.catchUp();
+    return reply;
+  }
+
+  /** Leaves a room and stops presenting it. */
+  async leaveRoom(roomId: string): Promise<LeftRoom> {
+    const reply = await this.requests.request('leave_room', { roomId });
+    this.untrack(roomId);
+    this.leftRooms.add(roomId);
+    return reply;
+  }
+
+  /**
+   * Sends a message through the outbox: Lamport `+1`, a new idempotency key, and resends with
+   * that same key until acknowledged or given up. Resolves with the ack; rejects with a
+   * ChatClientError. Its outcome is also reported as `status` events, so an unawaited send
+   * does not raise an unhandled rejection.
+   */
+  send(roomId: string, content: string, options: SendOptions = {}): SendPromise {
+    const now = this.scheduler.now();
+    const localId = createIdempotencyKey(this.knownUserId ?? 'user', now, this.random());
+    let promise: Promise<MessageSent>;
+    if (typeof content !== 'string' || content.length === 0) {
+      promise = Promise.reject(new ChatClientError('VALIDATION_FAILED', 'content must be a non-empty string', 'local', 'send_message'));
+    } else {
+      this.typers.get(roomId)?.stop();
+      const record: OutboxRecord = {
+        idempotencyKey: localId,
+        roomId,
+        content,
+        lamportTimestamp: this.clock.tick(),
+        createdAt: now,
+        expiresAt: now + this.config.maxAgeMs,
+        attempts: 0,
+      };
+      if (options.messageType) record.messageType = options.messageType;
+      promise = this.outbox.enqueue(record);
+    }
+    promise.catch(() => undefined);
+    return Object.assign(promise, { localId });
+  }
+
+  /** Sends a failed message again under its original key (it cannot be stored twice). */
+  retrySend(localId: string): Promise<MessageSent> {
+    const promise = this.outbox.retry(localId, this.config.maxAgeMs);
+    promise.catch(() => undefined);
+    return promise;
+  }
+
+  /** One page of history (`get_messages`); does not go through the room's presented timeline. */
+  async getMessages(roomId: string, options: { limit?: number; skip?: number } = {}): Promise<Messages> {
+    const payload: PayloadOf<'get_messages'> = { roomId };
+    if (options.limit !== undefined) payload.limit = options.limit;
+    if (options.skip !== undefined) payload.skip = options.skip;
+    const reply = await this.requests.request('get_messages', payload);
+    for (const message of reply.messages) this.clock.observe(message.lamportTimestamp);
+    return reply;
+  }
+
+  getOnlineUsers(roomId: string): Promise<OnlineUsers> {
+    return this.requests.request('get_online_users', { roomId });
+  }
+
+  markRead(roomId: string, messageId: string): Promise<MarkedRead> {
+    return this.requests.request('mark_read', { roomId, messageId });
+  }
+
+  /**
+   * One `sync` page after `afterSeq` (default: the room's cursor). Its messages are also fed to
+   * the room's timeline, so they are presented in order and never twice.
+   */
+  async sync(roomId: string, options: { afterSeq?: number; limit?: number } = {}): Promise<Synced> {
+    const payload: PayloadOf<'sync'> = { roomId, afterSeq: options.afterSeq ?? this.cursor(roomId) ?? 0 };
+    if (options.limit !== undefined) payload.limit = options.limit;
+    const reply = await this.requests.request('sync', payload);
+    for (const message of reply.messages) this.receive(message);
+    return reply;
+  }
+
+  /** Call on every keystroke in a room's input: `typing_start` at most once a second, `typing_stop` after 2 s idle. */
+  typing(roomId: string): void {
+    let typer = this.typers.get(roomId);
+    if (!typer) {
+      typer = new TypingThrottle({
+        scheduler: this.scheduler,
+        startIntervalMs: this.config.typingStartIntervalMs,
+        idleMs: this.config.typingIdleMs,
+        emitStart: () => void this.fireAndForget('typing_start', { roomId }),
+        emitStop: () => void this.fireAndForget('typing_stop', { roomId }),
+      });
+      this.typers.set(roomId, typer);
+    }
+    typer.input();
+  }
+
+  /** The user stopped typing (blur, cleared input); `send()` does this by itself. */
+  stopTyping(roomId: string): void {
+    this.typers.get(roomId)?.stop();
+  }
+
+  /** Drops the connection but keeps all state; `connect()` resumes where it left off. */
+  disconnect(): void {
+    this.reconnectTimer.clear();
+    this.transport.disconnect();
+  }
+
+  /**
+   * Ends the client: disconnects, stops every timer, fails pending requests. Unacknowledged
+   * sends stay in the outbox storage (if any) for the next client; resolves once it is written.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.reconnectTimer.clear();
+    for (const typer of this.typers.values()) typer.stop();
+    this.requests.close();
+    this.outbox.close();
+    this.acks.dispose();
+    for (const timeline of this.timelines.values()) timeline.dispose();
+    this.transport.disconnect();
+    this.setConnection({ state: 'disconnected', reason: 'closed' });
+    await this.outbox.flushed();
+  }
+
+  // ---- connection lifecycle ----
+
+  private authenticate(callback: (data: { token: string }) => void): void {
+    const getToken = this.options.getToken;
+    if (!getToken) {
+      callback({ token: this.lastToken ?? '' });
+      return;
+    }
+    Promise.resolve()
+      .then(getToken)
+      .then(
+        (token) => {
+          this.lastToken = token;
+          callback({ token });
+        },
+        (err: unknown) => {
+          // Let the handshake run with the last token: the server's verdict drives the retry logic.
+          this.report(toChatClientError(err, 'handshake'));
+          callback({ token: this.lastToken ?? '' });
+        },
+      );
+  }
+
+  private onConnect(): void {
+    this.kickAttempts = 0;
+    this.authAttempts = 0;
+    this.reconnectTimer.clear();
+    this.requests.connected();
+    this.outbox.setOnline(true);
+    this.acks.flushAll(true);
+    for (const roomId of this.timelines.keys()) void this.rejoin(roomId);
+  }
+
+  /** After every (re)connect: join the room again, then sync it from its cursor. */
+  private async rejoin(roomId: string): Promise<void> {
+    try {
+      await this.requests.request('join_room', { roomId });
+    } catch (err) {
+      // The gateway subscribes members to their rooms anyway; the sync below still runs.
+      this.report(err);
+    }
+    await this.timelines.get(roomId)?.catchUp();
+  }
+
+  private onDisconnect(reason: string, willReconnect: boolean): void {
+    this.requests.disconnected();
+    this.outbox.setOnline(false);
+    for (const typer of this.typers.values()) typer.reset();
+    if (this.closed) return;
+    if (willReconnect) {
+      this.setConnection({ state: 'reconnecting', attempt: 0 });
+    } else if (reason === 'io server disconnect') {
+      // A server kick (a draining pod during a rollout): socket.io-client will not come back
+      // by itself, so we do, with backoff in case the server keeps refusing.
+      this.scheduleReconnect('kick');
+    } else {
+      this.setConnection({ state: 'disconnected', reason });
+    }
+  }
+
+  private onConnectError(message: string, willRetry: boolean): void {
+    const code = isErrorCode(message) ? message : 'UNAVAILABLE';
+    const error = new ChatClientError(code, message, 'handshake');
+    this.report(error);
+    if (this.closed || willRetry) return; // socket.io-client retries network failures itself
+    const authFailure = code === 'UNAUTHORIZED' || code === 'FORBIDDEN';
+    if (!authFailure) {
+      this.scheduleReconnect('kick', error);
+    } else if (code === 'UNAUTHORIZED' && this.options.getToken && this.authAttempts < this.config.maxAuthRetries) {
+      this.scheduleReconnect('auth', error);
+    } else {
+      this.setConnection({ state: 'disconnected', reason: code, error });
+    }
+  }
+
+  private scheduleReconnect(kind: 'kick' | 'auth', error?: ChatClientError): void {
+    const attempt = kind === 'auth' ? ++this.authAttempts : ++this.kickAttempts;
+    const delay = backoffDelay(attempt, this.config.reconnection, this.random);
+    this.setConnection(error ? { state: 'reconnecting', attempt, error } : { state: 'reconnecting', attempt });
+    this.reconnectTimer.set(delay, () => {
+      if (!this.closed) this.transport.connect();
+    });
+  }
+
+  private setConnection(state: ConnectionState): void {
+    this.emit('connection', state);
+  }
+
+  // ---- server events ----
+
+  private onServerMessage(message: ServerMessage): void {
+    if (this.closed) return;
+    switch (message.event) {
+      case 'connected':
+        this.onConnected(message.payload);
+        break;
+      case 'new_message':
+        this.receive(message.payload);
+        break;
+      case 'user_typing':
+        this.emit('typing', message.payload);
+        break;
+      case 'read_receipt':
+        this.statuses.applyReadReceipt(message.payload);
+        break;
+      case 'message_status':
+        this.statuses.applyServerStatus(message.payload);
+        break;
+      case 'online_users': {
+        const { roomId, onlineUsers, count } = message.payload;
+        this.emit('presence', { type: 'online', roomId, onlineUsers, count });
+        break;
+      }
+      case 'user_joined':
+      case 'user_left': {
+        const { roomId, userId, timestamp } = message.payload;
+        this.emit('presence', { type: message.event === 'user_joined' ? 'joined' : 'left', roomId, userId, timestamp });
+        break;
+      }
+      case 'error': {
+        const { code, message: text, event } = message.payload;
+        // A failure of an acked request already rejected that request's promise.
+        if (!ACKED_EVENTS.has(event)) this.report(new ChatClientError(isErrorCode(code) ? code : 'INTERNAL', text, 'server', event));
+        break;
+      }
+      default:
+        // Named replies (joined_room, message_sent, messages, synced, left_room) duplicate the
+        // ack callbacks the SDK relies on.
+        break;
+    }
+  }
+
+  private onConnected(payload: Parameters<ServerToClientEvents['connected']>[0]): void {
+    this.knownUserId = payload.userId;
+    this.attachStorage();
+    this.setConnection({ state: 'connected', userId: payload.userId, socketId: payload.socketId, reconnect: this.everConnected });
+    this.everConnected = true;
+  }
+
+  /** Every message from the server (live, sync) goes through here, and from here to the room's timeline. */
+  private receive(message: ChatMessage): void {
+    this.clock.observe(message.lamportTimestamp);
+    const existing = this.timelines.get(message.roomId);
+    if (existing) {
+      existing.receive(message);
+      return;
+    }
+    if (!this.config.autoTrackRooms || this.leftRooms.has(message.roomId)) return;
+    const timeline = this.track(message.roomId);
+    timeline.receive(message);
+    void timeline.catchUp();
+  }
+
+  // ---- rooms ----
+
+  private track(roomId: string, afterSeq?: number): RoomTimeline {
+    const timeline = new RoomTimeline({
+      roomId,
+      ...(afterSeq !== undefined ? { afterSeq } : {}),
+      initialHistory: this.config.initialHistory,
+      gapHoldMs: this.config.gapHoldMs,
+      holeTimeoutMs: this.config.holeTimeoutMs,
+      retry: this.config.syncRetry,
+      scheduler: this.scheduler,
+      random: this.random,
+      fetchAfter: (after, limit) => this.fetchPage(roomId, after, limit),
+      present: (message, info) => {
+        const own = message.senderId === this.knownUserId;
+        if (own) this.statuses.observeOwn(message);
+        const localId = own ? this.statuses.localIdOf(message.messageId) : undefined;
+        this.emit('message', message, localId ? { own, late: info.late, localId } : { own, late: info.late });
+      },
+      advanced: (seq) => this.acks.note(roomId, seq),
+      onError: (err) => this.report(err),
+    });
+    this.timelines.set(roomId, timeline);
+    return timeline;
+  }
+
+  private untrack(roomId: string): void {
+    this.timelines.get(roomId)?.dispose();
+    this.timelines.delete(roomId);
+    this.acks.forget(roomId);
+    this.typers.get(roomId)?.stop();
+    this.typers.delete(roomId);
+  }
+
+  private async fetchPage(roomId: string, afterSeq: number, limit?: number): Promise<SyncPage> {
+    const payload: PayloadOf<'sync'> = { roomId, afterSeq };
+    if (limit !== undefined) payload.limit = limit;
+    const reply = await this.requests.request('sync', payload);
+    const messages = Array.isArray(reply.messages) ? reply.messages : [];
+    for (const message of messages) this.clock.observe(message.lamportTimestamp);
+    return { messages, latestSeq: reply.latestSeq, hasMore: reply.hasMore === true };
+  }
+
+  // ---- sends ----
+
+  private observeSent(sent: MessageSent): MessageSent {
+    this.clock.observe(sent.lamportTimestamp);
+    return sent;
+  }
+
+  private onOutboxEvent(event: OutboxEvent): void {
+    const { roomId, idempotencyKey } = event.record;
+    if (event.type === 'queued') this.statuses.sending(roomId, idempotencyKey);
+    else if (event.type === 'sent') this.statuses.sent(idempotencyKey, event.sent);
+    else if (event.type === 'failed') this.statuses.failed(roomId, idempotencyKey, event.error);
+  }
+
+  /** Loads the persisted outbox once the storage can be chosen (for localStorage: once the user is known). */
+  private attachStorage(): void {
+    if (this.storageAttached) return;
+    const configured = this.options.outbox?.storage;
+    if (configured === false) return;
+    let storage = configured;
+    if (!storage) {
+      const local = browserLocalStorage();
+      if (!local || !this.knownUserId) return;
+      storage = webStorageOutbox(local, `campzone:outbox:${this.knownUserId}`);
+    }
+    this.storageAttached = true;
+    void this.outbox.attachStorage(storage);
+  }
+
+  // ---- plumbing ----
+
+  /** Events without an ack (ack, typing): sent only while connected; their state is re-sent or lapses. */
+  private fireAndForget<E extends 'ack' | 'typing_start' | 'typing_stop'>(event: E, payload: PayloadOf<E>): boolean {
+    if (this.closed || !this.transport.connected) return false;
+    this.transport.emit(event, payload);
+    return true;
+  }
+
+  private report(err: unknown): void {
+    this.emit('error', toChatClientError(err));
+  }
+}
+
+export function createChatClient(options: ChatClientOptions): ChatClient {
+  return new ChatClient(options);
+}
