@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// `npm test`: provisions Redis and a MongoDB-wire server once (so parallel packages share two
+// servers instead of starting two each), runs every workspace's jest through turbo, then sums the
+// per-workspace JSON reports from scripts/jest-count-reporter.js into one closing line,
+// "N passed, N failed", that CI reads. Extra arguments go to turbo, e.g. --filter=@campzone/store.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import testkit from '@campzone/testkit';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = path.join(root, '.test-results');
+// --continue: one broken package should not hide the results of every other one.
+const turboArgs = ['turbo', 'run', 'test', '--concurrency=2', '--continue=dependencies-successful', ...process.argv.slice(2)];
+
+const note = (line) => console.error(`[run-tests] ${line}`);
+
+/** The child running now, so a Ctrl-C can be passed on to it. */
+let current;
+
+function run(command, args, options) {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, args, { cwd: root, ...options });
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.on('error', (error) => resolveRun({ code: 127, stdout, error }));
+    child.on('close', (code, signal) => resolveRun({ code: code ?? 128, signal, stdout }));
+    current = child;
+  });
+}
+
+function hasTestFiles(dir) {
+  const walk = (current) => {
+    if (!existsSync(current)) return false;
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory() ? walk(full) : /\.test\.ts$/.test(entry.name)) return true;
+    }
+    return false;
+  };
+  return walk(path.join(dir, 'test')) || walk(path.join(dir, 'src'));
+}
+
+/** The workspaces this turbo invocation will test (filters applied), and whether they have test files. */
+async function plannedWorkspaces() {
+  const dry = await run('npx', [...turboArgs, '--dry=json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  if (dry.code !== 0) throw new Error(`\`npx ${turboArgs.join(' ')} --dry=json\` failed (exit ${dry.code})`);
+  const plan = JSON.parse(dry.stdout);
+  return plan.tasks
+    .filter((task) => task.task === 'test' && task.command !== '<NONEXISTENT>')
+    .map((task) => {
+      const directory = path.join(root, task.directory);
+      return { name: path.basename(task.directory), hasTests: hasTestFiles(directory) };
+    });
+}
+
+function readReports() {
+  if (!existsSync(resultsDir)) return new Map();
+  const reports = new Map();
+  for (const file of readdirSync(resultsDir).filter((name) => name.endsWith('.json'))) {
+    try {
+      const report = JSON.parse(readFileSync(path.join(resultsDir, file), 'utf8'));
+      reports.set(report.name, report);
+    } catch (error) {
+      note(`unreadable report ${file}: ${error.message}`);
+    }
+  }
+  return reports;
+}
+
+function summarize(planned, reports, turboCode) {
+  const rows = [];
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  // Only planned workspaces count: a report from outside the plan is someone else's run.
+  for (const { name, hasTests } of [...planned].sort((a, b) => a.name.localeCompare(b.name))) {
+    const report = reports.get(name);
+    if (!report) {
+      if (!hasTests) continue;
+      // A workspace whose jest never finished (crash, build or globalSetup failure) must not vanish from the count.
+      rows.push([name, '-', '1', '-', 'no report: jest did not run or crashed (counted as 1 failed)']);
+      total.failed += 1;
+      continue;
+    }
+    total.passed += report.passed;
+    total.failed += report.failed;
+    total.skipped += report.skipped;
+    const remark = report.failedSuites > 0 ? `${report.failedSuites} suite(s) failed` : '';
+    rows.push([name, String(report.passed), String(report.failed), String(report.skipped), remark]);
+  }
+  if (turboCode !== 0 && total.failed === 0) {
+    rows.push(['(turbo)', '-', '1', '-', `turbo run test exited ${turboCode} with no failing test reported (counted as 1 failed)`]);
+    total.failed += 1;
+  }
+  return { rows, total };
+}
+
+function printTable(rows, total) {
+  const header = ['package', 'passed', 'failed', 'skipped', ''];
+  const all = [header, ...rows, ['total', String(total.passed), String(total.failed), String(total.skipped), '']];
+  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column].length)));
+  const format = (row) =>
+    row
+      .map((cell, column) => (column === 0 || column === 4 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .join('  ')
+      .trimEnd();
+  console.log('');
+  for (const row of all) console.log(format(row));
+}
+
+async function main() {
+  rmSync(resultsDir, { recursive: true, force: true });
+
+  let interrupted;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (interrupted || !current || current.exitCode !== null) {
+        // Second Ctrl-C, or nothing running yet: leave now; testkit's exit hook kills the servers.
+        process.exit(130);
+      }
+      interrupted = signal;
+      current.kill(signal);
+    });
+  }
+
+  const planned = await plannedWorkspaces();
+  const services = await testkit.provisionServices({ log: note });
+  let turbo;
+  try {
+    turbo = await run('npx', [...turboArgs, '--env-mode=loose'], {
+      stdio: 'inherit',
+      // turbo's default strict env mode would hide these from jest.
+      env: { ...process.env, REDIS_URL: services.redisUrl, MONGO_URL: services.mongoUrl },
+    });
+  } finally {
+    await services.stop();
+  }
+  if (interrupted) {
+    note(`interrupted by ${interrupted}`);
+    return 130;
+  }
+
+  const { rows, total } = summarize(planned, readReports(), turbo.code);
+  printTable(rows, total);
+  console.log(`${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`);
+  return turbo.code !== 0 || total.failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (status) => process.exit(status),
+  (error) => {
+    note(error instanceof Error ? error.message : String(error));
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
