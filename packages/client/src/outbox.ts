@@ -58,7 +58,8 @@ export class Outbox {
   private online = false;
   private closed = false;
   private storage: OutboxStorage | undefined;
-  private saveLoop: Promise<void> | undefined;
+  private saveLoop: Promise<void> = Promise.resolve();
+  private saving = false;
   private dirty = false;
 
   constructor(private readonly options: OutboxOptions) {
@@ -78,7 +79,10 @@ export class Outbox {
     return this.keys.has(idempotencyKey);
   }
 
-  /** Queues a new send; resolves with the ack, rejects when it is given up. */
+  /**
+   * Queues a new send; resolves with the ack, rejects when it is given up. Outcomes are also
+   * reported through `onEvent`, so the promise is marked handled: ignoring it is not an error.
+   */
   enqueue(record: OutboxRecord): Promise<MessageSent> {
     if (this.closed) return Promise.reject(new ChatClientError('UNAVAILABLE', 'client is closed', 'closed', 'send_message'));
     const existing = this.keys.get(record.idempotencyKey);
@@ -87,6 +91,7 @@ export class Outbox {
       if (existing) existing.waiters.push(waiter);
       else this.add({ record: { ...record }, inFlight: false, notBefore: 0, waiters: [waiter] }, false);
     });
+    promise.catch(() => undefined);
     if (!existing) {
       this.options.onEvent?.({ type: 'queued', record: { ...record } });
       this.persist();
@@ -156,7 +161,7 @@ export class Outbox {
 
   /** Resolves once everything queued so far has been written to storage. */
   async flushed(): Promise<void> {
-    while (this.saveLoop) await this.saveLoop;
+    while (this.saving) await this.saveLoop;
   }
 
   private add(entry: Entry, byAge: boolean): void {
@@ -269,11 +274,15 @@ export class Outbox {
 
   /** Writes the queue, one write at a time, coalescing changes made while a write runs. */
   private persist(): void {
-    const storage = this.storage;
-    if (!storage) return;
+    if (!this.storage) return;
     this.dirty = true;
-    if (this.saveLoop) return;
-    this.saveLoop = (async () => {
+    if (this.saving) return;
+    this.saving = true;
+    this.saveLoop = this.runSaves(this.storage);
+  }
+
+  private async runSaves(storage: OutboxStorage): Promise<void> {
+    try {
       while (this.dirty) {
         this.dirty = false;
         try {
@@ -282,8 +291,9 @@ export class Outbox {
           this.options.onError?.(err);
         }
       }
-    })().finally(() => {
-      this.saveLoop = undefined;
-    });
+    } finally {
+      // Cleared in the same turn as the last `dirty` check: a change made after it starts a new loop.
+      this.saving = false;
+    }
   }
 }

@@ -51,7 +51,8 @@ export function timelineHarness(overrides: Partial<RoomTimelineOptions> = {}) {
     scheduler,
     random: () => 0.5,
     fetchAfter: store.fetch,
-    present: (message: ChatMessage, info: PresentInfo) => presented.push({ seq: message.seq, late: info.late, messageId: message.messageId }),
+    present: (message: ChatMessage, info: PresentInfo) =>
+      presented.push({ seq: message.seq, late: info.late, messageId: message.messageId }),
     advanced: (seq) => advanced.push(seq),
     onError: (err) => errors.push(err),
     ...overrides,
