@@ -14,9 +14,9 @@ export class DeliveryCursors {
     private readonly client: Pick<RedisClient, 'hGetAll'>,
   ) {}
 
-  /** Raises userId's cursor in roomId to seq; answers whether it moved. */
-  async advance(roomId: string, userId: string, seq: number): Promise<boolean> {
-    return Number(await this.lua.run('advanceCursor', [this.keys.deliveredCursors(roomId)], [userId, seq])) === 1;
+  /** Raises userId's cursor in roomId toward seq (capped at the room's last seq); answers where it stands. */
+  async advance(roomId: string, userId: string, seq: number): Promise<number> {
+    return Number(await this.lua.run('advanceCursor', [this.keys.deliveredCursors(roomId), this.keys.roomCounters(roomId)], [userId, seq]));
   }
 
   async all(roomId: string): Promise<Map<string, number>> {

@@ -19,6 +19,37 @@ export class RedisKeys {
     return `${this.prefix}:{r:${roomId}}:dlv`;
   }
 
+  // Presence and typing keys share one hash tag each: their sweeps must see every pod's
+  // and every room's entries in a single atomic script.
+
+  presencePods(): string {
+    return `${this.prefix}:{presence}:pods`;
+  }
+
+  presencePodPrefix(): string {
+    return `${this.prefix}:{presence}:pod:`;
+  }
+
+  presencePod(podId: string): string {
+    return `${this.presencePodPrefix()}${podId}`;
+  }
+
+  presenceOnline(): string {
+    return `${this.prefix}:{presence}:online`;
+  }
+
+  typingExpiries(): string {
+    return `${this.prefix}:{typing}:exp`;
+  }
+
+  typingAnnounced(): string {
+    return `${this.prefix}:{typing}:said`;
+  }
+
+  rateLimit(kind: 'msg' | 'conn', subject: string): string {
+    return `${this.prefix}:rl:${kind}:${subject}`;
+  }
+
   /** Channel prefix of the Socket.IO Redis adapter and emitter. */
   socketIoChannel(): string {
     return `${this.prefix}:sio`;

@@ -1,33 +1,29 @@
-import { randomBytes } from 'node:crypto';
-import { createClient } from 'redis';
-import { DeliveryCursors, LuaRunner, type RedisClient, RedisKeys } from '../src';
+import { DeliveryCursors, MessageCounters } from '../src';
+import { openRealtime } from './realtime-fixture';
 
-const prefix = `t${randomBytes(4).toString('hex')}`;
-let client: RedisClient;
+let rt: Awaited<ReturnType<typeof openRealtime>>;
 let cursors: DeliveryCursors;
-
 beforeAll(async () => {
-  client = createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  await client.connect();
-  cursors = new DeliveryCursors(new LuaRunner(client), new RedisKeys(prefix), client);
+  rt = await openRealtime();
+  cursors = new DeliveryCursors(rt.lua, rt.keys, rt.client);
+  await new MessageCounters(rt.lua, rt.keys).seed('room', 10, 10);
 });
-afterAll(async () => {
-  const leftovers = await client.keys(`${prefix}:*`);
-  if (leftovers.length > 0) await client.del(leftovers);
-  await client.quit();
-});
+afterAll(() => rt.close());
 
 test('a cursor only moves forward, whatever order acks arrive in', async () => {
-  expect(await cursors.advance('room', 'ann', 5)).toBe(true);
-  expect(await cursors.advance('room', 'ann', 3)).toBe(false);
-  expect(await cursors.advance('room', 'ann', 5)).toBe(false);
-  expect(await cursors.advance('room', 'ben', 2)).toBe(true);
+  expect(await cursors.advance('room', 'ann', 5)).toBe(5);
+  expect(await cursors.advance('room', 'ann', 3)).toBe(5);
+  expect(await cursors.advance('room', 'ben', 2)).toBe(2);
   expect(await cursors.all('room')).toEqual(
     new Map([
       ['ann', 5],
       ['ben', 2],
     ]),
   );
+});
+
+test('a cursor cannot pass the last seq the room has handed out', async () => {
+  expect(await cursors.advance('room', 'cat', 999)).toBe(10);
 });
 
 test('a room nobody acked in has no cursors', async () => {
