@@ -1,6 +1,8 @@
 export { ObjectId } from 'mongodb';
 export * from './collections';
 export * from './documents';
+export * from './encryption/content-codec';
+export * from './encryption/room-keyring';
 export * from './indexes';
 export * from './message.repository';
 export * from './message-writer';
