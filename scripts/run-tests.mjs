@@ -11,8 +11,13 @@ import testkit from '@campzone/testkit';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = path.join(root, '.test-results');
-// --continue: one broken package should not hide the results of every other one.
-const turboArgs = ['turbo', 'run', 'test', '--concurrency=2', '--continue=dependencies-successful', ...process.argv.slice(2)];
+// --continue: one broken package should not hide the results of every other one. turbo rejects
+// a repeated flag, so the caller's --concurrency/--continue replace these defaults.
+const extraArgs = process.argv.slice(2);
+const defaults = ['--concurrency=2', '--continue=dependencies-successful'].filter(
+  (flag) => !extraArgs.some((arg) => arg.split('=')[0] === flag.split('=')[0]),
+);
+const turboArgs = ['turbo', 'run', 'test', ...defaults, ...extraArgs];
 
 const note = (line) => console.error(`[run-tests] ${line}`);
 
