@@ -24,6 +24,7 @@ import { RequestRunner } from './request-runner';
 import { RoomTimeline, type SyncPage } from './room-timeline';
 import { type Scheduler, systemScheduler, Timer } from './scheduler';
 import { socketIoTransport } from './socket-io-transport';
+import { tokenAuth } from './token-auth';
 import type { ChatTransport, ClientEventName, PayloadOf, ServerMessage } from './transport';
 import { TypedEmitter } from './typed-emitter';
 import { TypingThrottle } from './typing-throttle';
@@ -75,7 +76,6 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   private closed = false;
   private kickAttempts = 0;
   private authAttempts = 0;
-  private lastToken: string | undefined;
 
   constructor(private readonly options: ChatClientOptions) {
     super();
@@ -84,7 +84,6 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     this.scheduler = options.scheduler ?? systemScheduler;
     this.random = options.random ?? Math.random;
     this.knownUserId = options.userId;
-    this.lastToken = options.token;
     this.clock = new LamportClock(options.initialLamport);
     this.reconnectTimer = new Timer(this.scheduler);
     this.statuses = new MessageStatusTracker({ emit: (change) => this.emit('status', change) });
@@ -95,7 +94,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       send: (roomId, seq) => this.fireAndForget('ack', { roomId, seq }),
     });
     this.outbox = new Outbox({
-      transmit: (payload) => this.requests.request('send_message', payload).then((sent) => this.observeSent(sent)),
+      transmit: (payload) => this.requests.request('send_message', payload, { onReply: (sent) => this.onSendAck(payload, sent) }),
       scheduler: this.scheduler,
       maxAttempts: this.config.maxAttempts,
       retry: this.config.sendRetry,
@@ -108,7 +107,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       options.transport ??
       socketIoTransport({
         url: options.url,
-        auth: (callback) => this.authenticate(callback),
+        auth: tokenAuth(options.token, options.getToken, (err) => this.report(err)),
         transports: options.transports ?? ['websocket'],
         reconnectionDelayMs: this.config.reconnection.baseMs,
         reconnectionDelayMaxMs: this.config.reconnection.maxMs,
@@ -297,27 +296,6 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
 
   // ---- connection lifecycle ----
 
-  private authenticate(callback: (data: { token: string }) => void): void {
-    const getToken = this.options.getToken;
-    if (!getToken) {
-      callback({ token: this.lastToken ?? '' });
-      return;
-    }
-    Promise.resolve()
-      .then(getToken)
-      .then(
-        (token) => {
-          this.lastToken = token;
-          callback({ token });
-        },
-        (err: unknown) => {
-          // Let the handshake run with the last token: the server's verdict drives the retry logic.
-          this.report(toChatClientError(err, 'handshake'));
-          callback({ token: this.lastToken ?? '' });
-        },
-      );
-  }
-
   private onConnect(): void {
     this.kickAttempts = 0;
     this.authAttempts = 0;
@@ -334,7 +312,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       await this.requests.request('join_room', { roomId });
     } catch (err) {
       // The gateway subscribes members to their rooms anyway; the sync below still runs.
-      this.report(err);
+      this.reportBackground(err);
     }
     await this.timelines.get(roomId)?.catchUp();
   }
@@ -468,7 +446,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         this.emit('message', message, localId ? { own, late: info.late, localId } : { own, late: info.late });
       },
       advanced: (seq) => this.acks.note(roomId, seq),
-      onError: (err) => this.report(err),
+      onError: (err) => this.reportBackground(err),
     });
     this.timelines.set(roomId, timeline);
     return timeline;
@@ -493,15 +471,19 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
 
   // ---- sends ----
 
-  private observeSent(sent: MessageSent): MessageSent {
+  /**
+   * Runs inside the ack callback, so the broadcast of the same message, often read from the
+   * socket right after the ack, is presented already linked to its local id.
+   */
+  private onSendAck(payload: PayloadOf<'send_message'>, sent: MessageSent): void {
     this.clock.observe(sent.lamportTimestamp);
-    return sent;
+    this.statuses.sent(payload.idempotencyKey, sent);
   }
 
   private onOutboxEvent(event: OutboxEvent): void {
     const { roomId, idempotencyKey } = event.record;
+    // 'sent' was reported from the ack callback already (onSendAck).
     if (event.type === 'queued') this.statuses.sending(roomId, idempotencyKey);
-    else if (event.type === 'sent') this.statuses.sent(idempotencyKey, event.sent);
     else if (event.type === 'failed') this.statuses.failed(roomId, idempotencyKey, event.error);
   }
 
@@ -531,6 +513,12 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
 
   private report(err: unknown): void {
     this.emit('error', toChatClientError(err));
+  }
+
+  /** Failures of work the SDK redoes by itself after a reconnect are not news while offline. */
+  private reportBackground(err: unknown): void {
+    const error = toChatClientError(err);
+    if (error.source !== 'disconnected' && error.source !== 'closed') this.report(error);
   }
 }
 

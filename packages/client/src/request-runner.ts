@@ -27,7 +27,17 @@ export class RequestRunner {
     private readonly defaultTimeoutMs: number,
   ) {}
 
-  request<E extends ClientEventName>(event: E, payload: PayloadOf<E>, timeoutMs = this.defaultTimeoutMs): Promise<ReplyOf<E>> {
+  /**
+   * `onReply` runs synchronously inside the ack callback, before the promise settles: a packet
+   * that arrives in the same read as the ack (socket.io-client dispatches those back to back,
+   * with no microtask turn between) then already sees its effects.
+   */
+  request<E extends ClientEventName>(
+    event: E,
+    payload: PayloadOf<E>,
+    options: { timeoutMs?: number; onReply?: (reply: ReplyOf<E>) => void } = {},
+  ): Promise<ReplyOf<E>> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     if (this.closed) return Promise.reject(new ChatClientError('UNAVAILABLE', 'client is closed', 'closed', event));
     return new Promise<ReplyOf<E>>((resolve, reject) => {
       const finish = (): boolean => {
@@ -44,8 +54,12 @@ export class RequestRunner {
           this.transport().emit(event, payload, (response) => {
             if (!finish()) return; // timed out or failed already: a late answer changes nothing
             const outcome = parseAck<ReplyOf<E>>(response, event);
-            if (outcome.ok) resolve(outcome.value);
-            else reject(outcome.error);
+            if (!outcome.ok) {
+              reject(outcome.error);
+              return;
+            }
+            options.onReply?.(outcome.value);
+            resolve(outcome.value);
           });
         },
         fail: (err) => {
