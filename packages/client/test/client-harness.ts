@@ -25,7 +25,11 @@ export async function clientHarness(options: Partial<ChatClientOptions> = {}, ga
     token: 'jwt',
     transport: gateway.factory,
     scheduler,
-    random: () => ((n += 1) % 997) / 997,
+    // Distinct values: two sends in the same fake millisecond must still get distinct keys.
+    random: () => {
+      n += 1;
+      return (n % 997) / 997;
+    },
     outbox: { storage: false },
     ...options,
   });
