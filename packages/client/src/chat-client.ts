@@ -282,9 +282,9 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
    */
   async close(): Promise<void> {
     if (this.closed) return;
+    for (const typer of this.typers.values()) typer.stop(); // still connected: others see the stop
     this.closed = true;
     this.reconnectTimer.clear();
-    for (const typer of this.typers.values()) typer.stop();
     this.requests.close();
     this.outbox.close();
     this.acks.dispose();
@@ -334,10 +334,14 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   }
 
   private onConnectError(message: string, willRetry: boolean): void {
+    if (this.closed) return;
+    // A network failure that socket.io-client retries by itself is already told by the
+    // `reconnecting` states; a refusal by the server (an ErrorCode) is worth an `error`.
+    if (willRetry && !isErrorCode(message)) return;
     const code = isErrorCode(message) ? message : 'UNAVAILABLE';
     const error = new ChatClientError(code, message, 'handshake');
     this.report(error);
-    if (this.closed || willRetry) return; // socket.io-client retries network failures itself
+    if (willRetry) return;
     const authFailure = code === 'UNAUTHORIZED' || code === 'FORBIDDEN';
     if (!authFailure) {
       this.scheduleReconnect('kick', error);

@@ -1,5 +1,6 @@
 import { IdempotencyKeySchema } from '@campzone/protocol';
 import { createChatClient } from '../src/chat-client';
+import { memoryOutboxStorage } from '../src/outbox-storage';
 import { clientHarness } from './client-harness';
 import { FakeGateway } from './fake-gateway';
 import { settle } from './fake-scheduler';
@@ -53,11 +54,21 @@ describe('ChatClient connection', () => {
     expect(rec.connection.at(-1)).toMatchObject({ state: 'connected', reconnect: true });
   });
 
-  it('reports reconnecting on a network drop and leaves the retrying to socket.io', async () => {
+  it('reports reconnecting on a network drop and leaves the retrying to socket.io, without an error per attempt', async () => {
     const { gateway, rec } = await clientHarness();
     gateway.drop();
     expect(rec.connection.at(-1)).toEqual({ state: 'reconnecting', attempt: 0 });
+    gateway.refuse('websocket error', true);
+    gateway.refuse('UNAVAILABLE', true); // a refusal by the server is reported
     expect(gateway.connectCalls).toBe(1);
+    expect(rec.errors.map((e) => e.code)).toEqual(['UNAVAILABLE']);
+  });
+
+  it('sends typing_stop for a room being typed in when closed', async () => {
+    const { client, gateway } = await clientHarness();
+    client.typing('room-a');
+    await client.close();
+    expect(gateway.sent('typing_stop')).toEqual([{ roomId: 'room-a' }]);
   });
 
   it('sends a request made offline once connected, not before', async () => {
@@ -272,6 +283,28 @@ describe('ChatClient sending', () => {
     ]);
     expect(shown('room-a')).toEqual(['a1', 'a2 (missed)']);
     expect(shown('room-b')).toEqual(['b1 (missed)']);
+  });
+
+  it('a send not acknowledged before a reload is sent by the next client from the outbox storage, under its key', async () => {
+    const storage = memoryOutboxStorage();
+    const first = await clientHarness({ outbox: { storage } });
+    first.gateway.override = (event) => (event === 'send_message' ? 'drop' : undefined);
+    const lost = first.client.send('room-a', 'typed before the reload');
+    await first.client.close();
+    await expect(lost).rejects.toMatchObject({ source: 'closed' });
+    expect(storage.records.map((r) => r.idempotencyKey)).toEqual([lost.localId]);
+
+    const second = await clientHarness({ outbox: { storage } });
+    await settle();
+    expect(second.gateway.sent('send_message')).toEqual([
+      expect.objectContaining({ idempotencyKey: lost.localId, content: 'typed before the reload' }),
+    ]);
+    expect(second.rec.statuses.map((s) => [s.status, s.localId])).toEqual([
+      ['sending', lost.localId],
+      ['sent', lost.localId],
+    ]);
+    await second.client.close();
+    expect(storage.records).toEqual([]);
   });
 
   it('gives up on a final error and reports the send failed', async () => {
