@@ -1,21 +1,33 @@
 import type { GatewayConfig } from '@campzone/config';
-import { LuaRunner, MessageCounters, type RedisClient, RedisKeys } from '@campzone/realtime';
-import { createStore, MessageWriter } from '@campzone/store';
+import {
+  DeliveryCursors,
+  LuaRunner,
+  MessageCounters,
+  Presence,
+  RateLimiter,
+  type RedisClient,
+  RedisKeys,
+  TypingState,
+} from '@campzone/realtime';
+import { type ContentCodec, createStore, EncryptedContentCodec, MessageWriter, plaintextCodec, RoomKeyring } from '@campzone/store';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import { TokenVerifier } from './auth/token-verifier';
 import type { ChatServices } from './chat/chat-services';
-import { plaintextCodec } from './chat/content-codec';
+import { DeliveryAckService } from './chat/delivery-ack.service';
 import { HistoryService } from './chat/history.service';
 import { MembershipService } from './chat/membership.service';
+import { PresenceService } from './chat/presence.service';
+import { ReceiptService } from './chat/receipt.service';
 import { RoomService } from './chat/room.service';
 import { SendMessageService } from './chat/send-message.service';
 import { devTokenRoutes } from './http/dev-token.routes';
 import { registerErrorHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
 import { roomRoutes } from './http/rooms.routes';
+import { startBackgroundLoops } from './lifecycle/background-loops';
 import { InFlight } from './lifecycle/in-flight';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics';
 import { createSocketServer } from './socket/socket-server';
@@ -53,8 +65,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       metrics.batchSeconds.observe(durationMs / 1000);
     },
   });
-  const codec = plaintextCodec;
+  const keyring = config.masterKey ? new RoomKeyring(store.collections.encryptionKeys, config.masterKey) : undefined;
+  await keyring?.verifyMasterKey();
+  const codec: ContentCodec = keyring ? new EncryptedContentCodec(keyring) : plaintextCodec;
   const membership = new MembershipService(store.participants);
+  const limiter = new RateLimiter(lua, keys);
+  // Rollups of message status (DELIVERED/READ) belong to the worker; see its queue producer.
+  const cursorsMoved = (_roomId: string) => undefined;
   const chat: ChatServices = {
     membership,
     rooms: new RoomService(store.rooms, store.participants, membership),
@@ -65,11 +82,24 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       writer,
       codec,
       maxContentLength: config.MAX_CONTENT_LENGTH,
+      limiter,
+      rateLimit: { messages: config.MESSAGE_RATE_LIMIT, windowMs: config.MESSAGE_RATE_WINDOW_MS },
+      onRateLimited: () => metrics.rateLimited.inc({ limit: 'message' }),
       timeLua: (script, call) => {
         const end = metrics.luaSeconds.startTimer({ script });
         return call().finally(end);
       },
     }),
+    presence: new PresenceService(
+      new Presence(lua, keys, deps.redis.command),
+      store.users,
+      store.participants,
+      config.POD_NAME,
+      config.PRESENCE_LEASE_MS,
+    ),
+    typing: new TypingState(lua, keys, config.TYPING_TTL_MS),
+    receipts: new ReceiptService(store.messages, store.receipts, store.participants, cursorsMoved),
+    deliveryAcks: new DeliveryAckService(new DeliveryCursors(lua, keys, deps.redis.command), store.participants, cursorsMoved, logger),
   };
   const verifier = new TokenVerifier(config.jwt);
   const inFlight = new InFlight();
@@ -98,15 +128,17 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     verifier,
     chat,
     inFlight,
+    limiter,
     redis: deps.redis,
     adapterKey: keys.socketIoChannel(),
     accepting: () => !inFlight.isClosed,
   });
-  await app.register(roomRoutes, { chat, verifier, io: () => io });
+  await app.register(roomRoutes, { chat, verifier, io: () => io, keyring });
   if (config.AUTH_DEV_TOKENS) {
     await app.register(devTokenRoutes, { verifier, ttlSeconds: config.DEV_TOKEN_TTL_S, production: config.NODE_ENV === 'production' });
   }
   await app.ready();
+  const loops = await startBackgroundLoops(io, chat, logger, { leaseMs: config.PRESENCE_LEASE_MS, typingTtlMs: config.TYPING_TTL_MS });
 
   return {
     app,
@@ -121,6 +153,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       await writer.flush();
       // Local only: the adapter would otherwise close the sockets of every pod.
       io.local.disconnectSockets(true);
+      await Promise.allSettled([loops.stop(), chat.deliveryAcks.stop()]);
       await app.close();
       io.close();
     },

@@ -68,6 +68,8 @@ export const GatewayEnvSchema = Type.Object({
   MESSAGE_RATE_WINDOW_MS: Millis(10_000, 100),
   CONNECT_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 120 }),
   CONNECT_RATE_WINDOW_MS: Millis(60_000, 100),
+  /** Take the client address from X-Forwarded-For (behind a trusted load balancer only). */
+  TRUST_PROXY: Bool(false),
   SERVE_WEB_CLIENT: Bool(true),
 });
 
@@ -78,6 +80,20 @@ export const WorkerEnvSchema = Type.Object({
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
   ROLLUP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 200 }),
   SWEEP_INTERVAL_MS: Millis(5000, 100),
+  /** After the last retry, how long an online member may take to ack before the queue log says FAILED. */
+  DELIVERY_ACK_TIMEOUT_MS: Millis(5000, 10),
+  /** BullMQ job lock: a worker that stops renewing it (crashed, frozen) loses its jobs to another worker. */
+  WORKER_LOCK_DURATION_MS: Millis(30_000, 500),
+  /** How often each worker looks for jobs whose lock lapsed (stalled) and hands them back to the queue. */
+  WORKER_STALLED_INTERVAL_MS: Millis(30_000, 200),
+  /** How often one job may stall before it is failed instead of handed back (jobs are idempotent). */
+  WORKER_MAX_STALLED_COUNT: Type.Integer({ minimum: 0, maximum: 100, default: 3 }),
+  /** SIGTERM: in-flight jobs get this long to finish; the rest are handed back to other workers. */
+  SHUTDOWN_TIMEOUT_MS: Millis(10_000),
+  /** Finished (DELIVERED/FAILED) queue-log entries older than this are swept; 0 keeps them forever. */
+  QUEUE_LOG_RETENTION_HOURS: Type.Integer({ minimum: 0, maximum: 24 * 365, default: 24 * 7 }),
+  /** PENDING/RETRY queue-log entries whose next retry is this overdue lost their job: the sweep fails them. */
+  QUEUE_LOG_STALE_MS: Millis(600_000, 1000),
   BULL_BOARD_ENABLED: Bool(false),
   BULL_BOARD_USER: Type.Optional(Type.String({ minLength: 1 })),
   BULL_BOARD_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),

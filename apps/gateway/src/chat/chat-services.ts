@@ -1,5 +1,9 @@
+import type { TypingState } from '@campzone/realtime';
+import type { DeliveryAckService } from './delivery-ack.service';
 import type { HistoryService } from './history.service';
 import type { MembershipService } from './membership.service';
+import type { PresenceService } from './presence.service';
+import type { ReceiptService } from './receipt.service';
 import type { RoomService } from './room.service';
 import type { SendMessageService } from './send-message.service';
 
@@ -9,4 +13,8 @@ export interface ChatServices {
   rooms: RoomService;
   send: SendMessageService;
   history: HistoryService;
+  presence: PresenceService;
+  typing: TypingState;
+  receipts: ReceiptService;
+  deliveryAcks: DeliveryAckService;
 }

@@ -7,8 +7,7 @@ import {
   type Sync,
   type Synced,
 } from '@campzone/protocol';
-import type { MessageRepository } from '@campzone/store';
-import type { ContentCodec } from './content-codec';
+import type { ContentCodec, MessageRepository } from '@campzone/store';
 import { openMessages } from './message-view';
 
 const DEFAULT_PAGE = 50;

@@ -1,6 +1,5 @@
 import type { ChatMessage } from '@campzone/protocol';
-import type { StoredMessage } from '@campzone/store';
-import type { ContentCodec } from './content-codec';
+import type { ContentCodec, StoredMessage } from '@campzone/store';
 
 /** The one place a stored message becomes what clients see. */
 export function toChatMessage(doc: StoredMessage, content: string): ChatMessage {

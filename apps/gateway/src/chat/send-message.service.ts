@@ -1,7 +1,6 @@
 import { ChatError, type ChatMessage, ErrorCode, type SendMessage } from '@campzone/protocol';
-import type { AllocateRequest, Allocation, MessageCounters } from '@campzone/realtime';
-import { type MessageDoc, type MessageRepository, type MessageWriter, ObjectId } from '@campzone/store';
-import type { ContentCodec } from './content-codec';
+import type { AllocateRequest, Allocation, MessageCounters, RateLimiter } from '@campzone/realtime';
+import { type ContentCodec, type MessageDoc, type MessageRepository, type MessageWriter, ObjectId } from '@campzone/store';
 import { toChatMessage } from './message-view';
 
 export interface SendResult {
@@ -16,6 +15,10 @@ export interface SendMessageDeps {
   writer: MessageWriter;
   codec: ContentCodec;
   maxContentLength: number;
+  limiter: RateLimiter;
+  rateLimit: { messages: number; windowMs: number };
+  /** Counts refusals by limit, for metrics. */
+  onRateLimited?: () => void;
   /** Times each Redis script call, for metrics. */
   timeLua?: <T>(script: string, call: () => Promise<T>) => Promise<T>;
 }
@@ -23,8 +26,8 @@ export interface SendMessageDeps {
 const MAX_ATTEMPTS = 3;
 
 /**
- * The send pipeline: allocate {seq, lamport} and claim the idempotency key in one Redis
- * round trip, store through the batched writer, and answer only once MongoDB has the
+ * The send pipeline: check the sender's rate, allocate {seq, lamport} and claim the
+ * idempotency key in one Lua call, store through the batched writer, and answer only once MongoDB has the
  * message. MongoDB's unique indexes are the last word on duplicates and seq clashes.
  */
 export class SendMessageService {
@@ -34,6 +37,7 @@ export class SendMessageService {
     if (input.content.length > this.deps.maxContentLength) {
       throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `content is longer than ${this.deps.maxContentLength} characters`);
     }
+    await this.checkRate(senderId);
     const request: AllocateRequest = {
       roomId: input.roomId,
       senderId,
@@ -65,6 +69,19 @@ export class SendMessageService {
       await this.reseed(input.roomId);
     }
     throw new ChatError(ErrorCode.UNAVAILABLE, 'could not allocate a sequence number; retry with the same idempotencyKey');
+  }
+
+  /** Per user across every pod; a refused send allocates and stores nothing. */
+  private async checkRate(senderId: string): Promise<void> {
+    const { messages, windowMs } = this.deps.rateLimit;
+    const decision = await this.redis('rateLimit', () => this.deps.limiter.hit('msg', senderId, messages, windowMs));
+    if (decision.allowed) return;
+    this.deps.onRateLimited?.();
+    throw new ChatError(
+      ErrorCode.RATE_LIMITED,
+      `more than ${messages} messages in ${windowMs} ms; retry in ${decision.retryAfterMs} ms`,
+      decision.retryAfterMs,
+    );
   }
 
   private async allocate(request: AllocateRequest): Promise<Exclude<Allocation, { kind: 'countersMissing' }>> {

@@ -1,11 +1,14 @@
 import {
   AddParticipantBodySchema,
+  ChatError,
   CreateRoomBodySchema,
+  ErrorCode,
   HistoryQuerySchema,
   RoomParamsSchema,
   roomChannel,
   userChannel,
 } from '@campzone/protocol';
+import type { RoomKeyring } from '@campzone/store';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { ChatServices } from '../chat/chat-services';
@@ -16,9 +19,11 @@ export interface RoomRoutesOptions {
   chat: ChatServices;
   verifier: TokenVerifier;
   io: () => ChatServer;
+  /** Present when encryption at rest is on. */
+  keyring: RoomKeyring | undefined;
 }
 
-export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (app, { chat, verifier, io }) => {
+export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (app, { chat, verifier, io, keyring }) => {
   app.addHook('preHandler', authenticate(verifier));
 
   app.get('/v1/rooms', async (request) => chat.rooms.listFor(principalOf(request).userId));
@@ -48,5 +53,12 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
     const { roomId } = request.params;
     await chat.membership.requireMember(roomId, principalOf(request).userId);
     return chat.history.page(roomId, request.query);
+  });
+
+  app.post('/v1/rooms/:roomId/keys/rotate', { schema: { params: RoomParamsSchema } }, async (request) => {
+    const { roomId } = request.params;
+    await chat.membership.requireAdmin(roomId, principalOf(request).userId);
+    if (!keyring) throw new ChatError(ErrorCode.CONFLICT, 'encryption at rest is off (set ENCRYPTION_MASTER_KEY)');
+    return { roomId, keyVersion: await keyring.rotate(roomId) };
   });
 };

@@ -1,7 +1,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { GatewayConfig } from '@campzone/config';
-import { roomChannel, userChannel } from '@campzone/protocol';
-import type { RedisClient } from '@campzone/realtime';
+import { ChatError, ErrorCode, roomChannel, userChannel } from '@campzone/protocol';
+import type { RateLimiter, RedisClient } from '@campzone/realtime';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
@@ -11,8 +11,11 @@ import type { InFlight } from '../lifecycle/in-flight';
 import type { GatewayMetrics } from '../observability/metrics';
 import { asChatError, type HandlerKit } from './handler-kit';
 import { registerMessageHandlers } from './message.handlers';
+import { registerPresenceHandlers } from './presence.handlers';
+import { registerReceiptHandlers } from './receipt.handlers';
 import { registerRoomHandlers } from './room.handlers';
-import type { ChatServer } from './socket-types';
+import type { ChatServer, SocketData } from './socket-types';
+import { registerTypingHandlers } from './typing.handlers';
 
 export interface SocketServerDeps {
   config: GatewayConfig;
@@ -23,6 +26,7 @@ export interface SocketServerDeps {
   inFlight: InFlight;
   redis: { pub: RedisClient; sub: RedisClient };
   adapterKey: string;
+  limiter: RateLimiter;
   /** False once the pod drains: new connections are refused so clients go elsewhere. */
   accepting: () => boolean;
 }
@@ -52,6 +56,7 @@ export function createSocketServer(http: HttpServer, deps: SocketServerDeps): Ch
   // be registered synchronously and no early event is lost.
   io.use(async (socket, next) => {
     try {
+      await checkConnectRate(deps, clientAddress(socket.handshake, deps.config.TRUST_PROXY));
       const token = socket.handshake.auth?.token ?? bearerOf(socket.handshake.headers.authorization);
       const principal = deps.verifier.verify(token);
       socket.data.userId = principal.userId;
@@ -71,13 +76,54 @@ export function createSocketServer(http: HttpServer, deps: SocketServerDeps): Ch
     const kit: HandlerKit = { metrics, logger: logger.child({ socketId: socket.id, userId }), inFlight: deps.inFlight };
     const ctx = { socket, userId };
     metrics.connectedSockets.inc();
-    socket.on('disconnect', () => metrics.connectedSockets.dec());
     void socket.join([userChannel(userId), ...socket.data.roomIds.map(roomChannel)]);
     registerRoomHandlers(kit, ctx, deps.chat);
     registerMessageHandlers(kit, ctx, deps.chat, io);
+    registerPresenceHandlers(kit, ctx, deps.chat);
+    registerTypingHandlers(kit, ctx, deps.chat, io);
+    registerReceiptHandlers(kit, ctx, deps.chat, io);
     socket.emit('connected', { socketId: socket.id, userId, message: 'Connected to CampZone Chat' });
+    trackPresence(io, deps, socket.data, kit.logger);
+    socket.on('disconnect', () => {
+      metrics.connectedSockets.dec();
+      deps.chat.presence.disconnected(userId).then(
+        (offline) => offline && announcePresence(io, socket.data.roomIds, userId, 'user_left'),
+        (err: unknown) => kit.logger.warn({ err }, 'presence disconnect failed'),
+      );
+    });
   });
   return io;
+}
+
+function clientAddress(handshake: { address: string; headers: IncomingMessage['headers'] }, trustProxy: boolean): string {
+  const forwarded = trustProxy ? handshake.headers['x-forwarded-for'] : undefined;
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || handshake.address;
+}
+
+async function checkConnectRate(deps: SocketServerDeps, ip: string): Promise<void> {
+  const { CONNECT_RATE_LIMIT, CONNECT_RATE_WINDOW_MS } = deps.config;
+  const decision = await deps.limiter.hit('conn', ip, CONNECT_RATE_LIMIT, CONNECT_RATE_WINDOW_MS);
+  if (decision.allowed) return;
+  deps.metrics.rateLimited.inc({ limit: 'connect' });
+  throw new ChatError(
+    ErrorCode.RATE_LIMITED,
+    `too many connections from this address; retry in ${decision.retryAfterMs} ms`,
+    decision.retryAfterMs,
+  );
+}
+
+function trackPresence(io: ChatServer, deps: SocketServerDeps, data: SocketData, logger: Logger): void {
+  deps.chat.presence.connected(data.userId, data.username).then(
+    (cameOnline) => cameOnline && announcePresence(io, data.roomIds, data.userId, 'user_joined'),
+    (err: unknown) => logger.warn({ err }, 'presence connect failed'),
+  );
+}
+
+/** A user's first socket anywhere, or their last one closing, is news to their rooms. */
+function announcePresence(io: ChatServer, roomIds: string[], userId: string, event: 'user_joined' | 'user_left'): void {
+  const timestamp = new Date().toISOString();
+  for (const roomId of roomIds) io.to(roomChannel(roomId)).emit(event, { roomId, userId, timestamp });
 }
 
 /**

@@ -30,6 +30,9 @@ export function gatewayEnv(ns: TestNamespace, overrides: Record<string, string> 
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
+    // Tests that are not about limits must not trip them; the rate-limit tests set their own.
+    MESSAGE_RATE_LIMIT: '100000',
+    CONNECT_RATE_LIMIT: '100000',
     ...overrides,
   };
 }

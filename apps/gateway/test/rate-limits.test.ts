@@ -1,0 +1,46 @@
+import { closeAllClients, connectAs, connectWithToken, createRoom, sendArgs, tokenFor } from './harness/chat-clients';
+import { GatewayCluster } from './harness/gateway-cluster';
+
+afterEach(closeAllClients);
+
+test('a user spread over two pods is limited in sum and limited messages are not stored', async () => {
+  const cluster = await GatewayCluster.start(__filename, 2, { MESSAGE_RATE_LIMIT: '10', MESSAGE_RATE_WINDOW_MS: '60000' });
+  try {
+    await createRoom(cluster.url(0), 'zed', 'limited', []);
+    const tabA = await connectAs(cluster.url(0), 'zed');
+    const tabB = await connectAs(cluster.url(1), 'zed');
+    const acks = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => (i % 2 ? tabA : tabB).emitWithAck('send_message', sendArgs('limited', `m${i}`))),
+    );
+    const accepted = acks.filter((a) => a.ok);
+    const refused = acks.filter((a) => !a.ok);
+    expect(accepted).toHaveLength(10);
+    expect(refused).toHaveLength(6);
+    for (const r of refused)
+      expect(r).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', message: expect.stringMatching(/retry in \d+ ms/) } });
+    const db = await cluster.db();
+    expect(await db.collection('messages').countDocuments({ roomId: 'limited' })).toBe(10);
+    const metrics = await (await fetch(`${cluster.url(0)}/metrics`)).text();
+    expect(metrics).toMatch(/campzone_gateway_rate_limited_total\{limit="message"\} [1-9]/);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('connections beyond the per-address limit are refused with RATE_LIMITED on every pod', async () => {
+  const cluster = await GatewayCluster.start(`${__filename}-conn`, 2, { CONNECT_RATE_LIMIT: '3', CONNECT_RATE_WINDOW_MS: '60000' });
+  try {
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      outcomes.push(
+        await connectWithToken(cluster.url(i % 2), tokenFor(`user${i}`)).then(
+          () => 'connected',
+          (err: Error & { data?: { code: string } }) => err.data?.code ?? err.message,
+        ),
+      );
+    }
+    expect(outcomes).toEqual(['connected', 'connected', 'connected', 'RATE_LIMITED', 'RATE_LIMITED']);
+  } finally {
+    await cluster.stop();
+  }
+});

@@ -1,0 +1,78 @@
+import type { UserTyping } from '@campzone/protocol';
+import { dropNamespace, type ManagedProcess, uniqueNamespace } from '@campzone/testkit';
+import { closeAllClients, connectAs, createRoom, eventually, record } from './harness/chat-clients';
+import { GatewayCluster, serviceUrls, spawnGateway } from './harness/gateway-cluster';
+
+afterEach(closeAllClients);
+
+describe('across pods', () => {
+  let cluster: GatewayCluster;
+  beforeAll(async () => {
+    cluster = await GatewayCluster.start(__filename, 2, { TYPING_TTL_MS: '600' });
+    await createRoom(cluster.url(0), 'tom', 'studio', ['uma']);
+  });
+  afterAll(() => cluster.stop());
+
+  test('typing reaches the room on other pods but not the typist’s own tabs, then lapses after the TTL', async () => {
+    const typist = await connectAs(cluster.url(0), 'tom');
+    const typistOtherTab = await connectAs(cluster.url(1), 'tom');
+    const reader = await connectAs(cluster.url(1), 'uma');
+    const atReader = record(reader, 'user_typing');
+    const atOtherTab = record(typistOtherTab, 'user_typing');
+
+    expect(await typist.emitWithAck('typing_start', { roomId: 'studio' })).toEqual({ ok: true, roomId: 'studio' });
+    await eventually(() => atReader.length === 1, 'uma told tom types');
+    expect(atReader[0]).toEqual({ roomId: 'studio', userId: 'tom', isTyping: true });
+    await eventually(() => atReader.length === 2, 'the lapse announced after the TTL', 5000);
+    expect(atReader[1]).toEqual({ roomId: 'studio', userId: 'tom', isTyping: false });
+    expect(atOtherTab).toEqual([]);
+  });
+
+  test('keystroke-rate refreshes announce at most once a second and write nothing to MongoDB', async () => {
+    const typist = await connectAs(cluster.url(0), 'tom');
+    const reader = await connectAs(cluster.url(1), 'uma');
+    const atReader = record(reader, 'user_typing');
+    const db = await cluster.db();
+    const usersBefore = await db.collection('users').find({}).toArray();
+    const collectionsBefore = (await db.listCollections().toArray()).map((c) => c.name).sort();
+    const started = Date.now();
+    for (let i = 0; i < 30; i++) await typist.emitWithAck('typing_start', { roomId: 'studio' });
+    const elapsedSeconds = (Date.now() - started) / 1000;
+    await typist.emitWithAck('typing_stop', { roomId: 'studio' });
+    await eventually(() => atReader.some((e: UserTyping) => !e.isTyping), 'the stop');
+    const starts = atReader.filter((e: UserTyping) => e.isTyping).length;
+    expect(starts).toBeGreaterThanOrEqual(1);
+    expect(starts).toBeLessThanOrEqual(Math.ceil(elapsedSeconds) + 1);
+    expect((await db.listCollections().toArray()).map((c) => c.name).sort()).toEqual(collectionsBefore);
+    expect(await db.collection('users').find({}).toArray()).toEqual(usersBefore);
+  });
+
+  test('non-members cannot type in a room', async () => {
+    const stranger = await connectAs(cluster.url(0), 'stranger');
+    expect(await stranger.emitWithAck('typing_start', { roomId: 'studio' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
+
+test('the room is told isTyping: false after the TTL even when the typist’s pod was killed', async () => {
+  const ns = uniqueNamespace(`${__filename}-kill`);
+  const procs: ManagedProcess[] = [];
+  try {
+    const env = { TYPING_TTL_MS: '800' };
+    const doomed = await spawnGateway(ns, 'gw-doomed', env);
+    const steady = await spawnGateway(ns, 'gw-steady', env);
+    procs.push(doomed.proc, steady.proc);
+    await createRoom(steady.url, 'vera', 'wake', ['walt']);
+    const reader = await connectAs(steady.url, 'walt');
+    const atReader = record(reader, 'user_typing');
+    const typist = await connectAs(doomed.url, 'vera');
+    await typist.emitWithAck('typing_start', { roomId: 'wake' });
+    await eventually(() => atReader.length === 1, 'walt told vera types');
+    doomed.proc.kill('SIGKILL');
+    await eventually(() => atReader.length === 2, 'the lapse announced by the surviving pod', 5000);
+    expect(atReader[1]).toEqual({ roomId: 'wake', userId: 'vera', isTyping: false });
+  } finally {
+    closeAllClients();
+    await Promise.allSettled(procs.map((p) => p.stop(2000)));
+    await dropNamespace(ns, serviceUrls());
+  }
+});
