@@ -5,11 +5,16 @@
 // stay behind. Every workspace's package.json is copied, built or not, because `npm ci`
 // refuses a lockfile whose workspaces are missing.
 //
+// Workspace manifests lose their devDependencies on the way: `npm ci --workspace=X` follows
+// X's devDependencies too, and --omit=dev cannot drop what they pull in when it is itself a
+// workspace (an app's devDependency on @campzone/testkit would ship testcontainers). The
+// lockfile still matches, since the root keeps every workspace.
+//
 // The Dockerfile's build stage runs it, and deploy/test/docker-runtime.test.ts runs it too,
 // so the image's install and start steps are exercised without a Docker engine.
 //
 // Usage: node deploy/docker/collect-runtime-files.mjs <repo-root> <out-dir>
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const [root, out] = process.argv.slice(2);
@@ -48,7 +53,9 @@ for (const file of ['package.json', 'package-lock.json']) copy(join(root, file),
 for (const dir of workspaceDirs(root)) {
   const rel = relative(root, dir);
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  copy(join(dir, 'package.json'), join(out, rel, 'package.json'));
+  const { devDependencies: _dev, ...runtimeManifest } = pkg;
+  mkdirSync(join(out, rel), { recursive: true });
+  writeFileSync(join(out, rel, 'package.json'), `${JSON.stringify(runtimeManifest, null, 2)}\n`);
   for (const entry of pkg.files ?? []) {
     const src = join(dir, entry);
     // An unbuilt workspace (one the image does not run) simply has no dist/ yet.
