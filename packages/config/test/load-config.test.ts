@@ -1,0 +1,82 @@
+import { ConfigError, loadGatewayConfig, loadWorkerConfig } from '../src';
+
+const base = { REDIS_URL: 'redis://127.0.0.1:6379', MONGO_URL: 'mongodb://127.0.0.1:27017', JWT_SECRET: 'a-secret-of-sixteen+' };
+const failure = (env: Record<string, string>) => {
+  try {
+    loadGatewayConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+test('defaults fill every optional setting', () => {
+  const config = loadGatewayConfig({ ...base, POD_NAME: 'gw-1' });
+  expect(config).toMatchObject({
+    PORT: 3000,
+    HOST: '0.0.0.0',
+    MONGO_DB: 'campzone',
+    REDIS_PREFIX: 'cz',
+    AUTH_DEV_TOKENS: false,
+    LOG_LEVEL: 'info',
+    POD_NAME: 'gw-1',
+    MAX_CONTENT_LENGTH: 4000,
+    SOCKET_TRANSPORTS: 'websocket',
+    DELIVERY_RETRY_DELAYS_MS: [1000, 5000, 15000],
+    CORS_ORIGINS: [],
+  });
+  expect(config.jwt).toEqual({ algorithm: 'HS256', verifyKey: base.JWT_SECRET, signKey: base.JWT_SECRET });
+});
+
+test('a bad value stops with one line naming the variable and what is wrong', () => {
+  expect(failure({ ...base, PORT: 'eighty' })).toBe('Invalid configuration: PORT expected integer (got "eighty")');
+  expect(failure({ ...base, PORT: '70000' })).toMatch(/^Invalid configuration: PORT .*70000/);
+  expect(failure({ ...base, REDIS_URL: 'http://nope' })).toMatch(/^Invalid configuration: REDIS_URL /);
+  expect(failure({ ...base, DELIVERY_RETRY_DELAYS_MS: '1000,soon' })).toMatch(/^Invalid configuration: DELIVERY_RETRY_DELAYS_MS /);
+});
+
+test('a missing required value is named', () => {
+  const { MONGO_URL: _omitted, ...rest } = base;
+  expect(failure(rest)).toBe('Invalid configuration: MONGO_URL is required (it is missing)');
+});
+
+test('secrets are never echoed back', () => {
+  expect(failure({ ...base, JWT_SECRET: 'short' })).toBe(
+    'Invalid configuration: JWT_SECRET expected string length greater or equal to 16 (got "<redacted>")',
+  );
+});
+
+test('lists and booleans are parsed from their string form', () => {
+  const config = loadGatewayConfig({ ...base, CORS_ORIGINS: 'https://a.campus.edu, https://b.campus.edu', AUTH_DEV_TOKENS: 'true' });
+  expect(config.CORS_ORIGINS).toEqual(['https://a.campus.edu', 'https://b.campus.edu']);
+  expect(config.AUTH_DEV_TOKENS).toBe(true);
+});
+
+test('JWT settings must be one of a secret or a public key, with a matching algorithm', () => {
+  const { JWT_SECRET: _s, ...noSecret } = base;
+  expect(failure(noSecret)).toBe('Invalid configuration: JWT_SECRET or JWT_PUBLIC_KEY must be set (it is missing)');
+  expect(failure({ ...base, JWT_ALGORITHM: 'RS256' })).toMatch(/RS256 needs JWT_PUBLIC_KEY/);
+  const pem = '-----BEGIN PUBLIC KEY-----\\nMFkw\\n-----END PUBLIC KEY-----';
+  const rs = loadGatewayConfig({ ...noSecret, JWT_PUBLIC_KEY: pem, JWT_ALGORITHM: 'ES256', JWT_AUDIENCE: 'chat' });
+  expect(rs.jwt).toEqual({ algorithm: 'ES256', verifyKey: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----', audience: 'chat' });
+});
+
+test('dev tokens are refused in production and need a secret to sign with', () => {
+  expect(failure({ ...base, AUTH_DEV_TOKENS: 'true', NODE_ENV: 'production' })).toMatch(
+    /AUTH_DEV_TOKENS must be false when NODE_ENV=production/,
+  );
+});
+
+test('the master key must be 32 bytes in hex or base64', () => {
+  expect(loadGatewayConfig({ ...base, ENCRYPTION_MASTER_KEY: 'ab'.repeat(32) }).masterKey).toHaveLength(32);
+  expect(loadGatewayConfig({ ...base, ENCRYPTION_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey).toHaveLength(32);
+  expect(failure({ ...base, ENCRYPTION_MASTER_KEY: 'too-short' })).toMatch(/ENCRYPTION_MASTER_KEY must be 32 bytes/);
+});
+
+test('the worker has its own port default and needs credentials for Bull Board', () => {
+  expect(loadWorkerConfig({ REDIS_URL: base.REDIS_URL, MONGO_URL: base.MONGO_URL }).PORT).toBe(3001);
+  expect(() => loadWorkerConfig({ REDIS_URL: base.REDIS_URL, MONGO_URL: base.MONGO_URL, BULL_BOARD_ENABLED: 'true' })).toThrow(
+    /BULL_BOARD_USER/,
+  );
+});
