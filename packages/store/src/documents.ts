@@ -58,15 +58,22 @@ export interface ReadReceiptDoc {
 
 export type QueueLogStatus = 'PENDING' | 'DELIVERED' | 'FAILED' | 'RETRY';
 
+/**
+ * One message's delivery tracking (the seed's fields, plus seq and createdAt). PENDING until the
+ * first check, RETRY while online members who have not acked are re-sent it, then DELIVERED or
+ * FAILED, both final. nextRetryAt is null once final, so only live entries sit in its index.
+ */
 export interface QueueLogDoc {
   messageId: ObjectId;
   roomId: string;
+  seq: number;
   status: QueueLogStatus;
   retryCount: number;
   maxRetries: number;
   lastAttemptAt: Date | null;
   nextRetryAt: Date | null;
   errorMessage: string | null;
+  createdAt: Date;
 }
 
 export interface EncryptionKeyDoc {

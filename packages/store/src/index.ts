@@ -7,6 +7,7 @@ export * from './indexes';
 export * from './message.repository';
 export * from './message-writer';
 export * from './participant.repository';
+export * from './queue-log.repository';
 export * from './receipt.repository';
 export * from './room.repository';
 export * from './store';

@@ -30,6 +30,7 @@ export const indexDefinitions: Record<string, IndexDescription[]> = {
     { key: { messageId: 1 }, name: 'messageId_unique', unique: true },
     { key: { roomId: 1, status: 1 }, name: 'roomId_status' },
     { key: { nextRetryAt: 1 }, name: 'nextRetryAt' },
+    { key: { createdAt: 1 }, name: 'createdAt' },
   ],
   [CollectionName.encryptionKeys]: [{ key: { roomId: 1, keyVersion: 1 }, name: 'roomId_keyVersion_unique', unique: true }],
 };

@@ -74,10 +74,55 @@ export class MessageRepository {
     return { messages: rows.slice(0, limit).reverse(), hasMore };
   }
 
-  /** Raises the status of every message up to uptoSeq; never lowers one (READ stays READ). */
-  async raiseStatus(roomId: string, uptoSeq: number, status: MessageStatus): Promise<number> {
-    const lower = (Object.keys(MESSAGE_STATUS_RANK) as MessageStatus[]).filter((s) => MESSAGE_STATUS_RANK[s] < MESSAGE_STATUS_RANK[status]);
-    const result = await this.messages.updateMany({ roomId, seq: { $lte: uptoSeq }, status: { $in: lower } }, { $set: { status } });
+  /**
+   * Raises the status of every message up to uptoSeq; never lowers one (READ stays READ).
+   * `afterSeq` bounds the scan from below when everything up to it is known to be raised already.
+   */
+  async raiseStatus(roomId: string, uptoSeq: number, status: MessageStatus, afterSeq = 0): Promise<number> {
+    if (uptoSeq <= afterSeq) return 0;
+    const seq = afterSeq > 0 ? { $gt: afterSeq, $lte: uptoSeq } : { $lte: uptoSeq };
+    const result = await this.messages.updateMany({ roomId, seq, status: { $in: lowerThan(status) } }, { $set: { status } });
     return result.modifiedCount;
   }
+
+  /** Messages of one room by id (the worker re-sends them), oldest first. */
+  findManyByIds(roomId: string, messageIds: string[]): Promise<StoredMessage[]> {
+    const ids = messageIds.filter((id) => ObjectId.isValid(id)).map((id) => new ObjectId(id));
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.messages
+      .find({ roomId, _id: { $in: ids } }, { projection: wireProjection })
+      .sort({ seq: 1 })
+      .toArray();
+  }
+
+  /** Ids and seqs of senderId's messages in (afterSeq, uptoSeq] whose status is below `status`. */
+  async fromSenderBelow(
+    roomId: string,
+    senderId: string,
+    range: { afterSeq: number; uptoSeq: number },
+    status: MessageStatus,
+    limit: number,
+  ): Promise<Array<{ messageId: string; seq: number }>> {
+    const seq = Number.isFinite(range.uptoSeq) ? { $gt: range.afterSeq, $lte: range.uptoSeq } : { $gt: range.afterSeq };
+    const rows = await this.messages
+      .find({ roomId, seq, senderId, status: { $in: lowerThan(status) } }, { projection: { _id: 1, seq: 1 } })
+      .sort({ seq: 1 })
+      .limit(limit)
+      .toArray();
+    return rows.map((r) => ({ messageId: r._id.toHexString(), seq: r.seq }));
+  }
+
+  /** Raises the status of the given messages of one room; never lowers one. */
+  async raiseStatusOf(roomId: string, messageIds: string[], status: MessageStatus): Promise<number> {
+    if (messageIds.length === 0) return 0;
+    const result = await this.messages.updateMany(
+      { roomId, _id: { $in: messageIds.map((id) => new ObjectId(id)) }, status: { $in: lowerThan(status) } },
+      { $set: { status } },
+    );
+    return result.modifiedCount;
+  }
+}
+
+function lowerThan(status: MessageStatus): MessageStatus[] {
+  return (Object.keys(MESSAGE_STATUS_RANK) as MessageStatus[]).filter((s) => MESSAGE_STATUS_RANK[s] < MESSAGE_STATUS_RANK[status]);
 }

@@ -57,6 +57,14 @@ export class ParticipantRepository {
     );
   }
 
+  /** The members' cursors of several rooms in one query (the worker checks a batch of rooms at once). */
+  async cursorsOfRooms(roomIds: string[]): Promise<Array<Pick<ParticipantDoc, 'roomId' | 'userId' | 'deliveredSeq' | 'lastReadSeq'>>> {
+    if (roomIds.length === 0) return [];
+    return this.participants
+      .find({ roomId: { $in: roomIds } }, { projection: { _id: 0, roomId: 1, userId: 1, deliveredSeq: 1, lastReadSeq: 1 } })
+      .toArray();
+  }
+
   /** Every member's cursors, for rollups: a message is DELIVERED/READ once all members passed it. */
   async cursors(roomId: string): Promise<Array<Pick<ParticipantDoc, 'userId' | 'deliveredSeq' | 'lastReadSeq'>>> {
     return this.participants.find({ roomId }, { projection: { _id: 0, userId: 1, deliveredSeq: 1, lastReadSeq: 1 } }).toArray();

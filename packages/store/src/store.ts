@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { type Collections, collectionsOf } from './collections';
 import { MessageRepository } from './message.repository';
 import { ParticipantRepository } from './participant.repository';
+import { QueueLogRepository } from './queue-log.repository';
 import { ReceiptRepository } from './receipt.repository';
 import { RoomRepository } from './room.repository';
 import { UserRepository } from './user.repository';
@@ -13,6 +14,7 @@ export interface Store {
   participants: ParticipantRepository;
   messages: MessageRepository;
   receipts: ReceiptRepository;
+  queueLog: QueueLogRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -24,5 +26,6 @@ export function createStore(db: Db): Store {
     participants: new ParticipantRepository(collections.participants),
     messages: new MessageRepository(collections.messages),
     receipts: new ReceiptRepository(collections.receipts),
+    queueLog: new QueueLogRepository(collections.queueLog),
   };
 }

@@ -1,0 +1,112 @@
+import { type AnyBulkWriteOperation, type Collection, MongoBulkWriteError, ObjectId } from 'mongodb';
+import type { QueueLogDoc, QueueLogStatus } from './documents';
+
+export interface QueueLogEntry {
+  messageId: string;
+  roomId: string;
+  seq: number;
+}
+
+export interface QueueLogFailure {
+  messageId: string;
+  errorMessage: string;
+}
+
+/** States an entry can still leave; DELIVERED and FAILED are final. */
+const LIVE: QueueLogStatus[] = ['PENDING', 'RETRY'];
+
+/**
+ * The message_queue_log, written in bulk: one insertMany per batch of tracked messages and one
+ * updateMany per outcome. Every write is conditional on the entry's state, so repeating one (a
+ * job run twice) changes nothing more and no entry ever leaves DELIVERED or FAILED.
+ */
+export class QueueLogRepository {
+  constructor(private readonly log: Collection<QueueLogDoc>) {}
+
+  /** Creates PENDING entries; entries that already exist (a repeated batch) are left as they are. */
+  async insertPending(entries: QueueLogEntry[], maxRetries: number, nextRetryAt: Date, now = new Date()): Promise<number> {
+    if (entries.length === 0) return 0;
+    const docs: QueueLogDoc[] = entries.map((e) => ({
+      messageId: new ObjectId(e.messageId),
+      roomId: e.roomId,
+      seq: e.seq,
+      status: 'PENDING',
+      retryCount: 0,
+      maxRetries,
+      lastAttemptAt: null,
+      nextRetryAt,
+      errorMessage: null,
+      createdAt: now,
+    }));
+    try {
+      const result = await this.log.insertMany(docs, { ordered: false });
+      return result.insertedCount;
+    } catch (err) {
+      // Duplicates of the unique messageId index are the repeat case; anything else is real.
+      if (err instanceof MongoBulkWriteError && toArray(err.writeErrors).every((e) => e.code === 11000)) {
+        return err.result.insertedCount;
+      }
+      throw err;
+    }
+  }
+
+  /** Records retry number `attempt` (1-based) for live entries that have not recorded it yet. */
+  async markRetry(messageIds: string[], attempt: number, nextRetryAt: Date, now = new Date()): Promise<number> {
+    if (messageIds.length === 0) return 0;
+    const result = await this.log.updateMany(
+      { messageId: { $in: messageIds.map((id) => new ObjectId(id)) }, status: { $in: LIVE }, retryCount: { $lt: attempt } },
+      { $set: { status: 'RETRY', retryCount: attempt, lastAttemptAt: now, nextRetryAt } },
+    );
+    return result.modifiedCount;
+  }
+
+  /** Every online member holds these messages: final. */
+  async markDelivered(messageIds: string[], now = new Date()): Promise<number> {
+    if (messageIds.length === 0) return 0;
+    const result = await this.log.updateMany(
+      { messageId: { $in: messageIds.map((id) => new ObjectId(id)) }, status: { $in: LIVE } },
+      { $set: { status: 'DELIVERED', lastAttemptAt: now, nextRetryAt: null } },
+    );
+    return result.modifiedCount;
+  }
+
+  /** Retries exhausted: final, with why and who (one round trip for any number of entries). */
+  async markFailed(failures: QueueLogFailure[], now = new Date()): Promise<number> {
+    if (failures.length === 0) return 0;
+    const ops: AnyBulkWriteOperation<QueueLogDoc>[] = failures.map((f) => ({
+      updateOne: {
+        filter: { messageId: new ObjectId(f.messageId), status: { $in: LIVE } },
+        update: { $set: { status: 'FAILED', errorMessage: f.errorMessage, lastAttemptAt: now, nextRetryAt: null } },
+      },
+    }));
+    const result = await this.log.bulkWrite(ops, { ordered: false });
+    return result.modifiedCount;
+  }
+
+  /**
+   * Live entries whose next check is long overdue lost their job (Redis lost it, or it failed
+   * for good): they are failed with `reason` rather than left PENDING forever.
+   */
+  async failOverdue(overdueBefore: Date, reason: string, now = new Date()): Promise<number> {
+    const result = await this.log.updateMany(
+      { nextRetryAt: { $lt: overdueBefore }, status: { $in: LIVE } },
+      { $set: { status: 'FAILED', errorMessage: reason, lastAttemptAt: now, nextRetryAt: null } },
+    );
+    return result.modifiedCount;
+  }
+
+  /** Deletes final entries created before `cutoff` (retention). */
+  async deleteFinishedBefore(cutoff: Date): Promise<number> {
+    const result = await this.log.deleteMany({ createdAt: { $lt: cutoff }, status: { $in: ['DELIVERED', 'FAILED'] } });
+    return result.deletedCount;
+  }
+
+  findByMessageIds(messageIds: string[]): Promise<QueueLogDoc[]> {
+    return this.log.find({ messageId: { $in: messageIds.map((id) => new ObjectId(id)) } }, { projection: { _id: 0 } }).toArray();
+  }
+}
+
+function toArray<T extends object>(value: T | readonly T[] | undefined): readonly T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value as T];
+}

@@ -1,0 +1,77 @@
+import { type MessageDoc, ObjectId } from '../src';
+import { openStore } from './store-fixture';
+
+let fixture: Awaited<ReturnType<typeof openStore>>;
+beforeAll(async () => {
+  fixture = await openStore();
+});
+afterAll(() => fixture.close());
+
+const entries = (roomId: string, count: number) =>
+  Array.from({ length: count }, (_, i) => ({ messageId: new ObjectId().toHexString(), roomId, seq: i + 1 }));
+
+test('inserting the same batch twice leaves one PENDING entry per message', async () => {
+  const batch = entries('log-a', 3);
+  const next = new Date(Date.now() + 1000);
+  expect(await fixture.store.queueLog.insertPending(batch, 3, next)).toBe(3);
+  expect(await fixture.store.queueLog.insertPending(batch, 3, next)).toBe(0);
+  const rows = await fixture.store.queueLog.findByMessageIds(batch.map((e) => e.messageId));
+  expect(rows).toHaveLength(3);
+  expect(rows[0]).toMatchObject({ status: 'PENDING', retryCount: 0, maxRetries: 3, lastAttemptAt: null, errorMessage: null });
+});
+
+test('a retry is recorded once, and a final state is never left', async () => {
+  const [a, b] = entries('log-b', 2).map((e) => e.messageId) as [string, string];
+  await fixture.store.queueLog.insertPending(
+    [a, b].map((messageId, i) => ({ messageId, roomId: 'log-b', seq: i + 1 })),
+    3,
+    new Date(),
+  );
+  const next = new Date(Date.now() + 5000);
+  expect(await fixture.store.queueLog.markRetry([a, b], 1, next)).toBe(2);
+  expect(await fixture.store.queueLog.markRetry([a, b], 1, next)).toBe(0);
+  expect(await fixture.store.queueLog.markDelivered([a])).toBe(1);
+  expect(await fixture.store.queueLog.markFailed([{ messageId: b, errorMessage: 'not acked by: carl' }])).toBe(1);
+  // Later (repeated or late) writes change nothing.
+  expect(await fixture.store.queueLog.markRetry([a, b], 2, next)).toBe(0);
+  expect(await fixture.store.queueLog.markFailed([{ messageId: a, errorMessage: 'x' }])).toBe(0);
+  expect(await fixture.store.queueLog.markDelivered([b])).toBe(0);
+  const byId = new Map((await fixture.store.queueLog.findByMessageIds([a, b])).map((r) => [r.messageId.toHexString(), r]));
+  expect(byId.get(a)).toMatchObject({ status: 'DELIVERED', retryCount: 1, nextRetryAt: null });
+  expect(byId.get(b)).toMatchObject({ status: 'FAILED', retryCount: 1, errorMessage: 'not acked by: carl', nextRetryAt: null });
+});
+
+test('overdue live entries are failed and old final ones deleted by the sweeps', async () => {
+  const [late, fresh] = entries('log-c', 2);
+  await fixture.store.queueLog.insertPending([late!], 3, new Date(Date.now() - 60_000), new Date(Date.now() - 120_000));
+  await fixture.store.queueLog.insertPending([fresh!], 3, new Date(Date.now() + 60_000));
+  expect(await fixture.store.queueLog.failOverdue(new Date(Date.now() - 30_000), 'tracking lost')).toBe(1);
+  expect(await fixture.store.queueLog.deleteFinishedBefore(new Date(Date.now() - 60_000))).toBe(1);
+  const left = await fixture.store.queueLog.findByMessageIds([late!.messageId, fresh!.messageId]);
+  expect(left.map((r) => r.status)).toEqual(['PENDING']);
+});
+
+test('raiseStatus over a seq range and by sender never lowers a status', async () => {
+  const docs: MessageDoc[] = Array.from({ length: 6 }, (_, i) => ({
+    _id: new ObjectId(),
+    roomId: 'status-room',
+    senderId: i % 2 === 0 ? 'ann' : 'ben',
+    content: `m${i + 1}`,
+    lamportTimestamp: i + 1,
+    seq: i + 1,
+    idempotencyKey: `status-${i}`,
+    status: i === 1 ? 'READ' : 'PENDING',
+    messageType: 'text',
+    createdAt: new Date(),
+  }));
+  await fixture.store.collections.messages.insertMany(docs);
+  const messages = fixture.store.messages;
+  expect(await messages.raiseStatus('status-room', 3, 'DELIVERED', 1)).toBe(1); // seq 2 is READ already
+  const fromAnn = await messages.fromSenderBelow('status-room', 'ann', { afterSeq: 3, uptoSeq: Number.POSITIVE_INFINITY }, 'DELIVERED', 10);
+  expect(fromAnn.map((m) => m.seq)).toEqual([5]);
+  expect(await messages.raiseStatusOf('status-room', [fromAnn[0]!.messageId], 'DELIVERED')).toBe(1);
+  const all = await messages.afterSeq('status-room', 0, 10);
+  expect(all.messages.map((m) => m.status)).toEqual(['PENDING', 'READ', 'DELIVERED', 'PENDING', 'DELIVERED', 'PENDING']);
+  const found = await messages.findManyByIds('status-room', [docs[4]!._id.toHexString(), docs[0]!._id.toHexString(), 'not-an-id']);
+  expect(found.map((m) => m.seq)).toEqual([1, 5]);
+});
