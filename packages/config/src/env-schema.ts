@@ -40,6 +40,11 @@ const commonProps = {
   PRESENCE_LEASE_MS: Millis(15_000, 1000),
   TYPING_TTL_MS: Millis(30_000, 100),
   DELIVERY_RETRY_DELAYS_MS: CsvMillis('1000,5000,15000'),
+  /**
+   * How long a room's status rollup waits for company: cursor moves within it share one job.
+   * Common to both apps because the gateway's producer sets the delay when it enqueues.
+   */
+  ROLLUP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 200 }),
 };
 
 export const CommonEnvSchema = Type.Object(commonProps);
@@ -78,7 +83,6 @@ export const WorkerEnvSchema = Type.Object({
   PORT: Port(3001),
   HOST: Type.String({ default: '0.0.0.0' }),
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
-  ROLLUP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 200 }),
   SWEEP_INTERVAL_MS: Millis(5000, 100),
   /** After the last retry, how long an online member may take to ack before the queue log says FAILED. */
   DELIVERY_ACK_TIMEOUT_MS: Millis(5000, 10),

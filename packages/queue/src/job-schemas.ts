@@ -1,0 +1,48 @@
+import { MessageIdSchema, RoomIdSchema, UserIdSchema } from '@campzone/protocol';
+import { type Static, Type } from '@sinclair/typebox';
+
+// Job payloads, validated by the worker before it runs a job. Extra fields are tolerated so a
+// newer producer can add one during a rolling deploy; missing or mistyped ones fail the job.
+
+/** The most messages one delivery job carries (keeps payloads and MongoDB `$in` lists bounded). */
+export const MAX_MESSAGES_PER_JOB = 1000;
+
+export const TrackedMessageSchema = Type.Object({
+  messageId: MessageIdSchema,
+  roomId: RoomIdSchema,
+  seq: Type.Integer({ minimum: 1 }),
+  senderId: UserIdSchema,
+});
+export type TrackedMessage = Static<typeof TrackedMessageSchema>;
+
+const TrackedMessages = Type.Array(TrackedMessageSchema, { minItems: 1, maxItems: MAX_MESSAGES_PER_JOB });
+
+/** Token used in job ids and Redis keys: no `:` (BullMQ key separator). */
+const BatchIdSchema = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,80}$' });
+
+/** `track`: messages just stored and broadcast; the worker opens their queue-log entries. */
+export const DeliveryTrackJobSchema = Type.Object({
+  batchId: BatchIdSchema,
+  messages: TrackedMessages,
+});
+export type DeliveryTrackJob = Static<typeof DeliveryTrackJobSchema>;
+
+/**
+ * `check` number `attempt` of a batch: attempts 1..maxRetries re-send to online members who
+ * have not acked; attempt maxRetries + 1 gives the verdict (DELIVERED or FAILED). Each stage
+ * carries only the messages still missing an ack at the stage before.
+ */
+export const DeliveryCheckJobSchema = Type.Object({
+  batchId: BatchIdSchema,
+  attempt: Type.Integer({ minimum: 1, maximum: 101 }),
+  maxRetries: Type.Integer({ minimum: 1, maximum: 100 }),
+  messages: TrackedMessages,
+});
+export type DeliveryCheckJob = Static<typeof DeliveryCheckJobSchema>;
+
+/** Recompute DELIVERED/READ for one room from its members' cursors. */
+export const RollupJobSchema = Type.Object({ roomId: RoomIdSchema });
+export type RollupJob = Static<typeof RollupJobSchema>;
+
+export const SweepJobSchema = Type.Object({});
+export type SweepJob = Static<typeof SweepJobSchema>;

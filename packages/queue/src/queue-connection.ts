@@ -1,0 +1,41 @@
+import { type ConnectionOptions, Queue } from 'bullmq';
+import type { DeliveryCheckJob, DeliveryTrackJob, RollupJob, SweepJob } from './job-schemas';
+import { QueueName } from './queue-names';
+
+/** A Redis URL, or BullMQ connection options (ioredis options or a client). */
+export type QueueConnection = string | ConnectionOptions;
+
+export interface QueueSettings {
+  connection: QueueConnection;
+  /** RedisKeys.bullPrefix(): queues live under `<prefix>:<queue name>`. */
+  prefix: string;
+}
+
+/** BullMQ connection options from a URL or options. */
+export function connectionOptions(connection: QueueConnection): ConnectionOptions {
+  return typeof connection === 'string' ? { url: connection } : connection;
+}
+
+export type DeliveryQueue = Queue<DeliveryTrackJob | DeliveryCheckJob>;
+export type RollupQueue = Queue<RollupJob>;
+export type MaintenanceQueue = Queue<SweepJob>;
+
+export interface ChatQueues {
+  delivery: DeliveryQueue;
+  rollup: RollupQueue;
+  maintenance: MaintenanceQueue;
+}
+
+/** Every queue of the system, for the worker (which also produces) and tools. */
+export function openQueues(settings: QueueSettings): ChatQueues {
+  const opts = { connection: connectionOptions(settings.connection), prefix: settings.prefix };
+  return {
+    delivery: new Queue<DeliveryTrackJob | DeliveryCheckJob>(QueueName.delivery, opts),
+    rollup: new Queue<RollupJob>(QueueName.rollup, opts),
+    maintenance: new Queue<SweepJob>(QueueName.maintenance, opts),
+  };
+}
+
+export async function closeQueues(queues: ChatQueues): Promise<void> {
+  await Promise.allSettled(Object.values(queues).map((q: Queue) => q.close()));
+}

@@ -1,0 +1,22 @@
+/**
+ * Queue and job names shared by the gateway (producer) and the worker (consumer).
+ * Do not change the values: jobs already queued under a name would be stranded.
+ */
+export const QueueName = {
+  /** Delivery tracking: one `track` job per producer batch, then one `check` job per retry stage. */
+  delivery: 'chat-delivery',
+  /** Message status rollups (DELIVERED / READ), coalesced per room. */
+  rollup: 'chat-rollup',
+  /** Repeatable sweeps of the queue log. */
+  maintenance: 'chat-maintenance',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+/** Do not change the values either: a worker dispatches on them. */
+export const JobName = {
+  deliveryTrack: 'track',
+  deliveryCheck: 'check',
+  rollup: 'rollup',
+  sweep: 'sweep',
+} as const;
+export type JobName = (typeof JobName)[keyof typeof JobName];
