@@ -5,4 +5,5 @@ export * from './message-counters';
 export * from './presence';
 export * from './rate-limiter';
 export * from './redis-client';
+export * from './status-floors';
 export * from './typing';
