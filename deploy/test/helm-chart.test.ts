@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CHART_DIR, helmPath, helmTemplate, helmTemplateError, KUBE_VERSION, run } from './support/deploy-tools';
+import { CHART_DIR, helmNotes, helmPath, helmTemplate, helmTemplateError, KUBE_VERSION, run } from './support/deploy-tools';
 import { EXAMPLE_VALUES } from './support/deployment-scenarios';
 import { findOne, type K8sObject, ofKind, parseManifests } from './support/k8s-objects';
 
@@ -70,6 +70,12 @@ describe('guards', () => {
   it('refuses a grace period that does not cover preStop plus the drain', () => {
     expect(helmTemplateError([], ['gateway.terminationGracePeriodSeconds=25'])).toMatch(
       /gateway\.terminationGracePeriodSeconds \(25\) must exceed gateway\.drain\.preStopSeconds \+ gateway\.drain\.timeoutSeconds \(30\)/,
+    );
+  });
+
+  it('refuses an autoscaling minimum above the maximum', () => {
+    expect(helmTemplateError([], ['gateway.autoscaling.minReplicas=9', 'gateway.autoscaling.maxReplicas=4'])).toMatch(
+      /gateway\.autoscaling\.minReplicas \(9\) must not exceed gateway\.autoscaling\.maxReplicas \(4\)/,
     );
   });
 
@@ -230,5 +236,27 @@ describe('helm test', () => {
     expect(script).toMatch(/\/readyz/);
     expect(script).toMatch(/transport=websocket/);
     expect(script).toMatch(/101/);
+  });
+});
+
+describe('NOTES.txt', () => {
+  it('tells how to reach, test and scale the release, and warns while the datastore URLs and JWT key are defaults', () => {
+    const notes = helmNotes();
+    expect(notes).toMatch(/kubectl -n campzone port-forward svc\/chat-campzone-chat-gateway 3000:80/);
+    expect(notes).toMatch(/helm test chat -n campzone/);
+    expect(notes).toMatch(/kubectl -n campzone scale deploy\/chat-campzone-chat-worker --replicas=N/);
+    expect(notes).toMatch(/WARNING: externalRedis\.url is still the default/);
+    expect(notes).toMatch(/WARNING: externalMongodb\.url is still the default/);
+    expect(notes).toMatch(/a random JWT_SECRET was generated/);
+  });
+
+  it('shows the public URL and no warnings for the production example', () => {
+    const notes = helmNotes([EXAMPLE_VALUES[0] as string]);
+    expect(notes).toMatch(/https:\/\/chat\.example\.edu\//);
+    expect(notes).not.toMatch(/WARNING|NOTE:/);
+  });
+
+  it('warns when polling is on but nothing in the chart provides affinity', () => {
+    expect(helmNotes([], ['gateway.polling.enabled=true'])).toMatch(/WARNING: gateway\.polling\.enabled is on but no route is enabled/);
   });
 });

@@ -1,6 +1,6 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 
 /** deploy/ and the repository root, from this file's place in deploy/test/support. */
@@ -97,4 +97,39 @@ export function helmTemplateError(valuesFiles: string[] = [], sets: string[] = [
 
 export function kustomize(dir: string): string {
   return runOk(kubectlPath(), ['kustomize', dir]);
+}
+
+/**
+ * NOTES.txt as `helm install` would print it. Only install renders NOTES, and install needs a
+ * cluster, so a temp copy of the chart renders the same text through `tpl` inside a ConfigMap.
+ */
+export function helmNotes(valuesFiles: string[] = [], sets: string[] = []): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cz-notes-'));
+  try {
+    const chart = join(dir, 'campzone-chat');
+    cpSync(CHART_DIR, chart, { recursive: true });
+    renameSync(join(chart, 'templates', 'NOTES.txt'), join(chart, 'notes-source.txt'));
+    writeFileSync(
+      join(chart, 'templates', 'notes-rendered.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  notes: {{ tpl (.Files.Get "notes-source.txt") . | toJson }}\n',
+    );
+    const out = runOk(helmPath(), [
+      'template',
+      'chat',
+      chart,
+      '--namespace',
+      'campzone',
+      '--kube-version',
+      KUBE_VERSION,
+      '--show-only',
+      'templates/notes-rendered.yaml',
+      ...valuesFiles.flatMap((f) => ['--values', f]),
+      ...sets.flatMap((s) => ['--set', s]),
+    ]);
+    const notes = /^ {2}notes: (".*")$/m.exec(out)?.[1];
+    if (!notes) throw new Error(`NOTES.txt did not render:\n${out}`);
+    return JSON.parse(notes) as string;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
