@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DEPLOY_DIR } from './support/deploy-tools';
@@ -12,6 +12,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  build?: { context: string; dockerfile: string };
   stop_grace_period?: string;
   read_only?: boolean;
   cap_drop?: string[];
@@ -34,6 +35,15 @@ it('runs Redis 7, MongoDB 7, three gateways, one worker and a load balancer', ()
   expect(running('worker')).toHaveLength(1);
   expect(compose.services.lb?.image).toMatch(/^nginx:/);
   expect(compose.services.lb?.ports).toEqual([expect.stringMatching(/:8080$/)]);
+});
+
+it('builds the apps from the repository root with the project Dockerfile', () => {
+  for (const [, s] of [...running('gateway'), ...running('worker')]) {
+    const context = join(composeDir, s.build?.context ?? '');
+    expect(existsSync(join(context, 'package-lock.json'))).toBe(true);
+    expect(existsSync(join(context, s.build?.dockerfile ?? ''))).toBe(true);
+    expect(s.build?.dockerfile).toBe('deploy/docker/Dockerfile');
+  }
 });
 
 it('starts the apps only once Redis and MongoDB are healthy, and the balancer once the gateways are', () => {
