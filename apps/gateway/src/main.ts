@@ -1,4 +1,6 @@
 import { ConfigError, type GatewayConfig, loadGatewayConfig } from '@campzone/config';
+import { createQueueProducers } from '@campzone/queue';
+import { RedisKeys } from '@campzone/realtime';
 import { ensureIndexes } from '@campzone/store';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
@@ -39,7 +41,14 @@ async function main(): Promise<void> {
   const db = mongo.db(config.MONGO_DB);
   await ensureIndexes(db);
 
-  const gateway = await buildGateway({ config, logger, redis: { command, pub, sub }, db });
+  // BullMQ opens its own (ioredis) connections; the producers only buffer on the send path.
+  const queues = createQueueProducers({
+    connection: config.REDIS_URL,
+    prefix: new RedisKeys(config.REDIS_PREFIX).bullPrefix(),
+    logger: logger.child({ component: 'queue-producers' }),
+    rollupDelayMs: config.ROLLUP_DELAY_MS,
+  });
+  const gateway = await buildGateway({ config, logger, redis: { command, pub, sub }, db, queues });
   await gateway.app.listen({ port: config.PORT, host: config.HOST });
   const address = gateway.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -51,6 +60,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await gateway.drain();
+    // After the drain: the last sends' delivery tracking is enqueued before the connections close.
+    await queues.close();
     await Promise.allSettled([command.quit(), pub.quit(), sub.quit(), mongo.close()]);
     logger.info('stopped');
     process.exit(0);

@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '@campzone/config';
+import type { QueueProducers } from '@campzone/queue';
 import {
   DeliveryCursors,
   LuaRunner,
@@ -39,6 +40,8 @@ export interface GatewayDeps {
   /** `command` runs scripts and checks; `pub`/`sub` belong to the Socket.IO adapter. */
   redis: { command: RedisClient; pub: RedisClient; sub: RedisClient };
   db: Db;
+  /** Delivery tracking and status rollups, enqueued for the worker (main.ts creates them; tests may leave them out). */
+  queues?: QueueProducers;
 }
 
 export interface Gateway {
@@ -71,8 +74,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const membership = new MembershipService(store.participants);
   const limiter = new RateLimiter(lua, keys);
   // Rollups of message status (DELIVERED/READ) belong to the worker; see its queue producer.
-  const cursorsMoved = (_roomId: string) => undefined;
+  const cursorsMoved = (roomId: string) => deps.queues?.requestRollup(roomId);
   const chat: ChatServices = {
+    queues: deps.queues,
     membership,
     rooms: new RoomService(store.rooms, store.participants, membership),
     history: new HistoryService(store.messages, codec),

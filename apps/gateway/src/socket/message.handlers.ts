@@ -23,6 +23,8 @@ export function registerMessageHandlers(kit: HandlerKit, ctx: HandlerContext, ch
       else {
         // Only the send that stored the message broadcasts it: one broadcast per message.
         io.to(roomChannel(message.roomId)).emit('new_message', message);
+        // Buffered, never awaited: the worker re-sends it to online members who do not ack.
+        chat.queues?.trackDelivery({ messageId: message.messageId, roomId: message.roomId, seq: message.seq, senderId: message.senderId });
         kit.metrics.messagesSent.inc();
       }
       kit.metrics.sendAck.observe((performance.now() - started) / 1000);
