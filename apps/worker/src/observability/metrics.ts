@@ -1,0 +1,66 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Job states reported as queue depth. */
+export const DEPTH_STATES = ['wait', 'active', 'delayed', 'prioritized', 'failed'] as const;
+
+/**
+ * Every worker metric, named with the app prefix and base units. Labels are bounded sets
+ * (queue, job name, outcome, status); never a user or room id.
+ */
+export function createWorkerMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'campzone_worker_' });
+  return {
+    registry,
+    jobs: new Counter({
+      name: 'campzone_worker_jobs_total',
+      help: 'Jobs finished by this worker, by queue, job name and outcome (completed, failed, handed_back)',
+      labelNames: ['queue', 'name', 'outcome'],
+      registers: [registry],
+    }),
+    jobSeconds: new Histogram({
+      name: 'campzone_worker_job_duration_seconds',
+      help: 'Time a job ran in this worker, by queue and job name',
+      labelNames: ['queue', 'name'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    invalidPayloads: new Counter({
+      name: 'campzone_worker_invalid_payloads_total',
+      help: 'Jobs failed without retry because their payload broke the schema',
+      labelNames: ['queue'],
+      registers: [registry],
+    }),
+    stalled: new Counter({
+      name: 'campzone_worker_stalled_jobs_total',
+      help: 'Jobs whose worker stopped renewing the lock, handed back to the queue',
+      labelNames: ['queue'],
+      registers: [registry],
+    }),
+    deliveryRetries: new Counter({
+      name: 'campzone_worker_delivery_retries_total',
+      help: 'Messages re-sent to online members who had not acked them',
+      registers: [registry],
+    }),
+    deliveryOutcomes: new Counter({
+      name: 'campzone_worker_delivery_outcomes_total',
+      help: 'Queue-log entries that reached a final state (delivered, failed, lost)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    statusChanges: new Counter({
+      name: 'campzone_worker_message_status_changes_total',
+      help: 'Messages whose status a rollup raised, by new status',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'campzone_worker_queue_jobs',
+      help: 'Jobs in each queue by state, read from Redis at scrape time',
+      labelNames: ['queue', 'state'],
+      registers: [registry],
+    }),
+  };
+}
+
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

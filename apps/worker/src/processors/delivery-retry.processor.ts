@@ -1,0 +1,133 @@
+import { type ChatMessage, userChannel } from '@campzone/protocol';
+import {
+  checkJobOptions,
+  DeliveryCheckJobSchema,
+  type DeliveryQueue,
+  JobName,
+  payloadParser,
+  QueueName,
+  type TrackedMessage,
+} from '@campzone/queue';
+import type { ContentCodec, MessageRepository, QueueLogRepository } from '@campzone/store';
+import type { Job } from 'bullmq';
+import type { ClusterEmitter } from '../delivery/cluster-emitter';
+import type { DeliverySchedule } from '../delivery/delivery-schedule';
+import type { MemberCursorReader } from '../delivery/member-cursors';
+import { messagePayload } from '../delivery/message-payload';
+import type { ResendClaims } from '../delivery/resend-claims';
+import { failureReason, unackedMembers } from '../delivery/unacked-members';
+import type { WorkerMetrics } from '../observability/metrics';
+import type { JobRun } from './job-run';
+
+const parser = payloadParser(DeliveryCheckJobSchema, `${QueueName.delivery}/${JobName.deliveryCheck}`);
+
+/** Who is online: the realtime package's cluster presence (Presence.onlineUsers). */
+export interface OnlineUsers {
+  onlineUsers(userIds: string[]): Promise<Set<string>>;
+}
+
+export interface DeliveryRetryDeps {
+  cursors: MemberCursorReader;
+  presence: OnlineUsers;
+  queueLog: Pick<QueueLogRepository, 'markDelivered' | 'markRetry' | 'markFailed'>;
+  messages: Pick<MessageRepository, 'findManyByIds'>;
+  codec: ContentCodec;
+  emitter: ClusterEmitter;
+  claims: ResendClaims;
+  delivery: Pick<DeliveryQueue, 'add'>;
+  schedule: DeliverySchedule;
+  metrics: WorkerMetrics;
+}
+
+interface Missing {
+  message: TrackedMessage;
+  /** Online members without an ack: the ones a re-send is for, and a failure is about. */
+  online: string[];
+}
+
+/**
+ * `check` number `attempt` of a batch. Messages every online member acked are DELIVERED
+ * (offline members are not failures: `sync` brings them what they missed). The others, while
+ * retries remain, are re-sent to each online member's personal room on every pod, marked
+ * RETRY, and carried alone into the next check; at the verdict they are FAILED with the
+ * members who never acked.
+ */
+export function deliveryRetryProcessor(deps: DeliveryRetryDeps) {
+  return async (job: Job, run: JobRun) => {
+    const { batchId, attempt, maxRetries, messages } = parser.parse(job.data);
+    const missing = await findMissing(deps, messages);
+    const settled = messages.filter((m) => !missing.has(m.messageId)).map((m) => m.messageId);
+    const delivered = await deps.queueLog.markDelivered(settled);
+    deps.metrics.deliveryOutcomes.inc({ outcome: 'delivered' }, delivered);
+    const open = [...missing.values()];
+    if (open.length === 0) return { attempt, delivered: settled.length, open: 0 };
+
+    if (attempt > maxRetries) {
+      const failed = await deps.queueLog.markFailed(
+        open.map((m) => ({ messageId: m.message.messageId, errorMessage: failureReason(maxRetries, m.online) })),
+      );
+      deps.metrics.deliveryOutcomes.inc({ outcome: 'failed' }, failed);
+      run.logger.warn({ batchId, attempt, failed: open.length }, 'delivery failed: online members never acked');
+      return { attempt, delivered: settled.length, failed: open.length };
+    }
+
+    await run.handBackIfStopping();
+    if (await deps.claims.claim(batchId, attempt)) {
+      const resent = await resend(deps, open);
+      deps.metrics.deliveryRetries.inc(resent);
+    } else {
+      run.logger.info({ batchId, attempt }, 'retry already sent by an earlier run of this stage; not sending again');
+    }
+    const delay = deps.schedule.delayBefore(attempt + 1);
+    const openMessages = open.map((m) => m.message);
+    await deps.queueLog.markRetry(
+      openMessages.map((m) => m.messageId),
+      attempt,
+      new Date(Date.now() + delay),
+    );
+    await deps.delivery.add(
+      JobName.deliveryCheck,
+      { batchId, attempt: attempt + 1, maxRetries, messages: openMessages },
+      checkJobOptions(batchId, attempt + 1, delay),
+    );
+    return { attempt, delivered: settled.length, resent: open.length };
+  };
+}
+
+/** The batch's messages that some online member has not acked, by messageId. */
+async function findMissing(deps: DeliveryRetryDeps, messages: TrackedMessage[]): Promise<Map<string, Missing>> {
+  const rooms = await deps.cursors.forRooms(messages.map((m) => m.roomId));
+  const unacked = new Map(messages.map((m) => [m.messageId, unackedMembers(m, rooms.get(m.roomId))] as const));
+  const everyone = [...new Set([...unacked.values()].flat())];
+  const online = await deps.presence.onlineUsers(everyone);
+  const missing = new Map<string, Missing>();
+  for (const message of messages) {
+    const who = (unacked.get(message.messageId) ?? []).filter((u) => online.has(u));
+    if (who.length > 0) missing.set(message.messageId, { message, online: who });
+  }
+  return missing;
+}
+
+/** Re-sends each message to the personal rooms of its online members without an ack; answers how many went. */
+async function resend(deps: DeliveryRetryDeps, open: Missing[]): Promise<number> {
+  const byRoom = new Map<string, Missing[]>();
+  for (const m of open) byRoom.set(m.message.roomId, [...(byRoom.get(m.message.roomId) ?? []), m]);
+  const payloads: Array<{ payload: ChatMessage; to: string[] }> = [];
+  for (const [roomId, items] of byRoom) {
+    const docs = await deps.messages.findManyByIds(
+      roomId,
+      items.map((m) => m.message.messageId),
+    );
+    const recipients = new Map(items.map((m) => [m.message.messageId, m.online]));
+    for (const doc of docs) {
+      const to = recipients.get(doc._id.toHexString()) ?? [];
+      payloads.push({ payload: await messagePayload(doc, deps.codec), to });
+    }
+  }
+  // One publish per message, to every recipient's personal room at once: each pod delivers it
+  // to the sockets it holds in any of those rooms, once per socket.
+  await deps.emitter.emit((emitter) => {
+    for (const { payload, to } of payloads) emitter.to(to.map(userChannel)).emit('new_message', payload);
+  });
+  return payloads.length;
+}

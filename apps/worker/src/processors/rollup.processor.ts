@@ -1,0 +1,83 @@
+import { type MessageStatus, roomChannel } from '@campzone/protocol';
+import { JobName, payloadParser, QueueName, RollupJobSchema, type RollupQueue, rollupJobOptions } from '@campzone/queue';
+import type { FloorStatus, StatusFloors } from '@campzone/realtime';
+import type { MessageRepository } from '@campzone/store';
+import type { Job } from 'bullmq';
+import type { ClusterEmitter } from '../delivery/cluster-emitter';
+import type { MemberCursorReader, RoomCursors } from '../delivery/member-cursors';
+import type { WorkerMetrics } from '../observability/metrics';
+import { planStatus } from '../rollup/status-plan';
+import type { JobRun } from './job-run';
+
+const parser = payloadParser(RollupJobSchema, `${QueueName.rollup}/${JobName.rollup}`);
+
+/** Own messages of the lagging member raised per run; more are left to a follow-up rollup. */
+const LAGGARD_LIMIT = 500;
+
+export interface RollupDeps {
+  cursors: MemberCursorReader;
+  messages: Pick<MessageRepository, 'raiseStatus' | 'fromSenderBelow' | 'raiseStatusOf'>;
+  floors: Pick<StatusFloors, 'get' | 'raise'>;
+  emitter: ClusterEmitter;
+  rollup: Pick<RollupQueue, 'add'>;
+  rollupDelayMs: number;
+  metrics: WorkerMetrics;
+}
+
+/**
+ * Recomputes a room's message statuses from its members' cursors: READ up to where everyone
+ * has read, DELIVERED up to where everyone holds the messages, with one updateMany over the
+ * seq range above the room's floor each, and `message_status {roomId, uptoSeq, status}` to
+ * the room when a floor rises. Statuses only rise (updates match lower statuses only), and
+ * a second run finds nothing more to change or announce.
+ */
+export function rollupProcessor(deps: RollupDeps) {
+  return async (job: Job, run: JobRun) => {
+    const { roomId } = parser.parse(job.data);
+    const [rooms, floors] = await Promise.all([deps.cursors.forRooms([roomId]), deps.floors.get(roomId)]);
+    const members = rooms.get(roomId) ?? new Map();
+    if (members.size === 0) return { roomId, members: 0 };
+    const result: Record<string, number> = {};
+    // READ first: a client shown READ up to n needs no DELIVERED up to n afterwards.
+    for (const status of ['READ', 'DELIVERED'] as const) {
+      result[status] = await rollUp(deps, run, roomId, members, status, floors[status]);
+    }
+    return { roomId, members: members.size, ...result };
+  };
+}
+
+async function rollUp(deps: RollupDeps, run: JobRun, roomId: string, members: RoomCursors, status: FloorStatus, floor: number) {
+  const plan = planStatus([...members].map(([userId, c]) => ({ userId, seq: status === 'READ' ? c.read : c.delivered })));
+  if (!plan) return 0;
+  let changed = 0;
+  if (plan.uptoSeq > floor) {
+    // Database first, then the announcement, then the floor: a crash in between repeats the
+    // announcement on the next run, it never skips it.
+    changed += await deps.messages.raiseStatus(roomId, plan.uptoSeq, status, floor);
+    await deps.emitter.emit((e) => e.to(roomChannel(roomId)).emit('message_status', { roomId, uptoSeq: plan.uptoSeq, status }));
+    await deps.floors.raise(roomId, { [status]: plan.uptoSeq });
+  }
+  const laggard = plan.laggard;
+  if (laggard && laggard.uptoSeq > plan.uptoSeq) {
+    // The lowest member's own messages above the room-wide floor: everyone else passed them.
+    const own = await deps.messages.fromSenderBelow(
+      roomId,
+      laggard.userId,
+      { afterSeq: Math.max(plan.uptoSeq, floor), uptoSeq: laggard.uptoSeq },
+      status,
+      LAGGARD_LIMIT,
+    );
+    if (own.length > 0) {
+      const messageIds = own.map((m) => m.messageId);
+      // Announcement before the update here: a re-run finds these still below the status.
+      await deps.emitter.emit((e) => e.to(roomChannel(roomId)).emit('message_status', { roomId, messageIds, status }));
+      changed += await deps.messages.raiseStatusOf(roomId, messageIds, status as MessageStatus);
+      if (own.length === LAGGARD_LIMIT) {
+        run.logger.info({ roomId, status }, 'more own messages of the lagging member: follow-up rollup');
+        await deps.rollup.add(JobName.rollup, { roomId }, rollupJobOptions(roomId, deps.rollupDelayMs));
+      }
+    }
+  }
+  deps.metrics.statusChanges.inc({ status }, changed);
+  return changed;
+}

@@ -1,0 +1,241 @@
+import type { WorkerConfig } from '@campzone/config';
+import {
+  type ChatQueues,
+  closeQueues,
+  connectionOptions,
+  JobName,
+  openQueues,
+  type QueueConnection,
+  SWEEP_SCHEDULER_ID,
+  sweepJobTemplate,
+} from '@campzone/queue';
+import { DeliveryCursors, LuaRunner, Presence, type RedisClient, RedisKeys, StatusFloors } from '@campzone/realtime';
+import { type ContentCodec, createStore } from '@campzone/store';
+import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Db } from 'mongodb';
+import type { Logger } from 'pino';
+import { ClusterEmitter } from './delivery/cluster-emitter';
+import { DeliverySchedule } from './delivery/delivery-schedule';
+import { MemberCursorReader } from './delivery/member-cursors';
+import { ResendClaims } from './delivery/resend-claims';
+import { BULL_BOARD_PATH, bullBoardPlugin } from './http/bull-board.plugin';
+import { healthRoutes } from './http/health.routes';
+import { createWorkerMetrics, DEPTH_STATES, type WorkerMetrics } from './observability/metrics';
+import { deliveryRetryProcessor } from './processors/delivery-retry.processor';
+import { deliveryTrackProcessor } from './processors/delivery-track.processor';
+import { type JobProcessor, jobRun } from './processors/job-run';
+import { rollupProcessor } from './processors/rollup.processor';
+import { sweepProcessor } from './processors/sweep.processor';
+import { type QueueBinding, queueBindings } from './worker-init.config';
+
+export interface WorkerDeps {
+  config: WorkerConfig;
+  logger: Logger;
+  /** node-redis: presence, cursors, floors, claims, and the Socket.IO emitter's publishes. */
+  redis: RedisClient;
+  db: Db;
+  /** BullMQ's own connections (ioredis) are opened from this. */
+  bullConnection: QueueConnection;
+  /** Opens stored content (decrypts when encryption at rest is on). */
+  codec: ContentCodec;
+}
+
+export interface WorkerApp {
+  http: FastifyInstance;
+  metrics: WorkerMetrics;
+  queues: ChatQueues;
+  /** Starts taking jobs and (re)installs the sweep schedule. */
+  start(): Promise<void>;
+  /** Stops taking jobs; lets running ones finish within SHUTDOWN_TIMEOUT_MS, hands the rest back. */
+  drain(): Promise<void>;
+}
+
+/** Builds the queues' workers and the small HTTP server from explicit dependencies; listens on nothing. */
+export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
+  const { config, logger } = deps;
+  const metrics = createWorkerMetrics();
+  const store = createStore(deps.db);
+  const keys = new RedisKeys(config.REDIS_PREFIX);
+  const lua = new LuaRunner(deps.redis);
+  await lua.loadAll();
+  const queues = openQueues({ connection: deps.bullConnection, prefix: keys.bullPrefix() });
+  for (const queue of Object.values(queues)) {
+    queue.on('error', (err: Error) => logger.warn({ queue: queue.name, err: err.message }, 'queue connection error'));
+  }
+  const emitter = new ClusterEmitter(deps.redis, keys.socketIoChannel());
+  const cursors = new MemberCursorReader(store.participants, new DeliveryCursors(lua, keys, deps.redis));
+  const schedule = new DeliverySchedule(config.DELIVERY_RETRY_DELAYS_MS, config.DELIVERY_ACK_TIMEOUT_MS);
+
+  const bindings = queueBindings(
+    {
+      track: deliveryTrackProcessor({ queueLog: store.queueLog, delivery: queues.delivery, schedule }),
+      check: deliveryRetryProcessor({
+        cursors,
+        presence: new Presence(lua, keys, deps.redis),
+        queueLog: store.queueLog,
+        messages: store.messages,
+        codec: deps.codec,
+        emitter,
+        claims: new ResendClaims(deps.redis, keys),
+        delivery: queues.delivery,
+        schedule,
+        metrics,
+      }),
+      rollup: rollupProcessor({
+        cursors,
+        messages: store.messages,
+        floors: new StatusFloors(lua, keys, deps.redis),
+        emitter,
+        rollup: queues.rollup,
+        rollupDelayMs: config.ROLLUP_DELAY_MS,
+        metrics,
+      }),
+      sweep: sweepProcessor({
+        queueLog: store.queueLog,
+        staleMs: config.QUEUE_LOG_STALE_MS,
+        retentionHours: config.QUEUE_LOG_RETENTION_HOURS,
+        metrics,
+      }),
+    },
+    config,
+  );
+  const workers = bindings.map((binding) => createQueueWorker(binding, deps, keys.bullPrefix(), metrics));
+
+  let draining = false;
+  const http = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  await http.register(healthRoutes, {
+    draining: () => draining,
+    registry: metrics.registry,
+    beforeScrape: () => refreshDepth(queues, metrics),
+    checks: { redis: () => deps.redis.ping(), mongodb: () => deps.db.command({ ping: 1 }) },
+  });
+  if (config.BULL_BOARD_ENABLED && config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD) {
+    await http.register(bullBoardPlugin, {
+      queues: Object.values(queues),
+      user: config.BULL_BOARD_USER,
+      password: config.BULL_BOARD_PASSWORD,
+    });
+    logger.info({ path: BULL_BOARD_PATH }, 'bull board enabled');
+  }
+  await http.ready();
+
+  return {
+    http,
+    metrics,
+    queues,
+    async start() {
+      // Every worker upserts the same scheduler id: one schedule however many workers run.
+      await queues.maintenance.upsertJobScheduler(
+        SWEEP_SCHEDULER_ID,
+        { every: config.SWEEP_INTERVAL_MS },
+        { name: JobName.sweep, data: {}, opts: sweepJobTemplate },
+      );
+      for (const worker of workers) {
+        worker.run().catch((err: unknown) => logger.error({ err, queue: worker.name }, 'worker stopped with an error'));
+      }
+      await Promise.all(workers.map((w) => w.waitUntilReady()));
+    },
+    async drain() {
+      if (draining) return;
+      draining = true;
+      logger.info({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'draining: no new jobs, letting running ones finish');
+      const closed = Promise.all(workers.map((w) => w.close()));
+      if (!(await settlesWithin(closed, config.SHUTDOWN_TIMEOUT_MS))) {
+        logger.warn('shutdown grace over: handing running jobs back to the queue');
+        for (const worker of workers) worker.cancelAllJobs('worker shutting down');
+        if (!(await settlesWithin(closed, 2000))) {
+          // Jobs between checkpoints: their locks lapse and another worker's stall check takes them.
+          await Promise.all(workers.map((w) => w.close(true)));
+        }
+      }
+      await closeQueues(queues);
+      await http.close();
+    },
+  };
+}
+
+/** A BullMQ Worker for one queue: dispatches by job name, logs and measures every run. */
+function createQueueWorker(binding: QueueBinding, deps: WorkerDeps, prefix: string, metrics: WorkerMetrics): Worker {
+  const { config, logger } = deps;
+  const queueLogger = logger.child({ queue: binding.queue });
+  // Three parameters: BullMQ passes the abort signal only to processors that declare it.
+  const process = async (job: Job, token?: string, signal?: AbortSignal) => {
+    const jobLogger = queueLogger.child({ jobId: job.id, job: job.name, ...roomOf(job) });
+    const processor: JobProcessor | undefined = binding.processors[job.name as JobName];
+    const end = metrics.jobSeconds.startTimer({ queue: binding.queue, name: job.name });
+    try {
+      if (!processor) throw new UnrecoverableError(`no processor for job name "${job.name}" in queue ${binding.queue}`);
+      const result = await processor(job, jobRun(job, token, signal, jobLogger));
+      metrics.jobs.inc({ queue: binding.queue, name: job.name, outcome: 'completed' });
+      jobLogger.debug({ result }, 'job done');
+      return result;
+    } catch (err) {
+      if (err instanceof WaitingError) {
+        metrics.jobs.inc({ queue: binding.queue, name: job.name, outcome: 'handed_back' });
+        jobLogger.info('job handed back to the queue');
+      } else {
+        metrics.jobs.inc({ queue: binding.queue, name: job.name, outcome: 'failed' });
+        if (err instanceof UnrecoverableError) {
+          if (err.message.startsWith('invalid ')) metrics.invalidPayloads.inc({ queue: binding.queue });
+          jobLogger.error({ reason: err.message }, 'job failed without retry');
+        } else {
+          jobLogger.warn({ err, attemptsMade: job.attemptsMade }, 'job failed; BullMQ retries it while attempts remain');
+        }
+      }
+      throw err;
+    } finally {
+      end();
+    }
+  };
+  const worker = new Worker(binding.queue, process, {
+    connection: connectionOptions(deps.bullConnection),
+    prefix,
+    autorun: false,
+    concurrency: binding.concurrency,
+    lockDuration: config.WORKER_LOCK_DURATION_MS,
+    stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
+    name: config.POD_NAME,
+  });
+  worker.on('error', (err: Error) => queueLogger.warn({ err: err.message }, 'worker error'));
+  worker.on('stalled', (jobId: string) => {
+    metrics.stalled.inc({ queue: binding.queue });
+    queueLogger.warn({ jobId }, 'job stalled (its worker stopped renewing the lock); handed back to the queue');
+  });
+  return worker;
+}
+
+function roomOf(job: Job): { roomId?: string } {
+  const data: unknown = job.data;
+  if (typeof data === 'object' && data !== null && 'roomId' in data && typeof data.roomId === 'string') return { roomId: data.roomId };
+  return {};
+}
+
+async function refreshDepth(queues: ChatQueues, metrics: WorkerMetrics): Promise<void> {
+  await Promise.all(
+    Object.values(queues).map(async (queue) => {
+      const counts = await queue.getJobCounts(...DEPTH_STATES);
+      for (const state of DEPTH_STATES) metrics.queueDepth.set({ queue: queue.name, state }, counts[state] ?? 0);
+    }),
+  );
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,31 @@
+import type { WorkerConfig } from '@campzone/config';
+import { JobName, QueueName } from '@campzone/queue';
+import type { JobProcessor } from './processors/job-run';
+
+export interface Processors {
+  track: JobProcessor;
+  check: JobProcessor;
+  rollup: JobProcessor;
+  sweep: JobProcessor;
+}
+
+/** One BullMQ Worker per queue: how many jobs it runs at once, and the processor of each job name. */
+export interface QueueBinding {
+  queue: QueueName;
+  concurrency: number;
+  processors: Partial<Record<JobName, JobProcessor>>;
+}
+
+/** Which processor runs which queue's jobs: the whole map of the worker in one place. */
+export function queueBindings(processors: Processors, config: Pick<WorkerConfig, 'WORKER_CONCURRENCY'>): QueueBinding[] {
+  return [
+    {
+      queue: QueueName.delivery,
+      concurrency: config.WORKER_CONCURRENCY,
+      processors: { [JobName.deliveryTrack]: processors.track, [JobName.deliveryCheck]: processors.check },
+    },
+    { queue: QueueName.rollup, concurrency: config.WORKER_CONCURRENCY, processors: { [JobName.rollup]: processors.rollup } },
+    // Sweeps scan whole collections: one at a time is plenty.
+    { queue: QueueName.maintenance, concurrency: 1, processors: { [JobName.sweep]: processors.sweep } },
+  ];
+}

@@ -1,0 +1,125 @@
+import { QueueName } from '@campzone/queue';
+import { ObjectId, type QueueLogDoc } from '@campzone/store';
+import { Queue } from 'bullmq';
+import { ackEverything, closeAllClients, connectAs, createRoom, eventually, record, send } from './harness/chat-clients';
+import { Stack, serviceUrls, TEST_DELAYS_MS } from './harness/stack';
+
+let stack: Stack;
+let delivery: Queue;
+beforeAll(async () => {
+  stack = await Stack.start(__filename);
+  delivery = new Queue(QueueName.delivery, { connection: { url: serviceUrls().redisUrl }, prefix: stack.bullPrefix });
+});
+afterEach(closeAllClients);
+afterAll(async () => {
+  await delivery?.close();
+  await stack?.stop();
+});
+
+async function logOf(messageId: string): Promise<QueueLogDoc | null> {
+  const db = await stack.db();
+  return db.collection<QueueLogDoc>('message_queue_log').findOne({ messageId: new ObjectId(messageId) });
+}
+
+/** No delivery job waits any more: nothing else can be re-sent. */
+async function scheduleFinished(): Promise<boolean> {
+  const counts = await delivery.getJobCounts('wait', 'delayed', 'active');
+  return (counts.wait ?? 0) + (counts.delayed ?? 0) + (counts.active ?? 0) === 0;
+}
+
+test('a member who never acks gets the message again after each delay, exactly maxRetries times, then the log says FAILED naming them', async () => {
+  await createRoom(stack.gatewayUrl, 'ann', 'never-acked', ['bob', 'cat']);
+  const ann = await connectAs(stack.gatewayUrl, 'ann');
+  const bob = await connectAs(stack.gatewayUrl, 'bob');
+  const cat = await connectAs(stack.gatewayUrl, 'cat');
+  ackEverything(ann);
+  ackEverything(cat);
+  const toBob = record(bob, 'new_message');
+  const toCat = record(cat, 'new_message');
+  const toAnn = record(ann, 'new_message');
+
+  const sent = await send(ann, 'never-acked', 'are you there?');
+  await eventually(async () => (await logOf(sent.messageId))?.status === 'FAILED', 'the log entry to fail', 20_000);
+  await eventually(scheduleFinished, 'the delivery schedule to end');
+
+  // The original broadcast and one copy per retry, each the full message.
+  expect(toBob).toHaveLength(1 + TEST_DELAYS_MS.length);
+  for (const copy of toBob)
+    expect(copy.payload).toMatchObject({ messageId: sent.messageId, seq: sent.seq, content: 'are you there?', senderId: 'ann' });
+  // Each copy came at least its delay after the one before (a few ms of slack for the socket hops).
+  toBob.slice(1).forEach((copy, i) => {
+    expect(copy.at - toBob[i]!.at).toBeGreaterThanOrEqual(TEST_DELAYS_MS[i]! - 15);
+  });
+  // Members who acked, and the sender, got it once.
+  expect(toCat).toHaveLength(1);
+  expect(toAnn).toHaveLength(1);
+
+  const log = await logOf(sent.messageId);
+  expect(log).toMatchObject({ status: 'FAILED', retryCount: 3, maxRetries: 3, roomId: 'never-acked', seq: sent.seq, nextRetryAt: null });
+  expect(log?.errorMessage).toMatch(/not acknowledged after 3 retries by online member\(s\): bob$/);
+  expect(log?.lastAttemptAt).toBeInstanceOf(Date);
+});
+
+test('a member who acks after the first retry gets no more copies, and the log says DELIVERED', async () => {
+  await createRoom(stack.gatewayUrl, 'dan', 'late-ack', ['eve']);
+  const dan = await connectAs(stack.gatewayUrl, 'dan');
+  const eve = await connectAs(stack.gatewayUrl, 'eve');
+  ackEverything(dan);
+  const toEve = record(eve, 'new_message');
+  // Eve's client ignores the first delivery and acks the first re-send.
+  eve.on('new_message', (m) => {
+    if (toEve.length === 2) eve.emit('ack', { roomId: m.roomId, seq: m.seq });
+  });
+
+  const sent = await send(dan, 'late-ack', 'second time lucky');
+  await eventually(async () => (await logOf(sent.messageId))?.status === 'DELIVERED', 'the log entry to be delivered', 20_000);
+  await eventually(scheduleFinished, 'the delivery schedule to end');
+
+  expect(toEve).toHaveLength(2);
+  expect(await logOf(sent.messageId)).toMatchObject({
+    status: 'DELIVERED',
+    retryCount: 1,
+    maxRetries: 3,
+    errorMessage: null,
+    nextRetryAt: null,
+  });
+});
+
+test('an offline member is not a failure: the log says DELIVERED without a retry, and sync has the message', async () => {
+  await createRoom(stack.gatewayUrl, 'fay', 'one-offline', ['gus']);
+  const fay = await connectAs(stack.gatewayUrl, 'fay');
+  ackEverything(fay);
+  const sent = await send(fay, 'one-offline', 'for later');
+  await eventually(async () => (await logOf(sent.messageId))?.status === 'DELIVERED', 'the log entry to be delivered');
+  expect(await logOf(sent.messageId)).toMatchObject({ status: 'DELIVERED', retryCount: 0 });
+
+  const gus = await connectAs(stack.gatewayUrl, 'gus');
+  const synced = await gus.emitWithAck('sync', { roomId: 'one-offline', afterSeq: 0 });
+  expect(synced.ok && synced.messages.map((m: { messageId: string }) => m.messageId)).toEqual([sent.messageId]);
+});
+
+test('every stored message gets its log entry as PENDING right away, before the first check is due', async () => {
+  await createRoom(stack.gatewayUrl, 'hal', 'opened', ['ivy']);
+  const hal = await connectAs(stack.gatewayUrl, 'hal');
+  const sent = await Promise.all([send(hal, 'opened', 'one'), send(hal, 'opened', 'two'), send(hal, 'opened', 'three')]);
+  const firstSight = new Map<string, QueueLogDoc>();
+  await eventually(async () => {
+    for (const s of sent) {
+      const log = firstSight.has(s.messageId) ? null : await logOf(s.messageId);
+      if (log) firstSight.set(s.messageId, log);
+    }
+    return firstSight.size === sent.length;
+  }, 'three log entries');
+  for (const s of sent) {
+    expect(firstSight.get(s.messageId)).toMatchObject({
+      roomId: 'opened',
+      seq: s.seq,
+      status: 'PENDING',
+      retryCount: 0,
+      maxRetries: 3,
+      lastAttemptAt: null,
+      errorMessage: null,
+      nextRetryAt: expect.any(Date),
+    });
+  }
+});

@@ -1,0 +1,180 @@
+import { type ChatQueues, closeQueues, JobName, openQueues } from '@campzone/queue';
+import { DeliveryCursors, LuaRunner, type RedisClient, RedisKeys, StatusFloors } from '@campzone/realtime';
+import { createStore, ensureIndexes, type MessageDoc, ObjectId, plaintextCodec, type Store } from '@campzone/store';
+import { dropNamespace, uniqueNamespace } from '@campzone/testkit';
+import type { Job } from 'bullmq';
+import { MongoClient } from 'mongodb';
+import pino from 'pino';
+import { createClient } from 'redis';
+import { ClusterEmitter } from '../src/delivery/cluster-emitter';
+import { DeliverySchedule } from '../src/delivery/delivery-schedule';
+import { MemberCursorReader } from '../src/delivery/member-cursors';
+import { ResendClaims } from '../src/delivery/resend-claims';
+import { createWorkerMetrics } from '../src/observability/metrics';
+import { deliveryRetryProcessor } from '../src/processors/delivery-retry.processor';
+import { deliveryTrackProcessor } from '../src/processors/delivery-track.processor';
+import { type JobRun, jobRun } from '../src/processors/job-run';
+import { rollupProcessor } from '../src/processors/rollup.processor';
+import { serviceUrls } from './harness/stack';
+
+// The processors run twice on the same job, as BullMQ does after a stall or a retry: the
+// second run must change nothing more, and a re-send must never go out twice.
+
+const ns = uniqueNamespace(__filename);
+let mongo: MongoClient;
+let redis: RedisClient;
+let store: Store;
+let queues: ChatQueues;
+let keys: RedisKeys;
+let lua: LuaRunner;
+/** Channels of every publish the emitters make (what the gateways' adapters would hear). */
+const published: string[] = [];
+const countingPublisher = {
+  publish: (channel: string, message: string | Buffer) => {
+    published.push(channel);
+    return redis.publish(channel, message);
+  },
+};
+const run: JobRun = jobRun({} as Job, undefined, undefined, pino({ level: 'silent' }));
+
+beforeAll(async () => {
+  const { redisUrl, mongoUrl } = serviceUrls();
+  mongo = await MongoClient.connect(mongoUrl);
+  const db = mongo.db(ns.db);
+  await ensureIndexes(db);
+  store = createStore(db);
+  redis = createClient({ url: redisUrl });
+  await redis.connect();
+  keys = new RedisKeys(ns.prefix);
+  lua = new LuaRunner(redis);
+  await lua.loadAll();
+  queues = openQueues({ connection: redisUrl, prefix: keys.bullPrefix() });
+});
+afterAll(async () => {
+  await closeQueues(queues);
+  await Promise.allSettled([redis.quit(), mongo.close()]);
+  await dropNamespace(ns, serviceUrls());
+});
+
+async function seedRoom(roomId: string, members: string[], count: number): Promise<MessageDoc[]> {
+  await store.participants.upsert(roomId, members, 'member');
+  const docs: MessageDoc[] = Array.from({ length: count }, (_, i) => ({
+    _id: new ObjectId(),
+    roomId,
+    senderId: members[0]!,
+    content: `m${i + 1}`,
+    lamportTimestamp: i + 1,
+    seq: i + 1,
+    idempotencyKey: `${roomId}-${i}`,
+    status: 'PENDING',
+    messageType: 'text',
+    createdAt: new Date(),
+  }));
+  await store.collections.messages.insertMany(docs);
+  return docs;
+}
+
+const tracked = (docs: MessageDoc[]) =>
+  docs.map((d) => ({ messageId: d._id.toHexString(), roomId: d.roomId, seq: d.seq, senderId: d.senderId }));
+
+function processors(online: string[]) {
+  const metrics = createWorkerMetrics();
+  const schedule = new DeliverySchedule([1000, 2000], 500);
+  const cursors = new MemberCursorReader(store.participants, new DeliveryCursors(lua, keys, redis));
+  const emitter = new ClusterEmitter(countingPublisher, keys.socketIoChannel());
+  return {
+    track: deliveryTrackProcessor({ queueLog: store.queueLog, delivery: queues.delivery, schedule }),
+    check: deliveryRetryProcessor({
+      cursors,
+      presence: { onlineUsers: async (ids) => new Set(ids.filter((id) => online.includes(id))) },
+      queueLog: store.queueLog,
+      messages: store.messages,
+      codec: plaintextCodec,
+      emitter,
+      claims: new ResendClaims(redis, keys),
+      delivery: queues.delivery,
+      schedule,
+      metrics,
+    }),
+    rollup: rollupProcessor({
+      cursors,
+      messages: store.messages,
+      floors: new StatusFloors(lua, keys, redis),
+      emitter,
+      rollup: queues.rollup,
+      rollupDelayMs: 50,
+      metrics,
+    }),
+  };
+}
+
+test('a track job run twice opens each log entry once and schedules the first check once', async () => {
+  const docs = await seedRoom('twice-track', ['ann', 'bob'], 3);
+  const job = await queues.delivery.add(JobName.deliveryTrack, { batchId: 'tt-1', messages: tracked(docs) });
+  const { track } = processors([]);
+  expect(await track(job, run)).toMatchObject({ opened: 3 });
+  expect(await track(job, run)).toMatchObject({ opened: 0 });
+  expect(await store.collections.queueLog.countDocuments({ roomId: 'twice-track' })).toBe(3);
+  const checks = (await queues.delivery.getJobs(['delayed'])).filter((j) => j.data.batchId === 'tt-1');
+  expect(checks.map((j) => j.id)).toEqual(['check-tt-1-1']);
+});
+
+test('a check run again after a crash between its re-send and its bookkeeping re-sends nothing more', async () => {
+  const docs = await seedRoom('twice-check', ['ann', 'bob'], 2);
+  await store.queueLog.insertPending(tracked(docs), 2, new Date());
+  const job = await queues.delivery.add(JobName.deliveryCheck, { batchId: 'tc-1', attempt: 1, maxRetries: 2, messages: tracked(docs) });
+  const { check } = processors(['bob']);
+  const before = published.length;
+
+  // First run: the re-send goes out, then "the worker dies" when it schedules the next stage.
+  const failingQueue = { add: async () => Promise.reject(new Error('killed')) };
+  const crashing = deliveryRetryProcessorWith(failingQueue);
+  await expect(crashing(job, run)).rejects.toThrow('killed');
+  expect(published.length).toBe(before + 2);
+
+  // The stalled job is run again: bookkeeping completes, nothing is sent again.
+  await check(job, run);
+  await check(job, run);
+  const next = (await queues.delivery.getJobs(['delayed'])).filter((j) => j.data.batchId === 'tc-1');
+  expect(next.map((j) => j.id)).toEqual(['check-tc-1-2']);
+  expect(await store.collections.queueLog.countDocuments({ roomId: 'twice-check', status: 'RETRY', retryCount: 1 })).toBe(2);
+  // Bob (online, no ack) was the only recipient; Ann sent them.
+  expect(published.slice(before)).toEqual([`${keys.socketIoChannel()}#/#user:bob#`, `${keys.socketIoChannel()}#/#user:bob#`]);
+
+  function deliveryRetryProcessorWith(delivery: typeof failingQueue) {
+    const metrics = createWorkerMetrics();
+    return deliveryRetryProcessor({
+      cursors: new MemberCursorReader(store.participants, new DeliveryCursors(lua, keys, redis)),
+      presence: { onlineUsers: async (ids) => new Set(ids.filter((id) => id === 'bob')) },
+      queueLog: store.queueLog,
+      messages: store.messages,
+      codec: plaintextCodec,
+      emitter: new ClusterEmitter(countingPublisher, keys.socketIoChannel()),
+      claims: new ResendClaims(redis, keys),
+      delivery: delivery as unknown as typeof queues.delivery,
+      schedule: new DeliverySchedule([1000, 2000], 500),
+      metrics,
+    });
+  }
+});
+
+test('a rollup run twice raises and announces once, and never lowers a status', async () => {
+  const docs = await seedRoom('twice-rollup', ['ann', 'bob'], 4);
+  const cursors = new DeliveryCursors(lua, keys, redis);
+  await redis.hSet(keys.roomCounters('twice-rollup'), 'seq', '4');
+  await cursors.advance('twice-rollup', 'ann', 4);
+  await cursors.advance('twice-rollup', 'bob', 3);
+  // Message 1 was READ already (by a rollup of an earlier life): it must stay READ.
+  await store.collections.messages.updateOne({ _id: docs[0]!._id }, { $set: { status: 'READ' } });
+  const job = await queues.rollup.add(JobName.rollup, { roomId: 'twice-rollup' });
+  const { rollup } = processors([]);
+  const before = published.length;
+
+  expect(await rollup(job, run)).toMatchObject({ DELIVERED: 2, READ: 0 });
+  expect(published.length).toBe(before + 1);
+  expect(await rollup(job, run)).toMatchObject({ DELIVERED: 0, READ: 0 });
+  expect(published.length).toBe(before + 1);
+  const rows = await store.collections.messages.find({ roomId: 'twice-rollup' }).sort({ seq: 1 }).toArray();
+  // Bob holds up to 3; seq 4 is Ann's, which Bob has not acked: it stays PENDING.
+  expect(rows.map((r) => r.status)).toEqual(['READ', 'DELIVERED', 'DELIVERED', 'PENDING']);
+});
