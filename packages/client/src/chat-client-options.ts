@@ -13,6 +13,12 @@ export interface RoomStart {
 export interface ChatClientOptions {
   /** Gateway URL, e.g. `https://chat.example.edu` or `http://127.0.0.1:3000`. */
   url: string;
+  /**
+   * More gateways for a client that is not behind a load balancer (behind one, `url` is enough:
+   * a reconnect lands on a live pod). After a failed connection attempt the next URL is tried,
+   * in a ring starting at `url`; `sync` on reconnect makes the switch lose nothing.
+   */
+  fallbackUrls?: readonly string[];
   /** JWT for the handshake (`auth: { token }`). */
   token?: string;
   /** Called before every (re)connect for a fresh token; falls back to `token` if it fails. */

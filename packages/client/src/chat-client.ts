@@ -107,6 +107,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       options.transport ??
       socketIoTransport({
         url: options.url,
+        ...(options.fallbackUrls ? { fallbackUrls: options.fallbackUrls } : {}),
         auth: tokenAuth(options.token, options.getToken, (err) => this.report(err)),
         transports: options.transports ?? ['websocket'],
         reconnectionDelayMs: this.config.reconnection.baseMs,

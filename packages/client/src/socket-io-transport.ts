@@ -1,11 +1,13 @@
 import type { ServerToClientEvents } from '@campzone/protocol';
-import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { io, type Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { ChatTransport, TransportFactory } from './transport';
 
 export type SocketIoOptions = Partial<ManagerOptions & SocketOptions>;
 
 export interface SocketIoTransportOptions {
   url: string;
+  /** More gateways: after a failed connection attempt the next one in the ring is tried. */
+  fallbackUrls?: readonly string[];
   /** Called by socket.io-client on every (re)connect, so a refreshed token is used each time. */
   auth: (callback: (data: { token: string }) => void) => void;
   transports: NonNullable<SocketIoOptions['transports']>;
@@ -37,6 +39,8 @@ export function socketIoTransport(options: SocketIoTransportOptions): TransportF
       reconnectionDelayMax: options.reconnectionDelayMaxMs,
       ...options.socketOptions,
     });
+    const urls = [options.url, ...(options.fallbackUrls ?? [])];
+    if (urls.length > 1) failOverBetween(socket, urls);
 
     socket.on('connect', () => handlers.onConnect());
     // `socket.active` is false after our own disconnect() and after a server kick: then
@@ -77,4 +81,29 @@ export function socketIoTransport(options: SocketIoTransportOptions): TransportF
     };
     return transport;
   };
+}
+
+/**
+ * After every failed attempt (a dead pod refuses the TCP connection, a draining pod the
+ * handshake), points the next attempt at the next URL of the ring. The attempt right after a
+ * drop still goes to the same gateway: a blip does not move the client.
+ *
+ * socket.io-client builds each attempt's engine from its Manager's `uri` (private in its types,
+ * stable through 4.x). Changing it between attempts keeps one Manager, so socket.io's own
+ * backoff and the socket's buffered emits carry over; a new Manager per URL would lose both.
+ */
+function failOverBetween(socket: Socket<ServerToClientEvents, LooseEmitEvents>, urls: readonly string[]): void {
+  const manager = retargetable(socket.io);
+  let current = 0;
+  socket.on('connect_error', () => {
+    current = (current + 1) % urls.length;
+    manager.uri = urls[current] ?? urls[0]!;
+  });
+}
+
+function retargetable(manager: Manager): { uri: string } {
+  const target = manager as unknown as { uri?: unknown };
+  // Fails loudly at construction if a socket.io-client upgrade renames the field.
+  if (typeof target.uri !== 'string') throw new Error('this socket.io-client has no Manager.uri: fallbackUrls are not supported');
+  return target as { uri: string };
 }
