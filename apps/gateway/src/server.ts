@@ -28,6 +28,7 @@ import { devTokenRoutes } from './http/dev-token.routes';
 import { registerErrorHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
 import { roomRoutes } from './http/rooms.routes';
+import { webClientRoutes } from './http/web-client.routes';
 import { startBackgroundLoops } from './lifecycle/background-loops';
 import { InFlight } from './lifecycle/in-flight';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics';
@@ -141,6 +142,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   if (config.AUTH_DEV_TOKENS) {
     await app.register(devTokenRoutes, { verifier, ttlSeconds: config.DEV_TOKEN_TTL_S, production: config.NODE_ENV === 'production' });
   }
+  if (config.SERVE_WEB_CLIENT) await app.register(webClientRoutes);
   await app.ready();
   const loops = await startBackgroundLoops(io, chat, logger, { leaseMs: config.PRESENCE_LEASE_MS, typingTtlMs: config.TYPING_TTL_MS });
 

@@ -1,0 +1,320 @@
+import {
+  type ChatClient,
+  type ChatClientError,
+  type ChatMessage,
+  type ConnectionState,
+  createChatClient,
+  type MessageInfo,
+  type PresenceEvent,
+  type StatusChange,
+} from '@campzone/client/browser';
+import { ConnectionBannerView } from './connection-banner.view';
+import { MessageListView } from './message-list.view';
+import { OnlineListView } from './online-list.view';
+import type { PageElements } from './page-elements';
+import type { CreatedRoom, RestApi } from './rest-api';
+import { type RoomItem, RoomListView } from './room-list.view';
+import { RoomMessages } from './room-messages.model';
+import type { Session } from './session.store';
+import { TypingRoster, typingLine } from './typing-roster';
+
+/** On opening a room, this many of the latest unread messages from others are marked read. */
+const MARK_READ_ON_OPEN = 20;
+
+/**
+ * The signed-in page: one SDK client on the page's own origin, and the SDK's events turned into
+ * the room list, message list (with marks), typing line, online list and connection banner.
+ *
+ * One URL is enough: behind a load balancer (or the gateway's Service in Kubernetes) a
+ * reconnect after a pod dies lands on a live pod, and the SDK's `sync` fills in what was missed.
+ */
+export class ChatApp {
+  private readonly chat: ChatClient;
+  private readonly models = new Map<string, RoomMessages>();
+  private readonly typing = new TypingRoster();
+  private readonly unread = new Map<string, number>();
+  /** Per room, the highest seq this page has marked read. */
+  private readonly markedRead = new Map<string, number>();
+  private readonly joined = new Set<string>();
+  private readonly messageList: MessageListView;
+  private readonly roomList: RoomListView;
+  private readonly onlineList: OnlineListView;
+  private readonly banner: ConnectionBannerView;
+  private rooms: RoomItem[] = [];
+  private activeRoomId: string | undefined;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private roomsRefresh: Promise<void> | undefined;
+  private onlineRequest = 0;
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly session: Session,
+    private readonly api: RestApi,
+    private readonly ui: PageElements,
+    private readonly signOut: () => void,
+  ) {
+    this.messageList = new MessageListView(
+      ui.messages,
+      (userId) => userId,
+      (localId) => this.retry(localId),
+    );
+    this.roomList = new RoomListView(ui.roomList, (roomId) => this.openRoom(roomId, true));
+    this.onlineList = new OnlineListView(ui.onlineList, ui.onlineHeading);
+    this.banner = new ConnectionBannerView(ui.banner, ui.bannerText, ui.bannerAction, (action) => {
+      if (action === 'sign-in') this.signOut();
+      else this.chat.connect();
+    });
+    this.chat = createChatClient({
+      url: window.location.origin,
+      token: session.token,
+      userId: session.userId,
+      autoConnect: false,
+      // A dead pod is noticed at once; the balancer needs a moment to stop sending us there.
+      reconnection: { baseMs: 500, maxMs: 5000 },
+    });
+    this.chat.on('message', (message, info) => this.onMessage(message, info));
+    this.chat.on('status', (change) => this.onStatus(change));
+    this.chat.on('typing', ({ roomId, userId, isTyping }) => this.onTyping(roomId, userId, isTyping));
+    this.chat.on('presence', (event) => this.onPresence(event));
+    this.chat.on('connection', (state) => this.onConnection(state));
+    this.chat.on('error', (error) => this.onError(error));
+  }
+
+  async start(): Promise<void> {
+    this.bindComposer();
+    this.ui.refreshRooms.addEventListener('click', () => void this.refreshRooms());
+    this.chat.connect();
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && this.activeRoomId) this.markUnreadRead(this.activeRoomId);
+    });
+    await this.refreshRooms();
+  }
+
+  /** Ends the session's socket; unacknowledged sends stay in localStorage for the next sign-in. */
+  close(): Promise<void> {
+    return this.chat.close();
+  }
+
+  async createRoom(room: Parameters<RestApi['createRoom']>[0]): Promise<CreatedRoom> {
+    const created = await this.api.createRoom(room);
+    await this.refreshRooms();
+    this.openRoom(created.roomId, true);
+    return created;
+  }
+
+  refreshRooms(): Promise<void> {
+    // One refresh at a time; a burst of triggers (several unknown rooms at once) shares it.
+    this.roomsRefresh ??= this.api
+      .listRooms()
+      .then(({ rooms }) => {
+        this.rooms = [...rooms].sort((a, b) => a.roomName.localeCompare(b.roomName));
+        for (const room of this.rooms) this.join(room.roomId);
+        this.renderRooms();
+        if (!this.activeRoomId || !this.rooms.some((r) => r.roomId === this.activeRoomId)) {
+          const fromHash = new URLSearchParams(window.location.hash.slice(1)).get('room');
+          const initial = this.rooms.find((r) => r.roomId === fromHash) ?? this.rooms[0];
+          if (initial) this.openRoom(initial.roomId, false);
+        }
+      })
+      .catch((err: unknown) => this.notify(`Could not load your rooms: ${messageOf(err)}`))
+      .finally(() => {
+        this.roomsRefresh = undefined;
+      });
+    return this.roomsRefresh;
+  }
+
+  // ---- rooms ----
+
+  private join(roomId: string): void {
+    if (this.joined.has(roomId)) return;
+    this.joined.add(roomId);
+    // The SDK keeps the room joined across reconnects and presents its recent history.
+    this.chat.joinRoom(roomId).catch((err: unknown) => {
+      this.joined.delete(roomId);
+      this.notify(`Could not join ${roomId}: ${messageOf(err)}`);
+    });
+  }
+
+  private openRoom(roomId: string, userChose: boolean): void {
+    this.activeRoomId = roomId;
+    this.join(roomId);
+    this.unread.delete(roomId);
+    const room = this.rooms.find((r) => r.roomId === roomId);
+    this.ui.roomTitle.textContent = room ? room.roomName : roomId;
+    window.history.replaceState(null, '', `#room=${encodeURIComponent(roomId)}`);
+    this.renderRooms();
+    this.messageList.showRoom(this.models.get(roomId));
+    this.renderTyping();
+    this.onlineList.render(undefined, this.session.userId);
+    void this.refreshOnline();
+    this.ui.composer.disabled = false;
+    this.ui.send.disabled = false;
+    this.ui.composer.placeholder = `Message ${room?.roomName ?? roomId}`;
+    if (userChose) this.ui.composer.focus();
+    this.markUnreadRead(roomId);
+  }
+
+  private renderRooms(): void {
+    this.roomList.render(this.rooms, this.activeRoomId, this.unread);
+  }
+
+  private model(roomId: string): RoomMessages {
+    let model = this.models.get(roomId);
+    if (!model) {
+      model = new RoomMessages();
+      this.models.set(roomId, model);
+    }
+    return model;
+  }
+
+  // ---- SDK events ----
+
+  private onMessage(message: ChatMessage, info: MessageInfo): void {
+    const { roomId } = message;
+    const model = this.model(roomId);
+    const { entry, added, duplicate } = model.present(message, info);
+    if (duplicate) return;
+    if (!this.rooms.some((r) => r.roomId === roomId)) void this.refreshRooms(); // someone added us to a room
+    this.onTyping(roomId, message.senderId, false);
+    if (roomId === this.activeRoomId) {
+      this.messageList.upsert(model, entry);
+      if (!info.own && document.visibilityState === 'visible') this.markUnreadRead(roomId);
+    } else if (added && !info.own) {
+      this.unread.set(roomId, (this.unread.get(roomId) ?? 0) + 1);
+      this.renderRooms();
+    }
+  }
+
+  private onStatus(change: StatusChange): void {
+    const model = this.model(change.roomId);
+    const entry = model.applyStatus(change);
+    if (entry && change.roomId === this.activeRoomId) this.messageList.upsert(model, entry);
+  }
+
+  private onTyping(roomId: string, userId: string, isTyping: boolean): void {
+    if (userId === this.session.userId) return;
+    this.typing.update(roomId, userId, isTyping);
+    if (roomId === this.activeRoomId) this.renderTyping();
+  }
+
+  private renderTyping(): void {
+    clearTimeout(this.typingTimer);
+    const roomId = this.activeRoomId;
+    if (!roomId) return;
+    const line = typingLine(this.typing.typists(roomId));
+    if (this.ui.typingLine.textContent !== line) this.ui.typingLine.textContent = line;
+    const expiry = this.typing.nextExpiry(roomId);
+    if (expiry !== undefined) this.typingTimer = setTimeout(() => this.renderTyping(), Math.max(0, expiry - Date.now()) + 10);
+  }
+
+  private onPresence(event: PresenceEvent): void {
+    if (!this.rooms.some((r) => r.roomId === event.roomId)) {
+      void this.refreshRooms(); // a room created with us in it: its creator just joined it
+      return;
+    }
+    if (event.roomId !== this.activeRoomId) return;
+    if (event.type === 'online') this.onlineList.render(event.onlineUsers, this.session.userId);
+    else void this.refreshOnline();
+  }
+
+  private onConnection(state: ConnectionState): void {
+    this.banner.show(state);
+    if (state.state === 'reconnecting') {
+      // Typing stops sent while we were away never reached us.
+      this.typing.clear();
+      this.renderTyping();
+    }
+    if (state.state === 'connected' && state.reconnect) {
+      void this.refreshRooms();
+      void this.refreshOnline();
+    }
+  }
+
+  private onError(error: ChatClientError): void {
+    // Handshake refusals are the banner's to tell; a lost request during a reconnect is redone.
+    if (error.source === 'handshake' || error.source === 'disconnected' || error.source === 'closed') return;
+    this.notify(error.message);
+  }
+
+  private async refreshOnline(): Promise<void> {
+    const roomId = this.activeRoomId;
+    if (!roomId || !this.chat.connected) return;
+    const request = ++this.onlineRequest;
+    try {
+      const { onlineUsers } = await this.chat.getOnlineUsers(roomId);
+      // A slower, older answer must not overwrite a newer one.
+      if (request === this.onlineRequest && roomId === this.activeRoomId) this.onlineList.render(onlineUsers, this.session.userId);
+    } catch (err) {
+      if (request === this.onlineRequest) this.notify(`Could not load who is online: ${messageOf(err)}`);
+    }
+  }
+
+  /** Marks others' messages this page shows and has not marked yet (the latest few): their senders see the read mark. */
+  private markUnreadRead(roomId: string): void {
+    if (document.visibilityState !== 'visible') return;
+    const after = this.markedRead.get(roomId) ?? 0;
+    const unread = this.models.get(roomId)?.unreadFromOthers(after).slice(-MARK_READ_ON_OPEN) ?? [];
+    for (const entry of unread) {
+      if (!entry.messageId || entry.seq === undefined) continue;
+      this.markedRead.set(roomId, Math.max(this.markedRead.get(roomId) ?? 0, entry.seq));
+      this.chat.markRead(roomId, entry.messageId).catch((err: unknown) => {
+        const error = err as Partial<ChatClientError>;
+        if (error.source !== 'disconnected') this.notify(`Could not mark a message read: ${messageOf(err)}`);
+      });
+    }
+  }
+
+  // ---- composing ----
+
+  private bindComposer(): void {
+    const { composer, composerForm } = this.ui;
+    composer.addEventListener('keydown', (event) => {
+      // Enter sends; Shift+Enter is a new line; Enter while an IME composes belongs to the IME.
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        composerForm.requestSubmit();
+      }
+    });
+    composer.addEventListener('input', () => {
+      if (!this.activeRoomId) return;
+      if (composer.value.trim()) this.chat.typing(this.activeRoomId);
+      else this.chat.stopTyping(this.activeRoomId);
+    });
+    composer.addEventListener('blur', () => {
+      if (this.activeRoomId) this.chat.stopTyping(this.activeRoomId);
+    });
+    composerForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.send();
+    });
+  }
+
+  private send(): void {
+    const roomId = this.activeRoomId;
+    const content = this.ui.composer.value.trim();
+    if (!roomId || !content) return;
+    const sending = this.chat.send(roomId, content);
+    const model = this.model(roomId);
+    this.messageList.upsert(model, model.addPending(sending.localId, this.session.userId, content, new Date().toISOString()));
+    this.ui.composer.value = '';
+    this.ui.composer.focus();
+  }
+
+  private retry(localId: string): void {
+    // The outcome arrives as status events (sending, then sent or failed again).
+    this.chat.retrySend(localId).catch(() => undefined);
+  }
+
+  private notify(text: string): void {
+    clearTimeout(this.noticeTimer);
+    this.ui.notice.textContent = text;
+    this.ui.notice.hidden = false;
+    this.noticeTimer = setTimeout(() => {
+      this.ui.notice.hidden = true;
+    }, 6000);
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,104 @@
+import { h } from './dom-element';
+import { markOf } from './message-marks';
+import type { MessageEntry, RoomMessages } from './room-messages.model';
+
+interface Line {
+  item: HTMLLIElement;
+  mark: HTMLElement;
+  symbol: HTMLElement;
+  label: HTMLElement;
+  retry: HTMLButtonElement;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/**
+ * The message list of the open room. Each message is one <li> keyed by its entry; a status
+ * change rewrites only the mark's text, so the list's aria-live region (additions only)
+ * announces each message once and not every tick.
+ */
+export class MessageListView {
+  private readonly lines = new Map<string, Line>();
+
+  constructor(
+    private readonly list: HTMLOListElement,
+    private readonly nameOf: (userId: string) => string,
+    private readonly onRetry: (localId: string) => void,
+  ) {}
+
+  /** Draws a room from scratch (on switching rooms). */
+  showRoom(model: RoomMessages | undefined): void {
+    this.lines.clear();
+    this.list.replaceChildren(...(model?.ordered() ?? []).map((entry) => this.create(entry).item));
+    this.scrollToEnd();
+  }
+
+  /** Adds or updates one entry and puts it where the model orders it. */
+  upsert(model: RoomMessages, entry: MessageEntry): void {
+    const stick = this.nearEnd();
+    let line = this.lines.get(entry.key);
+    if (line) this.update(line, entry);
+    else line = this.create(entry);
+    const order = model.ordered();
+    const next = order[order.findIndex((e) => e.key === entry.key) + 1];
+    const before = next ? (this.lines.get(next.key)?.item ?? null) : null;
+    if (line.item.nextSibling !== before || line.item.parentNode !== this.list) this.list.insertBefore(line.item, before);
+    if (stick || entry.own) this.scrollToEnd();
+  }
+
+  private create(entry: MessageEntry): Line {
+    const symbol = h('span', { attrs: { 'aria-hidden': 'true' } });
+    const label = h('span', { className: 'visually-hidden' });
+    const mark = h('span', { className: 'mark' }, symbol, label);
+    const retry = h('button', { className: 'retry', attrs: { type: 'button' } }, 'Retry');
+    retry.addEventListener('click', () => {
+      if (entry.localId) this.onRetry(entry.localId);
+    });
+    const time = h('time', { attrs: { datetime: entry.createdAt } }, formatTime(entry.createdAt));
+    const item = h(
+      'li',
+      { className: entry.own ? 'message own' : 'message' },
+      h('p', { className: 'meta' }, h('span', { className: 'sender' }, entry.own ? 'You' : this.nameOf(entry.senderId)), ' ', time),
+      h('p', { className: 'content' }, entry.content),
+      h('p', { className: 'footer' }, mark, retry),
+    );
+    const line: Line = { item, mark, symbol, label, retry };
+    this.lines.set(entry.key, line);
+    this.update(line, entry);
+    return line;
+  }
+
+  private update(line: Line, entry: MessageEntry): void {
+    const { item } = line;
+    if (entry.messageId) item.dataset.messageId = entry.messageId;
+    if (entry.seq !== undefined) item.dataset.seq = String(entry.seq);
+    if (entry.localId) item.dataset.localId = entry.localId;
+    item.dataset.pending = String(entry.seq === undefined);
+    const timeEl = item.querySelector('time');
+    if (timeEl && timeEl.dateTime !== entry.createdAt) {
+      timeEl.dateTime = entry.createdAt;
+      timeEl.textContent = formatTime(entry.createdAt);
+    }
+    line.mark.hidden = !entry.own || entry.status === undefined;
+    line.retry.hidden = entry.status !== 'failed';
+    if (!entry.own || entry.status === undefined) return;
+    const mark = markOf(entry.status, entry.readers.map(this.nameOf), entry.readByAll);
+    line.mark.dataset.status = mark.status;
+    line.mark.title = entry.failure ? `${mark.label}: ${entry.failure}` : mark.label;
+    if (line.symbol.textContent !== mark.symbol) line.symbol.textContent = mark.symbol;
+    if (line.label.textContent !== mark.label) line.label.textContent = mark.label;
+  }
+
+  private nearEnd(): boolean {
+    return this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 80;
+  }
+
+  private scrollToEnd(): void {
+    this.list.scrollTop = this.list.scrollHeight;
+  }
+}
+
+function formatTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : timeFormat.format(date);
+}
