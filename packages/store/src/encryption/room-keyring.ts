@@ -35,7 +35,11 @@ export class RoomKeyring {
   async verifyMasterKey(): Promise<void> {
     const check = await this.keys.findOne({ roomId: MASTER_CHECK_ROOM, keyVersion: 0 });
     if (!check) {
-      await this.insert({ roomId: MASTER_CHECK_ROOM, keyVersion: 0, encryptionKey: this.wrap(Buffer.from(CHECK_PLAINTEXT), MASTER_CHECK_ROOM, 0) });
+      await this.insert({
+        roomId: MASTER_CHECK_ROOM,
+        keyVersion: 0,
+        encryptionKey: this.wrap(Buffer.from(CHECK_PLAINTEXT), MASTER_CHECK_ROOM, 0),
+      });
       return;
     }
     try {
