@@ -52,6 +52,21 @@ describe('RoomMessages', () => {
     expect(presentFirst.get('local-1')).toMatchObject({ seq: 7, status: 'sent' });
   });
 
+  it('folds the pending line into the stored message when the broadcast came before the ack (the gateway’s order)', () => {
+    const room = new RoomMessages();
+    room.addPending('local-1', 'ana', 'hello', new Date().toISOString());
+    const stored = message(3, 'ana', { content: 'hello' });
+    room.present(stored, { own: true, late: false });
+    expect(room.size).toBe(2);
+    const applied = room.applyStatus(status({ status: 'sent', localId: 'local-1', messageId: stored.messageId, seq: 3 }));
+    expect(applied).toMatchObject({ removedKey: 'local-1', entry: { key: stored.messageId, localId: 'local-1', seq: 3 } });
+    expect(room.ordered().map((e) => e.key)).toEqual([stored.messageId]);
+    // Later statuses by either id reach the one line.
+    expect(
+      room.applyStatus(status({ status: 'read', localId: 'local-1', messageId: stored.messageId, readBy: 'ben' }))?.entry.readers,
+    ).toEqual(['ben']);
+  });
+
   it('applies a status that arrived before its message once the message is shown', () => {
     const room = new RoomMessages();
     const stored = message(4, 'ana');

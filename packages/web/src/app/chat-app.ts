@@ -187,8 +187,10 @@ export class ChatApp {
 
   private onStatus(change: StatusChange): void {
     const model = this.model(change.roomId);
-    const entry = model.applyStatus(change);
-    if (entry && change.roomId === this.activeRoomId) this.messageList.upsert(model, entry);
+    const applied = model.applyStatus(change);
+    if (!applied || change.roomId !== this.activeRoomId) return;
+    if (applied.removedKey) this.messageList.remove(applied.removedKey);
+    this.messageList.upsert(model, applied.entry);
   }
 
   private onTyping(roomId: string, userId: string, isTyping: boolean): void {

@@ -46,6 +46,12 @@ export class MessageListView {
     if (stick || entry.own) this.scrollToEnd();
   }
 
+  /** Drops a line (a pending send whose stored message already has its own line). */
+  remove(key: string): void {
+    this.lines.get(key)?.item.remove();
+    this.lines.delete(key);
+  }
+
   private create(entry: MessageEntry): Line {
     const symbol = h('span', { attrs: { 'aria-hidden': 'true' } });
     const label = h('span', { className: 'visually-hidden' });

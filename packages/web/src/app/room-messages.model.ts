@@ -99,12 +99,31 @@ export class RoomMessages {
     return { entry, added: existing === undefined, duplicate: false };
   }
 
-  /** Applies an SDK `status` event; answers the entry it changed, if it is shown. */
-  applyStatus(change: StatusChange): MessageEntry | undefined {
-    const entry = (change.localId ? this.find(change.localId) : undefined) ?? (change.messageId ? this.find(change.messageId) : undefined);
+  /**
+   * Applies an SDK `status` event; answers the entry it changed, if it is shown, and the key of
+   * a pending line it folded into that entry.
+   *
+   * The gateway broadcasts a message before it acks the send, so a send's own message is often
+   * presented (without its localId) before the ack links the two: then the ack's status event
+   * names both ids, and the pending line gives way to the stored message's line.
+   */
+  applyStatus(change: StatusChange): { entry: MessageEntry; removedKey?: string } | undefined {
+    const byLocal = change.localId ? this.find(change.localId) : undefined;
+    const byId = change.messageId ? this.find(change.messageId) : undefined;
+    const entry = byId ?? byLocal;
     if (!entry) {
       this.stash(change);
       return undefined;
+    }
+    let removedKey: string | undefined;
+    if (byLocal && byId && byLocal !== byId) {
+      this.entries.delete(byLocal.key);
+      removedKey = byLocal.key;
+      for (const reader of byLocal.readers) if (!entry.readers.includes(reader)) entry.readers.push(reader);
+    }
+    if (change.localId && !entry.localId) {
+      entry.localId = change.localId;
+      this.keys.set(change.localId, entry.key);
     }
     if (change.messageId && !entry.messageId) {
       entry.messageId = change.messageId;
@@ -112,7 +131,7 @@ export class RoomMessages {
       this.applyEarly(entry, change.messageId);
     }
     this.apply(entry, change);
-    return entry;
+    return removedKey === undefined ? { entry } : { entry, removedKey };
   }
 
   /** Stored messages by seq, then pending sends in the order typed. */
