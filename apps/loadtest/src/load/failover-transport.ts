@@ -1,0 +1,171 @@
+import type { ChatTransport, ServerMessage, TransportFactory, TransportHandlers } from '@campzone/client';
+import type { ServerToClientEvents } from '@campzone/protocol';
+import { io, type Socket } from 'socket.io-client';
+
+export interface FailoverTransportOptions {
+  /** Every gateway URL the client may use; it starts at `start` and moves on when one fails. */
+  urls: readonly string[];
+  start: number;
+  token: string;
+  /** Delay before the first reconnect attempt, doubled per failure up to maxMs (equal jitter). */
+  reconnect: { baseMs: number; maxMs: number };
+  /** Handshake timeout per attempt. */
+  connectTimeoutMs?: number;
+  /** Sees every server message before the SDK does (raw delivery counting). */
+  tap?: (message: ServerMessage) => void;
+  /** Sees every ack answer before the SDK does (error codes per transmission, not per send). */
+  tapAck?: (event: string, response: unknown) => void;
+  /** Told each time the client opens a connection to a URL after its first one. */
+  onFailover?: (url: string) => void;
+  random?: () => number;
+}
+
+interface LooseEmitEvents {
+  [event: string]: (payload: unknown, ack?: (response: unknown) => void) => void;
+}
+
+type ClientSocket = Socket<ServerToClientEvents, LooseEmitEvents>;
+
+/** Server events the SDK acts on (named replies duplicate the acks it uses). */
+const FORWARDED = [
+  'connected',
+  'new_message',
+  'user_typing',
+  'read_receipt',
+  'online_users',
+  'user_joined',
+  'user_left',
+  'message_status',
+  'error',
+] as const satisfies ReadonlyArray<keyof ServerToClientEvents>;
+
+/**
+ * A ChatTransport for the SDK that knows several gateway URLs. socket.io-client reconnects only
+ * to the URL it started with, which is exactly wrong when that gateway was killed: here every
+ * reconnect (after a drop, a refused handshake or a server kick) goes to the next URL, the way a
+ * load balancer would send it to a live replica. The SDK's own rules (rejoin, sync from the
+ * cursor, resend unacknowledged sends with the same key) then run unchanged.
+ */
+export function failoverTransport(options: FailoverTransportOptions): TransportFactory {
+  if (options.urls.length === 0) throw new TypeError('failoverTransport needs at least one URL');
+  const random = options.random ?? Math.random;
+  return (handlers: TransportHandlers): ChatTransport => {
+    let index = options.start % options.urls.length;
+    let socket: ClientSocket | undefined;
+    let retryTimer: NodeJS.Timeout | undefined;
+    let failures = 0;
+    let opened = 0;
+    let stopped = true;
+
+    const deliver = (message: ServerMessage): void => {
+      options.tap?.(message);
+      handlers.onServerMessage(message);
+    };
+
+    const discard = (): void => {
+      if (!socket) return;
+      socket.removeAllListeners();
+      socket.io.removeAllListeners();
+      socket.disconnect();
+      socket = undefined;
+    };
+
+    const scheduleRetry = (): void => {
+      discard();
+      if (stopped || retryTimer) return;
+      failures += 1;
+      index = (index + 1) % options.urls.length;
+      const exp = Math.min(options.reconnect.maxMs, options.reconnect.baseMs * 2 ** (failures - 1));
+      const delay = Math.round(exp / 2 + (random() * exp) / 2);
+      handlers.onReconnectAttempt(failures);
+      retryTimer = setTimeout(() => {
+        retryTimer = undefined;
+        open();
+      }, delay);
+    };
+
+    const open = (): void => {
+      if (stopped) return;
+      const url = options.urls[index]!;
+      if (opened++ > 0) options.onFailover?.(url);
+      const current: ClientSocket = io(url, {
+        forceNew: true,
+        reconnection: false,
+        transports: ['websocket'],
+        auth: { token: options.token },
+        timeout: options.connectTimeoutMs ?? 5000,
+      });
+      socket = current;
+      current.on('connect', () => {
+        failures = 0;
+        handlers.onConnect();
+      });
+      current.on('disconnect', (reason) => {
+        if (socket !== current) return;
+        if (reason === 'io client disconnect') {
+          handlers.onDisconnect(reason, false);
+        } else if (reason === 'io server disconnect') {
+          // A draining pod kicked us: the SDK reconnects through connect(), which should not
+          // knock on the same door again.
+          discard();
+          index = (index + 1) % options.urls.length;
+          handlers.onDisconnect(reason, false);
+        } else {
+          handlers.onDisconnect(reason, true);
+          scheduleRetry();
+        }
+      });
+      current.on('connect_error', (err: Error & { data?: unknown }) => {
+        if (socket !== current) return;
+        // A refusal from the server's middleware carries `data` (UNAUTHORIZED...): the SDK
+        // decides. Anything else is the network or a dead/draining pod: try the next URL.
+        if (err.data !== undefined) {
+          discard();
+          handlers.onConnectError(err.message, false);
+        } else {
+          handlers.onConnectError(err.message, true);
+          scheduleRetry();
+        }
+      });
+      for (const event of FORWARDED) {
+        // The payload type is tied to the event name, which a loop over names cannot express.
+        (current as unknown as { on(e: string, fn: (payload: unknown) => void): void }).on(event, (payload) =>
+          deliver({ event, payload } as ServerMessage),
+        );
+      }
+    };
+
+    return {
+      get connected() {
+        return socket?.connected ?? false;
+      },
+      get socketId() {
+        return socket?.id;
+      },
+      emit(event, payload, ack) {
+        if (!socket) return;
+        const tapAck = options.tapAck;
+        if (ack && tapAck) {
+          socket.emit(event, payload, (response: unknown) => {
+            tapAck(event, response);
+            ack(response);
+          });
+        } else if (ack) socket.emit(event, payload, ack);
+        else socket.emit(event, payload);
+      },
+      connect() {
+        stopped = false;
+        if (socket || retryTimer) return;
+        open();
+      },
+      disconnect() {
+        stopped = true;
+        if (retryTimer) clearTimeout(retryTimer);
+        retryTimer = undefined;
+        const wasConnected = socket?.connected ?? false;
+        discard();
+        if (wasConnected) handlers.onDisconnect('io client disconnect', false);
+      },
+    };
+  };
+}

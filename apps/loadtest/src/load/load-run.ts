@@ -1,0 +1,247 @@
+import type { MessageSent } from '@campzone/client';
+import type { TokenSource } from '../auth/token-source';
+import type { LatencySummary } from '../stats/latency-histogram';
+import type { ClientTuning } from './client-tuning';
+import { mapLimit, sleep, waitUntil } from './concurrency';
+import { type CorrectnessCounts, CorrectnessLedger, type RawCounts } from './correctness-ledger';
+import { LoadMember } from './load-member';
+import { type IntervalSnapshot, LoadMeter } from './load-meter';
+import { type PlannedRoom, planRooms } from './room-plan';
+
+export interface LoadPlan {
+  urls: string[];
+  runId: string;
+  rooms: number;
+  membersPerRoom: number;
+  sendersPerRoom: number;
+  payloadBytes: number;
+  tokens: TokenSource;
+  tuning: ClientTuning;
+  /** Connections (and room creations) in flight at once while setting up. */
+  connectConcurrency: number;
+  connectTimeoutMs: number;
+  onAck?: (sent: MessageSent, sentAtMs: number) => void;
+}
+
+export interface PhaseSpec {
+  /** Target accepted messages per second over all senders. */
+  rate: number;
+  durationMs: number;
+  /** The rate climbs linearly from 0 over this long before the measured window opens. */
+  rampUpMs: number;
+  /** After the phase, how long deliveries may take to catch up before the phase counts as behind. */
+  drainMs?: number;
+  /** Stop issuing sends while this many are unacknowledged (default: 3 s worth of the rate). */
+  maxOutstanding?: number;
+  /** Called about once a second with the last second's figures. */
+  onTick?: (interval: IntervalSnapshot, run: LoadRun) => void;
+  /** Lets a chaos scenario end a phase early. */
+  signal?: AbortSignal;
+}
+
+export interface PhaseResult {
+  rate: number;
+  seconds: number;
+  offered: number;
+  throttled: number;
+  accepted: number;
+  failed: number;
+  acceptedPerSec: number;
+  deliveries: number;
+  deliveriesPerSec: number;
+  sendToAck: LatencySummary;
+  sendToReceive: LatencySummary;
+  /** Deliveries still missing after the drain (acknowledged x members - shown). */
+  backlog: number;
+  /** Whether the target kept up: sends acknowledged and deliveries shown by the end of the drain. */
+  keptUp: boolean;
+}
+
+export interface FinalCheck {
+  correctness: CorrectnessCounts;
+  raw: RawCounts;
+  /** Sends never acknowledged by the end (given up or still pending at the deadline). */
+  unacknowledged: number;
+  /** Members not connected at the end. */
+  disconnected: number;
+  violations: number;
+}
+
+/**
+ * A load run against one or many gateways: sets up fresh rooms, connects every member through
+ * the SDK, drives phases at a target rate (open loop: sends go out on schedule whether or not
+ * earlier ones were answered), and ends with a final sync and the correctness verdict.
+ */
+export class LoadRun {
+  readonly meter = new LoadMeter();
+  readonly ledger = new CorrectnessLedger();
+  readonly members: LoadMember[] = [];
+  readonly senders: LoadMember[] = [];
+  private nextSender = 0;
+
+  private constructor(
+    readonly plan: LoadPlan,
+    readonly rooms: PlannedRoom[],
+  ) {}
+
+  /** Creates the rooms and connects every member; rejects if any member cannot join. */
+  static async start(plan: LoadPlan, log: (line: string) => void = () => undefined): Promise<LoadRun> {
+    const rooms = planRooms({ ...plan, urlCount: plan.urls.length });
+    const run = new LoadRun(plan, rooms);
+    const plans = rooms.flatMap((room) => room.members);
+    const tokens = new Map<string, string>();
+    await mapLimit(plans, plan.connectConcurrency, async (member) => {
+      tokens.set(member.userId, await plan.tokens(member.userId));
+    });
+    await mapLimit(rooms, plan.connectConcurrency, (room, i) => createRoom(plan.urls[i % plan.urls.length]!, room, tokens));
+    log(`created ${rooms.length} rooms; connecting ${plans.length} members`);
+    for (const member of plans) {
+      const loadMember = new LoadMember(member, {
+        urls: plan.urls,
+        token: tokens.get(member.userId)!,
+        tuning: plan.tuning,
+        ledger: run.ledger,
+        meter: run.meter,
+        payloadBytes: plan.payloadBytes,
+        ...(plan.onAck ? { onAck: plan.onAck } : {}),
+      });
+      run.members.push(loadMember);
+      if (member.sender) run.senders.push(loadMember);
+    }
+    try {
+      await mapLimit(run.members, plan.connectConcurrency, (member) => member.start(plan.connectTimeoutMs));
+    } catch (err) {
+      await run.close();
+      throw err;
+    }
+    return run;
+  }
+
+  get connectedCount(): number {
+    return this.members.filter((m) => m.connected).length;
+  }
+
+  get failovers(): number {
+    return this.members.reduce((sum, m) => sum + m.failovers, 0);
+  }
+
+  get outstanding(): number {
+    return this.senders.reduce((sum, m) => sum + m.pending, 0);
+  }
+
+  /** Deliveries owed to members for what was acknowledged so far, not yet shown. */
+  get backlog(): number {
+    return this.meter.total.accepted * this.plan.membersPerRoom - this.meter.total.deliveries;
+  }
+
+  /** One send from the next sender in turn. */
+  sendOne(): void {
+    if (this.senders.length === 0) return;
+    const sender = this.senders[this.nextSender++ % this.senders.length]!;
+    sender.send();
+  }
+
+  /** Drives one phase: ramp, then the measured window at the target rate, then a drain. */
+  async drive(spec: PhaseSpec): Promise<PhaseResult> {
+    const maxOutstanding = spec.maxOutstanding ?? Math.max(500, Math.ceil(spec.rate * 3));
+    const started = performance.now();
+    const rampMs = Math.max(0, spec.rampUpMs);
+    const endMs = rampMs + spec.durationMs;
+    /** Sends due by `t` ms into the phase: the area under the ramp-then-flat rate curve. */
+    const dueBy = (t: number): number => {
+      const perMs = spec.rate / 1000;
+      if (t <= rampMs) return rampMs === 0 ? perMs * t : (perMs * t * t) / (2 * rampMs);
+      return perMs * (rampMs / 2 + (Math.min(t, endMs) - rampMs));
+    };
+    let issued = 0;
+    let windowOpened = false;
+    let lastTick = started;
+    if (rampMs === 0) {
+      this.meter.openWindow();
+      windowOpened = true;
+    }
+    this.meter.takeInterval();
+    while (!spec.signal?.aborted) {
+      const t = performance.now() - started;
+      if (!windowOpened && t >= rampMs) {
+        this.meter.openWindow();
+        windowOpened = true;
+      }
+      const due = Math.floor(dueBy(t)) - issued;
+      for (let i = 0; i < due; i++) {
+        if (this.outstanding >= maxOutstanding) this.meter.throttled();
+        else this.sendOne();
+      }
+      issued += Math.max(0, due);
+      if (spec.onTick && performance.now() - lastTick >= 1000) {
+        lastTick = performance.now();
+        spec.onTick(this.meter.takeInterval(), this);
+      }
+      if (t >= endMs) break;
+      await sleep(2);
+    }
+    this.meter.closeWindow();
+    const window = this.meter.windowSnapshot();
+    const drainMs = spec.drainMs ?? 3000;
+    const caughtUp = await waitUntil(() => this.outstanding === 0 && this.backlog <= 0, drainMs, 20);
+    const backlog = Math.max(0, this.backlog);
+    const seconds = Math.max(window.seconds, 0.001);
+    return {
+      rate: spec.rate,
+      seconds: round(window.seconds),
+      offered: window.offered,
+      throttled: window.throttled,
+      accepted: window.accepted,
+      failed: window.failed,
+      acceptedPerSec: round(window.accepted / seconds),
+      deliveries: window.deliveries,
+      deliveriesPerSec: round(window.deliveries / seconds),
+      sendToAck: window.sendToAck,
+      sendToReceive: window.sendToReceive,
+      backlog,
+      keptUp: caughtUp && window.throttled === 0 && window.accepted >= 0.95 * window.offered,
+    };
+  }
+
+  /**
+   * Waits for every send to be acknowledged, then syncs every member up to its room's latest
+   * seq (the "final sync"), and returns the verdict: lost, duplicated, misordered, ...
+   */
+  async finish(settleTimeoutMs: number): Promise<FinalCheck> {
+    const deadline = Date.now() + settleTimeoutMs;
+    await waitUntil(() => this.outstanding === 0, settleTimeoutMs, 50);
+    // Only members missing an acknowledged message sync: one who was shown all of them cannot
+    // lose anything to a sync, and on a MongoDB-wire server without index pushdown (FerretDB
+    // on SQLite scans the whole collection per query) hundreds of needless syncs take minutes.
+    const behind = this.members.filter((m) => !this.ledger.hasAllAcked(m.roomId, m.plan.userId));
+    await mapLimit(behind, 20, (member) => member.syncToLatest(deadline));
+    const { correctness, raw } = this.ledger.verdict();
+    const unacknowledged = this.outstanding;
+    const disconnected = this.members.length - this.connectedCount;
+    const violations =
+      correctness.lost + correctness.duplicated + correctness.misordered + correctness.orderMismatchRooms + correctness.seqConflicts;
+    return { correctness, raw, unacknowledged, disconnected, violations };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.members.map((m) => m.close()));
+  }
+}
+
+async function createRoom(url: string, room: PlannedRoom, tokens: Map<string, string>): Promise<void> {
+  const [admin, ...others] = room.members;
+  if (!admin) return;
+  const response = await fetch(`${url}/v1/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(admin.userId)}` },
+    body: JSON.stringify({ roomId: room.roomId, roomName: room.roomId, roomType: 'group', participants: others.map((m) => m.userId) }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  if (response.status !== 201) {
+    throw new Error(`creating room ${room.roomId} at ${url} failed: HTTP ${response.status} ${await response.text()}`);
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

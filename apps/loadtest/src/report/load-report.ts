@@ -1,0 +1,121 @@
+import type { IntervalSnapshot } from '../load/load-meter';
+import type { FinalCheck, LoadRun, PhaseResult } from '../load/load-run';
+import type { LatencySummary } from '../stats/latency-histogram';
+import { num, textTable } from './text-table';
+
+/** The closing JSON line of `npm run loadtest` (one line, so tools can `tail -1 | jq`). */
+export interface LoadReport {
+  tool: 'campzone-loadtest';
+  runId: string;
+  urls: string[];
+  rooms: number;
+  membersPerRoom: number;
+  sendersPerRoom: number;
+  targetRate: number;
+  durationS: number;
+  payloadBytes: number;
+  connections: { planned: number; connected: number; failovers: number };
+  sent: number;
+  accepted: number;
+  failed: number;
+  unacknowledged: number;
+  acceptedPerSec: number;
+  deliveries: number;
+  deliveriesPerSec: number;
+  sendToAckMs: LatencySummary;
+  sendToReceiveMs: LatencySummary;
+  correctness: FinalCheck['correctness'];
+  raw: FinalCheck['raw'];
+  errors: Record<string, number>;
+  /** No correctness violation (the exit status is 0 exactly when this is true). */
+  ok: boolean;
+}
+
+export function buildReport(run: LoadRun, phase: PhaseResult, final: FinalCheck, durationS: number): LoadReport {
+  const { plan } = run;
+  return {
+    tool: 'campzone-loadtest',
+    runId: plan.runId,
+    urls: plan.urls,
+    rooms: plan.rooms,
+    membersPerRoom: plan.membersPerRoom,
+    sendersPerRoom: plan.sendersPerRoom,
+    targetRate: phase.rate,
+    durationS,
+    payloadBytes: plan.payloadBytes,
+    connections: { planned: run.members.length, connected: run.members.length - final.disconnected, failovers: run.failovers },
+    sent: run.meter.total.offered,
+    accepted: run.meter.total.accepted,
+    failed: run.meter.total.failed,
+    unacknowledged: final.unacknowledged,
+    acceptedPerSec: phase.acceptedPerSec,
+    deliveries: run.meter.total.deliveries,
+    deliveriesPerSec: phase.deliveriesPerSec,
+    sendToAckMs: phase.sendToAck,
+    sendToReceiveMs: phase.sendToReceive,
+    correctness: final.correctness,
+    raw: final.raw,
+    errors: run.meter.errors,
+    ok: final.violations === 0,
+  };
+}
+
+export function formatReportTable(report: LoadReport): string {
+  const latency = (name: string, s: LatencySummary): string[] => [name, ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), num(s.count)];
+  const c = report.correctness;
+  const lines = [
+    textTable(
+      ['throughput (measured window)', 'value'],
+      [
+        ['connections (connected/planned)', `${report.connections.connected}/${report.connections.planned}`],
+        ['failovers (reconnects to another URL)', num(report.connections.failovers)],
+        ['sent / accepted / failed', `${num(report.sent)} / ${num(report.accepted)} / ${num(report.failed)}`],
+        ['accepted msg/s (target)', `${num(report.acceptedPerSec, 1)} (${num(report.targetRate)})`],
+        ['deliveries/s', num(report.deliveriesPerSec, 1)],
+      ],
+    ),
+    '',
+    textTable(
+      ['latency ms', 'p50', 'p95', 'p99', 'max', 'samples'],
+      [latency('send-to-ack', report.sendToAckMs), latency('send-to-receive', report.sendToReceiveMs)],
+    ),
+    '',
+    textTable(
+      ['correctness (after final sync)', 'count'],
+      [
+        ['lost (acked, never shown to a member)', `${num(c.lost)}${c.lostDeliveries ? ` (${num(c.lostDeliveries)} deliveries)` : ''}`],
+        ['duplicated (messageId shown twice)', num(c.duplicated)],
+        ['misordered (seq went back)', num(c.misordered)],
+        ['rooms whose members saw different orders', num(c.orderMismatchRooms)],
+        ['seq conflicts (one seq, two messages)', num(c.seqConflicts)],
+        ['unacknowledged at the end (info)', num(report.unacknowledged)],
+        ['raw deliveries / raw duplicates (info)', `${num(report.raw.rawDeliveries)} / ${num(report.raw.rawDuplicates)}`],
+      ],
+    ),
+  ];
+  const errors = Object.entries(report.errors);
+  if (errors.length > 0) lines.push('', `errors answered (by code): ${errors.map(([code, n]) => `${code}=${n}`).join(' ')}`);
+  lines.push('', report.ok ? 'RESULT: PASS (0 lost, 0 duplicated, 0 misordered)' : 'RESULT: FAIL (correctness violations above)');
+  return lines.join('\n');
+}
+
+/** The live line: last second's rates and latencies. */
+export function formatProgress(elapsedS: number, interval: IntervalSnapshot, run: LoadRun): string {
+  const perSec = (n: number) => num(n / Math.max(interval.seconds, 0.001));
+  return [
+    `t=${elapsedS.toFixed(0)}s`,
+    `conns=${run.connectedCount}/${run.members.length}`,
+    `sent/s=${perSec(interval.offered)}`,
+    `acked/s=${perSec(interval.accepted)}`,
+    `deliv/s=${perSec(interval.deliveries)}`,
+    `ack p99=${ms(interval.sendToAck.p99)}ms`,
+    `recv p99=${ms(interval.sendToReceive.p99)}ms`,
+    `pending=${run.outstanding}`,
+    `backlog=${Math.max(0, run.backlog)}`,
+    `failovers=${run.failovers}`,
+  ].join(' ');
+}
+
+function ms(value: number): string {
+  return value.toFixed(value >= 100 ? 0 : 1);
+}
