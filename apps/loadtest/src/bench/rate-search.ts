@@ -1,0 +1,84 @@
+import type { CpuSampler } from '../cluster/process-stats';
+import { waitUntil } from '../load/concurrency';
+import type { LoadRun, PhaseResult } from '../load/load-run';
+
+export interface RateStep extends PhaseResult {
+  passed: boolean;
+  /** Why a step failed: the latency limit or the target falling behind. */
+  why: string;
+  /** CPU use per process over the step (1.0 = one core). */
+  cpu: Record<string, number>;
+}
+
+export interface RateSearchOptions {
+  startRate: number;
+  /** Each passing step multiplies the rate by this. */
+  growth: number;
+  maxSteps: number;
+  windowMs: number;
+  rampMs: number;
+  /** A step passes while send-to-receive p99 stays at or under this. */
+  p99LimitMs: number;
+  /** No new step starts after this time (epoch ms): keeps the whole benchmark bounded. */
+  deadline: number;
+  cpu?: CpuSampler;
+  log?: (line: string) => void;
+}
+
+export interface RateSearchResult {
+  steps: RateStep[];
+  /** The passing step with the highest accepted rate. */
+  best: RateStep | undefined;
+}
+
+/**
+ * Steps the offered rate up until send-to-receive p99 passes the limit or delivery falls
+ * behind (sends unanswered, or deliveries not caught up within the drain), then tries once
+ * between the last pass and the first failure. The maximum is the best passing step's
+ * accepted rate, measured, not the rate asked for.
+ */
+export async function searchMaxRate(run: LoadRun, options: RateSearchOptions): Promise<RateSearchResult> {
+  const steps: RateStep[] = [];
+  let best: RateStep | undefined;
+  let failedRate: number | undefined;
+  let rate = options.startRate;
+  const step = async (target: number): Promise<RateStep> => {
+    options.cpu?.start();
+    const phase = await run.drive({ rate: target, durationMs: options.windowMs, rampUpMs: options.rampMs, drainMs: 3000 });
+    const cpu = options.cpu?.stop() ?? {};
+    const latencyOk = phase.sendToReceive.p99 <= options.p99LimitMs && phase.sendToReceive.count > 0;
+    const why = !phase.keptUp
+      ? `fell behind (${phase.throttled} sends throttled, ${phase.offered - phase.accepted} unanswered in the window, backlog ${phase.backlog})`
+      : latencyOk
+        ? ''
+        : `send-to-receive p99 ${phase.sendToReceive.p99} ms > ${options.p99LimitMs} ms`;
+    const result: RateStep = { ...phase, passed: phase.keptUp && latencyOk, why, cpu };
+    steps.push(result);
+    options.log?.(
+      `rate ${target}/s: accepted ${phase.acceptedPerSec}/s, deliveries ${phase.deliveriesPerSec}/s, ` +
+        `recv p50/p99 ${phase.sendToReceive.p50}/${phase.sendToReceive.p99} ms -> ${result.passed ? 'pass' : `FAIL: ${why}`}`,
+    );
+    if (!result.passed) {
+      // Let the overload drain before anything else is measured on this run.
+      await waitUntil(() => run.outstanding === 0 && run.backlog <= 0, 30_000, 100);
+    }
+    return result;
+  };
+  for (let i = 0; i < options.maxSteps && Date.now() < options.deadline; i++) {
+    const result = await step(Math.round(rate));
+    if (!result.passed) {
+      failedRate = rate;
+      break;
+    }
+    if (!best || result.acceptedPerSec > best.acceptedPerSec) best = result;
+    rate *= options.growth;
+  }
+  if (best && failedRate !== undefined && Date.now() < options.deadline) {
+    const between = Math.round((best.rate + failedRate) / 2);
+    if (between > best.rate && between < failedRate) {
+      const result = await step(between);
+      if (result.passed && result.acceptedPerSec > best.acceptedPerSec) best = result;
+    }
+  }
+  return { steps, best };
+}
