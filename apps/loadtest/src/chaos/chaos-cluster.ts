@@ -1,0 +1,90 @@
+import { dropNamespace, uniqueNamespace } from '@campzone/testkit';
+import { secretTokenSource } from '../auth/token-source';
+import { LocalCluster } from '../cluster/local-cluster';
+import { DEFAULT_TUNING } from '../load/client-tuning';
+import type { IntervalSnapshot } from '../load/load-meter';
+import { type LoadPlan, LoadRun } from '../load/load-run';
+import { newRunId } from '../load/room-plan';
+import { formatProgress } from '../report/load-report';
+import type { ChaosContext } from './chaos-scenario';
+
+export const CHAOS_JWT_SECRET = 'campzone-chaos-secret-0123456789';
+
+/**
+ * A fresh 3-gateway cluster (and the worker when `worker` says so) in its own namespace, handed
+ * to `body`, then stopped and its database dropped: every scenario starts clean, and FerretDB,
+ * which scans whole collections per query, is not slowed by earlier scenarios' messages.
+ */
+export async function withCluster<T>(
+  context: ChaosContext,
+  name: string,
+  options: { worker?: boolean | 'if-built'; env?: Record<string, string> },
+  body: (cluster: LocalCluster) => Promise<T>,
+): Promise<T> {
+  const namespace = uniqueNamespace(`chaos-${name}`);
+  const cluster = await LocalCluster.start({
+    gateways: 3,
+    services: context.services,
+    namespace,
+    jwtSecret: CHAOS_JWT_SECRET,
+    // The short variants leave the worker out unless they test it: it halves their FerretDB load.
+    worker: options.worker ?? (context.scale === 'short' ? false : 'if-built'),
+    ...(options.env ? { env: options.env } : {}),
+    log: context.log,
+  });
+  try {
+    return await body(cluster);
+  } finally {
+    await cluster.stop();
+    await dropNamespace(namespace, { mongoUrl: context.services.mongoUrl }).catch(() => undefined);
+  }
+}
+
+/** SDK members spread over every gateway of the cluster, in fresh rooms. */
+export function startChaosLoad(
+  cluster: LocalCluster,
+  layout: { rooms: number; membersPerRoom: number; sendersPerRoom: number },
+  extra: Partial<Pick<LoadPlan, 'onAck' | 'tuning'>> = {},
+): Promise<LoadRun> {
+  return LoadRun.start({
+    urls: cluster.urls,
+    runId: newRunId(),
+    payloadBytes: 64,
+    tokens: secretTokenSource(CHAOS_JWT_SECRET),
+    tuning: extra.tuning ?? DEFAULT_TUNING,
+    connectConcurrency: 20,
+    connectTimeoutMs: 30_000,
+    ...layout,
+    ...(extra.onAck ? { onAck: extra.onAck } : {}),
+  });
+}
+
+/** The standard verdict checks of a load run after its final sync. */
+export function correctnessChecks(final: Awaited<ReturnType<LoadRun['finish']>>, acked: number) {
+  const c = final.correctness;
+  return [
+    {
+      name: '0 acknowledged messages lost',
+      passed: c.lost === 0,
+      detail: `${c.lost} of ${acked} acknowledged messages not shown to every member (${c.lostDeliveries} deliveries)`,
+    },
+    {
+      name: '0 duplicates shown',
+      passed: c.duplicated === 0,
+      detail: `${c.duplicated} messageIds shown twice to a member (raw duplicates absorbed by the SDK: ${final.raw.rawDuplicates})`,
+    },
+    {
+      name: "every member's order identical",
+      passed: c.misordered === 0 && c.orderMismatchRooms === 0,
+      detail: `${c.misordered} seq regressions, ${c.orderMismatchRooms} rooms whose members saw different sequences`,
+    },
+    { name: 'no seq reused', passed: c.seqConflicts === 0, detail: `${c.seqConflicts} seqs carried by two different messages` },
+  ];
+}
+
+/** A phase's onTick that logs the live line when the run is verbose. */
+export function progressLogger(context: ChaosContext, name: string): ((interval: IntervalSnapshot, run: LoadRun) => void) | undefined {
+  if (!context.verbose) return undefined;
+  const started = performance.now();
+  return (interval, run) => context.log(`${name}: ${formatProgress((performance.now() - started) / 1000, interval, run)}`);
+}

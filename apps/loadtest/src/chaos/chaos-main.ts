@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import { startMongoWire, startRedisServer } from '@campzone/testkit';
+import { textTable } from '../report/text-table';
+import { type ChaosScenario, runScenario, type ScenarioOutcome } from './chaos-scenario';
+import { gatewayKillScenario } from './gateway-kill.scenario';
+import { malformedFloodScenario } from './malformed-flood.scenario';
+import { mongoStopScenario } from './mongo-stop.scenario';
+import { redisRestartScenario } from './redis-restart.scenario';
+import { workerKillScenario } from './worker-kill.scenario';
+
+// `npm run chaos`: every scenario on its own fresh 3-gateway cluster, on a redis-server and a
+// MongoDB-wire server this run owns (so it can kill and restart them). A CLI: it prints.
+
+export const SCENARIOS: ChaosScenario[] = [
+  gatewayKillScenario,
+  redisRestartScenario,
+  mongoStopScenario,
+  workerKillScenario,
+  malformedFloodScenario,
+];
+
+const USAGE = `Usage: npm run chaos [-- --only NAME[,NAME]] [--short] [--verbose]
+
+Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
+--short runs the seconds-long variants (the ones \`npm test\` runs).
+Prints one line per check, a table, and one JSON line per scenario; exit 1 if any check fails.`;
+
+export async function runChaosCli(argv: string[]): Promise<number> {
+  let values: { only?: string; short?: boolean; verbose?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        only: { type: 'string' },
+        short: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const wanted = values.only?.split(',').map((s) => s.trim());
+  const unknown = wanted?.filter((w) => !SCENARIOS.some((s) => s.name === w)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`unknown scenario(s): ${unknown.join(', ')}\n\n${USAGE}`);
+    return 2;
+  }
+  const selected = SCENARIOS.filter((s) => !wanted || wanted.includes(s.name));
+  const log = (line: string) => console.error(`[chaos] ${line}`);
+  log('starting redis-server and the MongoDB-wire server (owned by this run, so they can be killed)');
+  const redis = await startRedisServer();
+  const mongo = await startMongoWire({ log: (l) => log(`mongo: ${l}`) });
+  const outcomes: ScenarioOutcome[] = [];
+  try {
+    for (const scenario of selected) {
+      log(`${scenario.name}: ${scenario.title}`);
+      const outcome = await runScenario(scenario, {
+        services: { redisUrl: redis.url, mongoUrl: mongo.url, redis, mongo },
+        scale: values.short ? 'short' : 'full',
+        log,
+        verbose: values.verbose === true,
+      });
+      outcomes.push(outcome);
+      for (const c of outcome.checks) log(`  ${c.passed ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`);
+      if (outcome.skipped) log(`  SKIPPED: ${outcome.skipped}`);
+    }
+  } finally {
+    await Promise.allSettled([redis.stop(), mongo.stop()]);
+  }
+  console.log(
+    textTable(
+      ['scenario', 'result', 'checks passed', 'seconds'],
+      outcomes.map((o) => [
+        o.title,
+        o.skipped ? 'SKIPPED' : o.passed ? 'PASS' : 'FAIL',
+        `${o.checks.filter((c) => c.passed).length}/${o.checks.length}`,
+        String(o.seconds),
+      ]),
+    ),
+  );
+  for (const o of outcomes) console.log(JSON.stringify({ tool: 'campzone-chaos', ...o }));
+  const failed = outcomes.filter((o) => !o.skipped && !o.passed);
+  console.log(failed.length === 0 ? 'CHAOS: PASS' : `CHAOS: FAIL (${failed.map((o) => o.name).join(', ')})`);
+  return failed.length === 0 ? 0 : 1;
+}

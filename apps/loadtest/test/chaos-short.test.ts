@@ -1,0 +1,42 @@
+import { type RedisServer, startRedisServer } from '@campzone/testkit';
+import { type ChaosContext, type ChaosScenario, runScenario } from '../src/chaos/chaos-scenario';
+import { gatewayKillScenario } from '../src/chaos/gateway-kill.scenario';
+import { malformedFloodScenario } from '../src/chaos/malformed-flood.scenario';
+import { redisRestartScenario } from '../src/chaos/redis-restart.scenario';
+import { serviceUrls } from './services';
+
+// The short chaos suite: the same scenarios as `npm run chaos`, in their seconds-long variants,
+// on real gateway processes. Pass criteria are correctness only (no latency bound), so a busy
+// CI machine slows them down without failing them.
+
+let redis: RedisServer | undefined;
+afterAll(async () => {
+  await redis?.stop();
+});
+
+function context(overrides: Partial<ChaosContext['services']> = {}): ChaosContext {
+  return { services: { ...serviceUrls(), ...overrides }, scale: 'short', log: () => undefined };
+}
+
+async function failedChecks(scenario: ChaosScenario, ctx: ChaosContext): Promise<string[]> {
+  const outcome = await runScenario(scenario, ctx);
+  if (outcome.skipped) throw new Error(`${scenario.name} skipped: ${outcome.skipped}`);
+  return outcome.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.detail}`);
+}
+
+test('kill -9 of a gateway under light load: clients move to the others; nothing lost, duplicated or reordered', async () => {
+  expect(await failedChecks(gatewayKillScenario, context())).toEqual([]);
+}, 90_000);
+
+test('a burst of malformed payloads is answered with errors, stores nothing and crashes no pod', async () => {
+  const ctx = context();
+  const outcome = await runScenario(malformedFloodScenario, ctx);
+  // Latency under a flood is the full suite's business (npm run chaos): CI machines are too noisy for it.
+  const failed = outcome.checks.filter((c) => !c.passed && !c.name.startsWith('p99')).map((c) => `${c.name}: ${c.detail}`);
+  expect(failed).toEqual([]);
+}, 90_000);
+
+test('redis-server restarted empty: the cluster recovers by itself and no seq is reused', async () => {
+  redis = await startRedisServer();
+  expect(await failedChecks(redisRestartScenario, context({ redisUrl: redis.url, redis }))).toEqual([]);
+}, 120_000);
