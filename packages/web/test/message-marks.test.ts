@@ -15,8 +15,9 @@ describe('message marks', () => {
   });
 
   it('say who read a message', () => {
-    expect(markOf('sent', [], false)).toEqual({ status: 'sent', symbol: '✓', label: 'Sent' });
-    expect(markOf('delivered', [], false).symbol).toBe('✓✓');
+    expect(markOf('sent', [], false)).toEqual({ status: 'sent', symbol: '✓ Sent', label: 'Sent' });
+    expect(markOf('delivered', [], false).symbol).toBe('✓✓ Delivered');
+    expect(markOf('read', ['ben'], false).symbol).toBe('✓✓ Read');
     expect(markOf('read', ['ben'], false).label).toBe('Read by ben');
     expect(markOf('read', ['ben', 'cleo'], false).label).toBe('Read by ben and cleo');
     expect(markOf('read', ['ben'], true).label).toBe('Read by everyone');

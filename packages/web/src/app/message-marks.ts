@@ -15,7 +15,7 @@ export function mergeStatus(current: DeliveryStatus | undefined, next: DeliveryS
 
 export interface Mark {
   status: DeliveryStatus;
-  /** Shown; decorative, so hidden from screen readers. */
+  /** Shown (ticks and a word, so the mark does not rely on colour); hidden from screen readers. */
   symbol: string;
   /** Read out and shown as a tooltip. */
   label: string;
@@ -24,15 +24,15 @@ export interface Mark {
 export function markOf(status: DeliveryStatus, readers: readonly string[], readByAll: boolean): Mark {
   switch (status) {
     case 'sending':
-      return { status, symbol: '…', label: 'Sending' };
+      return { status, symbol: 'Sending…', label: 'Sending' };
     case 'sent':
-      return { status, symbol: '✓', label: 'Sent' };
+      return { status, symbol: '✓ Sent', label: 'Sent' };
     case 'delivered':
-      return { status, symbol: '✓✓', label: 'Delivered' };
+      return { status, symbol: '✓✓ Delivered', label: 'Delivered' };
     case 'read':
-      return { status, symbol: '✓✓', label: readByAll || readers.length === 0 ? 'Read by everyone' : `Read by ${listOf(readers)}` };
+      return { status, symbol: '✓✓ Read', label: readByAll || readers.length === 0 ? 'Read by everyone' : `Read by ${listOf(readers)}` };
     case 'failed':
-      return { status, symbol: '!', label: 'Not sent' };
+      return { status, symbol: '! Not sent', label: 'Not sent' };
   }
 }
 

@@ -1,0 +1,208 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { dropNamespace, type ManagedProcess, type TestNamespace, uniqueNamespace } from '@campzone/testkit';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { tokenFor } from '../harness/chat-clients';
+import { GatewayCluster, serviceUrls, spawnGateway } from '../harness/gateway-cluster';
+import { ChatPage } from './chat-page';
+import { launchChromium } from './chromium';
+import { type Balancer, startBalancer } from './tcp-balancer';
+
+// Two people in two browsers, each behind their own balancer in front of a different gateway
+// process, chat both ways; then ana's gateway is killed and her page reconnects through the
+// balancer to another one, showing every message exactly once.
+
+const repoRoot = join(__dirname, '..', '..', '..', '..');
+const screenshotPath = join(repoRoot, 'test-artifacts', 'chat.png');
+const docsScreenshotPath = join(repoRoot, 'docs', 'screenshot.png');
+
+let ns: TestNamespace;
+const procs: ManagedProcess[] = [];
+const balancers: Balancer[] = [];
+const pages: ChatPage[] = [];
+let browser: Browser;
+let gateways: Array<{ url: string; proc: ManagedProcess }>;
+
+beforeAll(async () => {
+  ns = uniqueNamespace(__filename);
+  browser = await launchChromium();
+  gateways = [];
+  // One after the other: each creates the database's indexes at start.
+  for (const name of ['web-gw-a', 'web-gw-b', 'web-gw-c']) {
+    const gateway = await spawnGateway(ns, name);
+    procs.push(gateway.proc);
+    gateways.push(gateway);
+  }
+});
+
+afterAll(async () => {
+  await Promise.allSettled(pages.map((p) => p.close()));
+  await browser?.close();
+  await Promise.allSettled(balancers.map((b) => b.close()));
+  await Promise.allSettled(procs.map((p) => p.stop(2000)));
+  await dropNamespace(ns, serviceUrls());
+});
+
+async function balancer(...backends: string[]): Promise<Balancer> {
+  const started = await startBalancer(backends);
+  balancers.push(started);
+  return started;
+}
+
+async function open(url: string, viewport?: { width: number; height: number }, context?: BrowserContext): Promise<ChatPage> {
+  const page = await ChatPage.open(browser, url, viewport, context);
+  pages.push(page);
+  return page;
+}
+
+test('two people on two gateways chat both ways, see typing, read marks and who is online, and survive a gateway kill', async () => {
+  const [a, b, c] = gateways as [(typeof gateways)[number], (typeof gateways)[number], (typeof gateways)[number]];
+  const anaLb = await balancer(a.url, c.url);
+  const benLb = await balancer(b.url, c.url);
+  const ana = await open(anaLb.url);
+  const ben = await open(benLb.url);
+
+  await ana.signIn('ana', 'Ana');
+  await ben.signIn('ben', 'Ben');
+  expect(anaLb.openBackends()).toContain(a.url);
+  expect(benLb.openBackends()).toContain(b.url);
+
+  await ana.createRoom('Study group', 'group', 'ben');
+  await ben.openRoom('Study group');
+  await ana.waitForOnline(['ana (you)', 'ben']);
+  await ben.waitForOnline(['ana', 'ben (you)']);
+
+  // ana types: ben sees her typing, then her message, and ana sees ben read it.
+  await ana.type('Hi Ben! Library at 5?');
+  await ben.typingLine.getByText('ana is typing…').waitFor();
+  await ana.composer.press('Enter');
+  await ben.waitForMessage('Hi Ben! Library at 5?');
+  await ben.typingLine.getByText('ana is typing…').waitFor({ state: 'detached' });
+  await ana.waitForMark('Hi Ben! Library at 5?', 'Read by ben');
+
+  // ben answers the same way.
+  await ben.type('Sure, see you there');
+  await ana.typingLine.getByText('ben is typing…').waitFor();
+  await ben.composer.press('Enter');
+  await ana.waitForMessage('Sure, see you there');
+  await ben.waitForMark('Sure, see you there', 'Read by ana');
+
+  // ana's gateway dies. Her balancer needs a moment to notice, so her page is offline a while.
+  anaLb.hold();
+  a.proc.kill('SIGKILL');
+  await a.proc.exited;
+  await ana.banner.getByText(/Connection lost\. Reconnecting/).waitFor();
+  for (const text of ['Bring the notes', 'And the calculator', 'Room 2.14']) {
+    await ben.say(text);
+    await ben.message(text).and(ben.page.locator('[data-message-id]')).waitFor();
+  }
+  await ana.say('Typed while offline');
+  await ana.waitForMark('Typed while offline', 'Sending');
+
+  anaLb.release();
+  await ana.waitForMessage('Room 2.14');
+  await ana.waitForMark('Typed while offline', 'Read by ben');
+  await ben.waitForMessage('Typed while offline');
+  expect(anaLb.openBackends()).toContain(c.url);
+  expect(anaLb.openBackends()).not.toContain(a.url);
+
+  const conversation = [
+    'Hi Ben! Library at 5?',
+    'Sure, see you there',
+    'Bring the notes',
+    'And the calculator',
+    'Room 2.14',
+    'Typed while offline',
+  ];
+  for (const person of [ana, ben]) {
+    expect(await person.contents()).toEqual(conversation);
+    const ids = await person.messageIds();
+    expect(ids).toHaveLength(conversation.length);
+    expect(new Set(ids).size).toBe(conversation.length);
+    expect(await person.pendingCount()).toBe(0);
+  }
+  await ana.banner.getByText(/Reconnecting/).waitFor({ state: 'detached' });
+  await ana.waitForOnline(['ana (you)', 'ben']);
+
+  // The page talked to its own origin only, and the CSP never had to stop anything.
+  for (const [person, lb] of [
+    [ana, anaLb],
+    [ben, benLb],
+  ] as const) {
+    const origin = new URL(lb.url).host;
+    expect(person.requests.filter((url) => new URL(url).host !== origin)).toEqual([]);
+    expect(person.sockets.length).toBeGreaterThan(0);
+    expect(person.sockets.filter((url) => new URL(url).host !== origin)).toEqual([]);
+    expect(person.cspViolations).toEqual([]);
+  }
+
+  // The picture for the README: ana's view, ben typing his next line.
+  await ana.banner.waitFor({ state: 'hidden' });
+  await ben.type('On my way');
+  await ana.typingLine.getByText('ben is typing…').waitFor();
+  mkdirSync(dirname(screenshotPath), { recursive: true });
+  await ana.page.screenshot({ path: screenshotPath });
+  // The committed copy changes only on request, so test runs leave the working tree clean.
+  if (!existsSync(docsScreenshotPath) || process.env.UPDATE_SCREENSHOT === '1') {
+    mkdirSync(dirname(docsScreenshotPath), { recursive: true });
+    copyFileSync(screenshotPath, docsScreenshotPath);
+  }
+  expect(existsSync(screenshotPath)).toBe(true);
+});
+
+test('on a 360 px wide phone screen nothing scrolls sideways and the composer is on screen', async () => {
+  const lb = await balancer(gateways[1]!.url);
+  const cy = await open(lb.url, { width: 360, height: 740 });
+  await cy.signIn('cy', 'Cy');
+  await cy.createRoom('Club with a rather long name for a phone', 'club', 'ana ben');
+  await cy.say(`A long word: ${'x'.repeat(120)}`);
+  await cy.waitForMark(`A long word: ${'x'.repeat(120)}`, /Sent|Delivered/);
+  const width = await cy.page.evaluate('document.documentElement.scrollWidth');
+  expect(width).toBeLessThanOrEqual(360);
+  const composer = await cy.composer.boundingBox();
+  expect(composer).not.toBeNull();
+  expect((composer?.x ?? 0) + (composer?.width ?? 0)).toBeLessThanOrEqual(360);
+  await cy.page.screenshot({ path: join(repoRoot, 'test-artifacts', 'chat-phone.png'), fullPage: true });
+});
+
+test('two tabs of one browser are two people: each tab keeps its own sign-in, also across a reload, with the keyboard alone', async () => {
+  const lb = await balancer(gateways[2]!.url);
+  const first = await open(lb.url);
+  const second = await open(lb.url, undefined, first.context);
+  for (const [tab, userId] of [
+    [first, 'dee'],
+    [second, 'eve'],
+  ] as const) {
+    await tab.page.getByLabel('User id').focus();
+    await tab.page.keyboard.type(userId);
+    await tab.page.keyboard.press('Tab');
+    await tab.page.keyboard.type(userId.toUpperCase());
+    await tab.page.keyboard.press('Enter');
+    await tab.page.getByText(`${userId.toUpperCase()} (${userId})`).waitFor();
+  }
+  await first.createRoom('Tabs', 'one-to-one', 'eve');
+  await second.openRoom('Tabs');
+  await first.say('from the first tab');
+  await second.waitForMessage('from the first tab');
+  await first.page.reload();
+  await first.page.getByText('DEE (dee)').waitFor();
+  await first.waitForMessage('from the first tab');
+  expect(await first.messageIds()).toHaveLength(1);
+});
+
+test('with dev tokens off, the page asks for a token and signs in with a pasted one', async () => {
+  const cluster = await GatewayCluster.start(`${__filename}-tokens`, 1, { AUTH_DEV_TOKENS: 'false' });
+  try {
+    const page = await open(cluster.url(0));
+    await page.page.getByRole('heading', { name: 'Sign in with a token' }).waitFor();
+    await page.page.getByLabel('Access token').fill('not-a-token');
+    await page.page.getByRole('button', { name: 'Sign in' }).click();
+    await page.page.getByRole('alert').getByText('That is not a JWT with a user id (sub).').waitFor();
+    await page.page.getByLabel('Access token').fill(tokenFor('gil'));
+    await page.page.getByRole('button', { name: 'Sign in' }).click();
+    await page.page.getByText('gil', { exact: true }).waitFor();
+    await page.page.getByText('No rooms yet: create one below.').waitFor();
+  } finally {
+    await cluster.stop();
+  }
+});
