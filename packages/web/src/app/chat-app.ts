@@ -36,6 +36,9 @@ export class ChatApp {
   /** Per room, the highest seq this page has marked read. */
   private readonly markedRead = new Map<string, number>();
   private readonly joined = new Set<string>();
+  /** Rooms whose first catch-up is done: messages after that count as unread, history does not. */
+  private readonly caughtUp = new Set<string>();
+  private readonly markReadTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly messageList: MessageListView;
   private readonly roomList: RoomListView;
   private readonly onlineList: OnlineListView;
@@ -85,7 +88,7 @@ export class ChatApp {
     this.ui.refreshRooms.addEventListener('click', () => void this.refreshRooms());
     this.chat.connect();
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible' && this.activeRoomId) this.markUnreadRead(this.activeRoomId);
+      if (document.visibilityState === 'visible' && this.activeRoomId) this.scheduleMarkRead(this.activeRoomId);
     });
     await this.refreshRooms();
   }
@@ -129,10 +132,13 @@ export class ChatApp {
     if (this.joined.has(roomId)) return;
     this.joined.add(roomId);
     // The SDK keeps the room joined across reconnects and presents its recent history.
-    this.chat.joinRoom(roomId).catch((err: unknown) => {
-      this.joined.delete(roomId);
-      this.notify(`Could not join ${roomId}: ${messageOf(err)}`);
-    });
+    this.chat.joinRoom(roomId).then(
+      () => this.caughtUp.add(roomId),
+      (err: unknown) => {
+        this.joined.delete(roomId);
+        this.notify(`Could not join ${roomId}: ${messageOf(err)}`);
+      },
+    );
   }
 
   private openRoom(roomId: string, userChose: boolean): void {
@@ -151,7 +157,7 @@ export class ChatApp {
     this.ui.send.disabled = false;
     this.ui.composer.placeholder = `Message ${room?.roomName ?? roomId}`;
     if (userChose) this.ui.composer.focus();
-    this.markUnreadRead(roomId);
+    this.scheduleMarkRead(roomId);
   }
 
   private renderRooms(): void {
@@ -178,8 +184,8 @@ export class ChatApp {
     this.onTyping(roomId, message.senderId, false);
     if (roomId === this.activeRoomId) {
       this.messageList.upsert(model, entry);
-      if (!info.own && document.visibilityState === 'visible') this.markUnreadRead(roomId);
-    } else if (added && !info.own) {
+      if (!info.own) this.scheduleMarkRead(roomId);
+    } else if (added && !info.own && this.caughtUp.has(roomId)) {
       this.unread.set(roomId, (this.unread.get(roomId) ?? 0) + 1);
       this.renderRooms();
     }
@@ -249,6 +255,18 @@ export class ChatApp {
     } catch (err) {
       if (request === this.onlineRequest) this.notify(`Could not load who is online: ${messageOf(err)}`);
     }
+  }
+
+  /** A room's history arrives one message at a time: marking waits a moment, so it is one batch, capped. */
+  private scheduleMarkRead(roomId: string): void {
+    if (this.markReadTimers.has(roomId)) return;
+    this.markReadTimers.set(
+      roomId,
+      setTimeout(() => {
+        this.markReadTimers.delete(roomId);
+        if (roomId === this.activeRoomId) this.markUnreadRead(roomId);
+      }, 100),
+    );
   }
 
   /** Marks others' messages this page shows and has not marked yet (the latest few): their senders see the read mark. */
