@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ChatMessage } from '@campzone/protocol';
 import { startProcess } from '@campzone/testkit';
 import { api, closeAllClients, connectAs, createRoom, eventually, record, sendArgs } from './harness/chat-clients';
 import { GatewayCluster, gatewayEnv } from './harness/gateway-cluster';
@@ -32,11 +33,11 @@ test('content is stored encrypted; clients see plaintext live, in history and in
   await eventually(() => live.length >= 1, 'the live message');
   expect(live[0]!.content).toBe('the old secret');
   const synced = await fin.emitWithAck('sync', { roomId: 'vault', afterSeq: 0 });
-  expect(synced.ok && synced.messages.map((m) => m.content)).toEqual(plaintext);
+  expect(synced.ok && synced.messages.map((m: ChatMessage) => m.content)).toEqual(plaintext);
   const history = await api<{ messages: Array<{ content: string }> }>(cluster.url(0), 'GET', '/v1/rooms/vault/messages', 'eva');
-  expect(history.body.messages.map((m) => m.content)).toEqual(plaintext);
+  expect(history.body.messages.map((m: ChatMessage) => m.content)).toEqual(plaintext);
   const recent = await eva.emitWithAck('get_messages', { roomId: 'vault' });
-  expect(recent.ok && recent.messages.map((m) => m.content)).toEqual(plaintext);
+  expect(recent.ok && recent.messages.map((m: ChatMessage) => m.content)).toEqual(plaintext);
 });
 
 test('only room admins may rotate keys', async () => {

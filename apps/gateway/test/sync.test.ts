@@ -1,4 +1,4 @@
-import type { Synced } from '@campzone/protocol';
+import type { ChatMessage, Synced } from '@campzone/protocol';
 import { closeAllClients, connectAs, createRoom, sendArgs } from './harness/chat-clients';
 import { GatewayCluster } from './harness/gateway-cluster';
 
@@ -27,8 +27,8 @@ test('a member offline during 10 messages gets exactly those 10 from sync throug
   const back = await connectAs(cluster.url(1), 'tia');
   const synced = await back.emitWithAck('sync', { roomId: 'catch-up', afterSeq: seen.seq });
   if (!synced.ok) throw new Error(synced.error.message);
-  expect(synced.messages.map((m) => m.messageId)).toEqual(sent);
-  expect(synced.messages.map((m) => m.seq)).toEqual(Array.from({ length: 10 }, (_, i) => seen.seq + 1 + i));
+  expect(synced.messages.map((m: ChatMessage) => m.messageId)).toEqual(sent);
+  expect(synced.messages.map((m: ChatMessage) => m.seq)).toEqual(Array.from({ length: 10 }, (_, i) => seen.seq + 1 + i));
   expect(synced).toMatchObject({ roomId: 'catch-up', count: 10, latestSeq: seen.seq + 10, hasMore: false });
 });
 
@@ -50,7 +50,7 @@ test('get_messages returns the newest messages oldest first, like the seed', asy
   for (let i = 1; i <= 6; i++) await vic.emitWithAck('send_message', sendArgs('recent', `r${i}`));
   const page = await vic.emitWithAck('get_messages', { roomId: 'recent', limit: 3 });
   if (!page.ok) throw new Error(page.error.message);
-  expect(page.messages.map((m) => m.content)).toEqual(['r4', 'r5', 'r6']);
+  expect(page.messages.map((m: ChatMessage) => m.content)).toEqual(['r4', 'r5', 'r6']);
   const older = await vic.emitWithAck('get_messages', { roomId: 'recent', limit: 3, skip: 3 });
-  expect(older.ok && older.messages.map((m) => m.content)).toEqual(['r1', 'r2', 'r3']);
+  expect(older.ok && older.messages.map((m: ChatMessage) => m.content)).toEqual(['r1', 'r2', 'r3']);
 });
