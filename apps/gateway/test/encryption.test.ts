@@ -35,7 +35,7 @@ test('content is stored encrypted; clients see plaintext live, in history and in
   const synced = await fin.emitWithAck('sync', { roomId: 'vault', afterSeq: 0 });
   expect(synced.ok && synced.messages.map((m: ChatMessage) => m.content)).toEqual(plaintext);
   const history = await api<{ messages: Array<{ content: string }> }>(cluster.url(0), 'GET', '/v1/rooms/vault/messages', 'eva');
-  expect(history.body.messages.map((m: ChatMessage) => m.content)).toEqual(plaintext);
+  expect(history.body.messages.map((m) => m.content)).toEqual(plaintext);
   const recent = await eva.emitWithAck('get_messages', { roomId: 'vault' });
   expect(recent.ok && recent.messages.map((m: ChatMessage) => m.content)).toEqual(plaintext);
 });
