@@ -131,6 +131,9 @@ async function main() {
     });
   }
 
+  // The one linter/formatter run (biome) and the circular-import check count as one check each
+  // way: a failure shows in the summary like a failing test, and the tests still run.
+  const lint = await run('npm', ['run', '--silent', 'lint'], { stdio: 'inherit' });
   const planned = await plannedWorkspaces();
   const services = await testkit.provisionServices({ log: note });
   let turbo;
@@ -149,6 +152,8 @@ async function main() {
   }
 
   const { rows, total } = summarize(planned, readReports(), turbo.code);
+  rows.push(['(lint)', lint.code === 0 ? '1' : '0', lint.code === 0 ? '0' : '1', '-', lint.code === 0 ? '' : 'npm run lint failed']);
+  total[lint.code === 0 ? 'passed' : 'failed'] += 1;
   printTable(rows, total);
   console.log(`${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`);
   return turbo.code !== 0 || total.failed > 0 ? 1 : 0;
