@@ -12,6 +12,9 @@ export interface QueueLogFailure {
   errorMessage: string;
 }
 
+/** Statements per bulkWrite (see markFailed). */
+const BULK_CHUNK = 50;
+
 /** States an entry can still leave; DELIVERED and FAILED are final. */
 const LIVE: QueueLogStatus[] = ['PENDING', 'RETRY'];
 
@@ -79,8 +82,12 @@ export class QueueLogRepository {
         update: { $set: { status: 'FAILED', errorMessage: f.errorMessage, lastAttemptAt: now, nextRetryAt: null } },
       },
     }));
-    const result = await this.log.bulkWrite(ops, { ordered: false });
-    return result.modifiedCount;
+    let modified = 0;
+    // FerretDB v1 never answers an update command of 100 or more statements: send fewer.
+    for (let i = 0; i < ops.length; i += BULK_CHUNK) {
+      modified += (await this.log.bulkWrite(ops.slice(i, i + BULK_CHUNK), { ordered: false })).modifiedCount;
+    }
+    return modified;
   }
 
   /**

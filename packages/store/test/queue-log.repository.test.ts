@@ -75,3 +75,10 @@ test('raiseStatus over a seq range and by sender never lowers a status', async (
   const found = await messages.findManyByIds('status-room', [docs[4]!._id.toHexString(), docs[0]!._id.toHexString(), 'not-an-id']);
   expect(found.map((m) => m.seq)).toEqual([1, 5]);
 });
+
+test('failing more entries than one update command carries fails them all', async () => {
+  const batch = entries('log-d', 120);
+  await fixture.store.queueLog.insertPending(batch, 3, new Date());
+  const failures = batch.map((e) => ({ messageId: e.messageId, errorMessage: 'not acked by: zed' }));
+  expect(await fixture.store.queueLog.markFailed(failures)).toBe(120);
+});
