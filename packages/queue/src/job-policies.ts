@@ -3,28 +3,33 @@ import type { JobsOptions } from 'bullmq';
 // Retry and retention policies of every job, in one place. A job's `attempts` cover transient
 // failures (MongoDB or Redis briefly away); a bad payload is never retried (UnrecoverableError).
 
-const keepFailed = { age: 7 * 24 * 3600, count: 10_000 };
+/**
+ * Finished jobs kept for Bull Board: few, since a delivery job carries up to 500 messages
+ * (about 55 kB). Failed ones are kept longer, for diagnosis, and still bounded.
+ */
+const keepCompleted = { count: 100 };
+const keepFailed = { age: 24 * 3600, count: 1000 };
+/** About four minutes of retries (1 s, 2 s, 4 s ... 64 s) ride out a MongoDB failover or restart. */
+const deliveryRetries = { attempts: 8, backoff: { type: 'exponential', delay: 1000 } };
 
 /** `track`: opens queue-log entries and schedules the first check. */
 export const trackJobOptions = (batchId: string): JobsOptions => ({
   jobId: trackJobId(batchId),
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 500 },
-  removeOnComplete: { count: 1000 },
+  ...deliveryRetries,
+  removeOnComplete: keepCompleted,
   removeOnFail: keepFailed,
 });
 
 /**
  * `check` stage `attempt`: a deterministic id, so a stage re-run after a crash adds its next
- * stage once (BullMQ ignores an add whose id exists). Completed checks are kept an hour so the
- * id still exists while any stalled re-run could come.
+ * stage once while that job exists. Should it already be gone, the stage runs again harmlessly:
+ * its re-send is claimed already and every log write is conditional on the entry's state.
  */
 export const checkJobOptions = (batchId: string, attempt: number, delayMs: number): JobsOptions => ({
   jobId: checkJobId(batchId, attempt),
   delay: delayMs,
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 500 },
-  removeOnComplete: { age: 3600, count: 50_000 },
+  ...deliveryRetries,
+  removeOnComplete: keepCompleted,
   removeOnFail: keepFailed,
 });
 

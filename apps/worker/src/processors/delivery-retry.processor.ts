@@ -71,10 +71,16 @@ export function deliveryRetryProcessor(deps: DeliveryRetryDeps) {
       return { attempt, delivered: settled.length, failed: open.length };
     }
 
+    // Everything that can fail comes before the claim, so a failed run leaves the re-send to its retry.
+    const payloads = await resendPayloads(deps, open);
     await run.handBackIfStopping();
     if (await deps.claims.claim(batchId, attempt)) {
-      const resent = await resend(deps, open);
-      deps.metrics.deliveryRetries.inc(resent);
+      // One publish per message, to every recipient's personal room at once: each pod delivers it
+      // to the sockets it holds in any of those rooms, once per socket.
+      await deps.emitter.emit((emitter) => {
+        for (const { payload, to } of payloads) emitter.to(to.map(userChannel)).emit('new_message', payload);
+      });
+      deps.metrics.deliveryRetries.inc(payloads.length);
     } else {
       run.logger.info({ batchId, attempt }, 'retry already sent by an earlier run of this stage; not sending again');
     }
@@ -108,8 +114,8 @@ async function findMissing(deps: DeliveryRetryDeps, messages: TrackedMessage[]):
   return missing;
 }
 
-/** Re-sends each message to the personal rooms of its online members without an ack; answers how many went. */
-async function resend(deps: DeliveryRetryDeps, open: Missing[]): Promise<number> {
+/** The `new_message` payload of each message to re-send, with the online members it is for. */
+async function resendPayloads(deps: DeliveryRetryDeps, open: Missing[]): Promise<Array<{ payload: ChatMessage; to: string[] }>> {
   const byRoom = new Map<string, Missing[]>();
   for (const m of open) byRoom.set(m.message.roomId, [...(byRoom.get(m.message.roomId) ?? []), m]);
   const payloads: Array<{ payload: ChatMessage; to: string[] }> = [];
@@ -124,10 +130,5 @@ async function resend(deps: DeliveryRetryDeps, open: Missing[]): Promise<number>
       payloads.push({ payload: await messagePayload(doc, deps.codec), to });
     }
   }
-  // One publish per message, to every recipient's personal room at once: each pod delivers it
-  // to the sockets it holds in any of those rooms, once per socket.
-  await deps.emitter.emit((emitter) => {
-    for (const { payload, to } of payloads) emitter.to(to.map(userChannel)).emit('new_message', payload);
-  });
-  return payloads.length;
+  return payloads;
 }
