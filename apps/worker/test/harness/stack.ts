@@ -48,10 +48,13 @@ export class Stack {
 
   private constructor(readonly ns: TestNamespace) {}
 
-  static async start(label: string, options: { gateways?: number; workers?: number; workerEnv?: Record<string, string> } = {}) {
+  static async start(
+    label: string,
+    options: { gateways?: number; workers?: number; gatewayEnv?: Record<string, string>; workerEnv?: Record<string, string> } = {},
+  ) {
     const stack = new Stack(uniqueNamespace(label));
     try {
-      for (let i = 0; i < (options.gateways ?? 1); i++) await stack.addGateway();
+      for (let i = 0; i < (options.gateways ?? 1); i++) await stack.addGateway(options.gatewayEnv);
       for (let i = 0; i < (options.workers ?? 1); i++) await stack.addWorker(options.workerEnv);
     } catch (err) {
       await stack.stop();
