@@ -1,5 +1,6 @@
 import type { ParticipantRole } from '@campzone/protocol';
 import type { Collection } from 'mongodb';
+import { bulkWriteInChunks } from './bulk-write';
 import type { ParticipantDoc } from './documents';
 
 export interface CursorUpdate {
@@ -19,7 +20,8 @@ export class ParticipantRepository {
   /** Adds members (or changes the role of existing ones); answers how many were new. */
   async upsert(roomId: string, userIds: string[], role: ParticipantRole, now = new Date()): Promise<number> {
     if (userIds.length === 0) return 0;
-    const result = await this.participants.bulkWrite(
+    const result = await bulkWriteInChunks(
+      this.participants,
       userIds.map((userId) => ({
         updateOne: {
           filter: { roomId, userId },
@@ -27,7 +29,6 @@ export class ParticipantRepository {
           upsert: true,
         },
       })),
-      { ordered: false },
     );
     return result.upsertedCount;
   }
@@ -51,9 +52,9 @@ export class ParticipantRepository {
   /** Raises delivered cursors in one round trip. */
   async advanceDelivered(updates: CursorUpdate[]): Promise<void> {
     if (updates.length === 0) return;
-    await this.participants.bulkWrite(
+    await bulkWriteInChunks(
+      this.participants,
       updates.map((u) => ({ updateOne: { filter: { roomId: u.roomId, userId: u.userId }, update: { $max: { deliveredSeq: u.seq } } } })),
-      { ordered: false },
     );
   }
 

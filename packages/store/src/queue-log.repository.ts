@@ -1,4 +1,5 @@
 import { type AnyBulkWriteOperation, type Collection, MongoBulkWriteError, ObjectId } from 'mongodb';
+import { bulkWriteInChunks } from './bulk-write';
 import type { QueueLogDoc, QueueLogStatus } from './documents';
 
 export interface QueueLogEntry {
@@ -11,9 +12,6 @@ export interface QueueLogFailure {
   messageId: string;
   errorMessage: string;
 }
-
-/** Statements per bulkWrite (see markFailed). */
-const BULK_CHUNK = 50;
 
 /** States an entry can still leave; DELIVERED and FAILED are final. */
 const LIVE: QueueLogStatus[] = ['PENDING', 'RETRY'];
@@ -82,12 +80,7 @@ export class QueueLogRepository {
         update: { $set: { status: 'FAILED', errorMessage: f.errorMessage, lastAttemptAt: now, nextRetryAt: null } },
       },
     }));
-    let modified = 0;
-    // FerretDB v1 never answers an update command of 100 or more statements: send fewer.
-    for (let i = 0; i < ops.length; i += BULK_CHUNK) {
-      modified += (await this.log.bulkWrite(ops.slice(i, i + BULK_CHUNK), { ordered: false })).modifiedCount;
-    }
-    return modified;
+    return (await bulkWriteInChunks(this.log, ops)).modifiedCount;
   }
 
   /**

@@ -103,3 +103,11 @@ test('a read receipt is stored once per message and user', async () => {
   expect(await fixture.store.receipts.record({ ...receipt, readAt: new Date() })).toBe('duplicate');
   expect(await fixture.store.receipts.countFor('receipts', receipt.messageId)).toBe(1);
 });
+
+test('bulk cursor and member writes of any size complete (FerretDB drops update commands of 100+ statements)', async () => {
+  const members = Array.from({ length: 150 }, (_, i) => `member${i}`);
+  expect(await fixture.store.participants.upsert('big-room', members, 'member')).toBe(150);
+  await fixture.store.participants.advanceDelivered(members.map((userId, i) => ({ roomId: 'big-room', userId, seq: i + 1 })));
+  const cursors = await fixture.store.participants.cursors('big-room');
+  expect(cursors.find((c) => c.userId === 'member149')?.deliveredSeq).toBe(150);
+}, 20_000);
