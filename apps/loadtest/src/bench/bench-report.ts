@@ -5,7 +5,7 @@ import type { InsertRateResult } from './insert-rate';
 import type { RateStep } from './rate-search';
 
 export interface TargetResult {
-  target: 'cluster' | 'bare';
+  target: 'cluster' | 'cluster-no-worker' | 'bare';
   urls: string[];
   maxAcceptedPerSec: number;
   best: RateStep | undefined;
@@ -13,6 +13,8 @@ export interface TargetResult {
   half: PhaseResult | undefined;
   final: FinalCheck | undefined;
   memory: IdleMemoryResult | undefined;
+  /** Whether the MongoDB-wire server still answered on the run's database afterwards. */
+  storeAnswering?: boolean;
 }
 
 export interface Breakdown {
@@ -25,13 +27,31 @@ export interface BenchSummary {
   tool: 'campzone-bench';
   command: string;
   layout: { rooms: number; membersPerRoom: number; sendersPerRoom: number; payloadBytes: number };
-  cluster: { maxAcceptedPerSec: number; halfRateP99Ms: number | undefined; bytesPerIdleConnection: Record<string, number> };
-  bare: { maxAcceptedPerSec: number; halfRateP99Ms: number | undefined; bytesPerIdleConnection: Record<string, number> };
+  machine: { loadAverageAtStart: number; loadAverageAtEnd: number };
+  cluster: TargetFigures;
+  clusterNoWorker: TargetFigures | undefined;
+  bare: TargetFigures;
   throughputRatio: number;
   memoryRatio: Record<string, number>;
   correctness: FinalCheck['correctness'] | undefined;
   targets: { throughput: boolean; latency: boolean; memory: boolean; correctness: boolean };
   breakdown: Breakdown;
+}
+
+interface TargetFigures {
+  maxAcceptedPerSec: number;
+  halfRateP99Ms: number | undefined;
+  bytesPerIdleConnection: Record<string, number>;
+  violations: number | undefined;
+}
+
+function figures(t: TargetResult): TargetFigures {
+  return {
+    maxAcceptedPerSec: t.maxAcceptedPerSec,
+    halfRateP99Ms: t.half?.sendToReceive.p99,
+    bytesPerIdleConnection: Object.fromEntries((t.memory?.points ?? []).map((p) => [String(p.connections), p.bytesPerConnection])),
+    violations: t.final?.violations,
+  };
 }
 
 export function summarize(
@@ -40,32 +60,32 @@ export function summarize(
   breakdown: Breakdown,
   layout: BenchSummary['layout'],
   command: string,
+  variant: TargetResult | undefined,
+  machine: BenchSummary['machine'],
 ): BenchSummary {
-  const perConn = (t: TargetResult) =>
-    Object.fromEntries((t.memory?.points ?? []).map((p) => [String(p.connections), p.bytesPerConnection]));
-  const clusterMem = perConn(cluster);
-  const bareMem = perConn(bare);
+  const c = figures(cluster);
+  const b = figures(bare);
   const memoryRatio = Object.fromEntries(
-    Object.keys(clusterMem)
-      .filter((k) => bareMem[k])
-      .map((k) => [k, round2(clusterMem[k]! / bareMem[k]!)]),
+    Object.keys(c.bytesPerIdleConnection)
+      .filter((k) => b.bytesPerIdleConnection[k])
+      .map((k) => [k, round2(c.bytesPerIdleConnection[k]! / b.bytesPerIdleConnection[k]!)]),
   );
-  const ratio = bare.maxAcceptedPerSec > 0 ? round2(cluster.maxAcceptedPerSec / bare.maxAcceptedPerSec) : 0;
-  const halfP99 = cluster.half?.sendToReceive.p99;
-  const correctness = cluster.final?.correctness;
+  const ratio = b.maxAcceptedPerSec > 0 ? round2(c.maxAcceptedPerSec / b.maxAcceptedPerSec) : 0;
   const violations = cluster.final?.violations ?? 1;
   return {
     tool: 'campzone-bench',
     command,
     layout,
-    cluster: { maxAcceptedPerSec: cluster.maxAcceptedPerSec, halfRateP99Ms: halfP99, bytesPerIdleConnection: clusterMem },
-    bare: { maxAcceptedPerSec: bare.maxAcceptedPerSec, halfRateP99Ms: bare.half?.sendToReceive.p99, bytesPerIdleConnection: bareMem },
+    machine,
+    cluster: c,
+    clusterNoWorker: variant ? figures(variant) : undefined,
+    bare: b,
     throughputRatio: ratio,
     memoryRatio,
-    correctness,
+    correctness: cluster.final?.correctness,
     targets: {
       throughput: ratio >= 0.4 && violations === 0,
-      latency: halfP99 !== undefined && halfP99 <= 50,
+      latency: c.halfRateP99Ms !== undefined && c.halfRateP99Ms <= 50,
       memory: Object.keys(memoryRatio).length > 0 && Object.values(memoryRatio).every((r) => r <= 1.5),
       correctness: violations === 0,
     },
@@ -73,46 +93,42 @@ export function summarize(
   };
 }
 
-export function formatBench(summary: BenchSummary, cluster: TargetResult, bare: TargetResult): string {
+export function formatBench(summary: BenchSummary, cluster: TargetResult, bare: TargetResult, variant?: TargetResult): string {
   const lat = (p: PhaseResult | undefined) => (p ? `${p.sendToReceive.p50} / ${p.sendToReceive.p99}` : '-');
   const kib = (b: number | undefined) => (b === undefined ? '-' : `${(b / 1024).toFixed(1)} KiB`);
   const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  const c = summary.correctness;
+  const verdict = (t: TargetResult | undefined) => {
+    const c = t?.final?.correctness;
+    return c ? `${c.lost} / ${c.duplicated} / ${c.misordered}` : '-';
+  };
+  const targets = [cluster, ...(variant ? [variant] : []), bare];
+  const col = (f: (t: TargetResult) => string) => targets.map(f);
   const rows: string[][] = [
     [
       `max accepted msg/s (fan-out ${summary.layout.membersPerRoom})`,
-      num(cluster.maxAcceptedPerSec, 1),
-      num(bare.maxAcceptedPerSec, 1),
-      `${Math.round(summary.throughputRatio * 100)}% (>= 40%: ${mark(summary.targets.throughput)})`,
+      ...col((t) => num(t.maxAcceptedPerSec, 1)),
+      `${Math.round(summary.throughputRatio * 100)}% of bare (>= 40%: ${mark(summary.targets.throughput)})`,
     ],
-    ['deliveries/s at max', num(cluster.best?.deliveriesPerSec ?? 0, 0), num(bare.best?.deliveriesPerSec ?? 0, 0), ''],
-    ['send-to-receive p50 / p99 ms at max', lat(cluster.best), lat(bare.best), ''],
-    ['send-to-ack p99 ms at max', String(cluster.best?.sendToAck.p99 ?? '-'), String(bare.best?.sendToAck.p99 ?? '-'), ''],
-    [
-      `send-to-receive p50 / p99 ms at half max`,
-      lat(cluster.half),
-      lat(bare.half),
-      `cluster p99 <= 50 ms: ${mark(summary.targets.latency)}`,
-    ],
+    ['deliveries/s at max', ...col((t) => num(t.best?.deliveriesPerSec ?? 0, 0)), ''],
+    ['send-to-receive p50 / p99 ms at max', ...col((t) => lat(t.best)), ''],
+    ['send-to-ack p99 ms at max', ...col((t) => String(t.best?.sendToAck.p99 ?? '-')), ''],
+    ['send-to-receive p50 / p99 ms at half max', ...col((t) => lat(t.half)), `cluster p99 <= 50 ms: ${mark(summary.targets.latency)}`],
   ];
   for (const level of Object.keys(summary.cluster.bytesPerIdleConnection)) {
     rows.push([
       `RSS per idle connection @ ${num(Number(level))}`,
-      kib(summary.cluster.bytesPerIdleConnection[level]),
-      kib(summary.bare.bytesPerIdleConnection[level]),
-      summary.memoryRatio[level] === undefined ? '' : `${summary.memoryRatio[level]}x (<= 1.5x)`,
+      ...col((t) => kib(figures(t).bytesPerIdleConnection[level])),
+      summary.memoryRatio[level] === undefined
+        ? ''
+        : `${summary.memoryRatio[level]}x (<= 1.5x: ${mark(summary.memoryRatio[level]! <= 1.5)})`,
     ]);
   }
-  rows.push([
-    'lost / duplicated / misordered (cluster)',
-    c ? `${c.lost} / ${c.duplicated} / ${c.misordered}` : '-',
-    '-',
-    `order mismatches ${c?.orderMismatchRooms ?? '-'}, seq conflicts ${c?.seqConflicts ?? '-'}: ${mark(summary.targets.correctness)}`,
-  ]);
-  const table = textTable(['', 'cluster (3 gw + worker)', 'bare (3 procs)', 'vs target'], rows);
+  rows.push(['lost / duplicated / misordered', ...col(verdict), `cluster: ${mark(summary.targets.correctness)}`]);
+  const names = { cluster: 'cluster (3 gw + worker)', 'cluster-no-worker': 'cluster, no worker', bare: 'bare (3 procs)' };
+  const table = textTable(['', ...targets.map((t) => names[t.target]), 'vs target'], rows);
   const steps = (t: TargetResult) =>
     textTable(
-      [`${t.target} steps: offered/s`, 'accepted/s', 'deliveries/s', 'recv p50', 'recv p99', 'ack p99', 'result', 'cpu (cores)'],
+      [`${t.target}: offered/s`, 'accepted/s', 'deliveries/s', 'recv p50', 'recv p99', 'ack p99', 'result', 'cpu (cores)'],
       t.steps.map((s) => [
         num(s.rate),
         num(s.acceptedPerSec, 1),
@@ -128,7 +144,7 @@ export function formatBench(summary: BenchSummary, cluster: TargetResult, bare: 
     );
   const b = summary.breakdown;
   const breakdown = textTable(
-    [`${b.mongoKind} insert rate via MessageWriter`, 'docs/s', 'mean batch', 'batch p50 ms', 'batch p99 ms'],
+    [`${b.mongoKind} alone: inserts through MessageWriter`, 'docs/s', 'mean batch', 'batch p50 ms', 'batch p99 ms'],
     b.insert.map((r) => [
       `${r.concurrency} writes waiting, batch <= ${r.maxBatch}, window ${r.windowMs} ms`,
       num(r.docsPerSec),
@@ -138,9 +154,14 @@ export function formatBench(summary: BenchSummary, cluster: TargetResult, bare: 
     ]),
   );
   const sync = b.sync
-    ? `one sync-shaped query over ${num(b.sync.docs)} stored messages: ${b.sync.ms} ms (filter pushdown: ${b.sync.pushdown ? 'yes' : 'no, a full collection scan'})`
-    : '';
-  return [table, '', steps(cluster), '', steps(bare), '', breakdown, sync].filter((s) => s !== undefined).join('\n');
+    ? `one sync-shaped query (roomId + seq range, sorted) over ${num(b.sync.docs)} stored messages: ${b.sync.ms} ms (filter pushdown: ${b.sync.pushdown ? 'yes' : 'no: a full collection scan'})`
+    : 'sync-shaped query: not measured';
+  const wedged = targets.filter((t) => t.storeAnswering === false).map((t) => t.target);
+  const notes = [
+    `machine load average: ${summary.machine.loadAverageAtStart.toFixed(2)} at start, ${summary.machine.loadAverageAtEnd.toFixed(2)} at end (2 cores)`,
+    ...(wedged.length ? [`the MongoDB-wire server stopped answering on the database of: ${wedged.join(', ')}`] : []),
+  ];
+  return [table, '', ...targets.flatMap((t) => [steps(t), '']), breakdown, sync, '', ...notes].join('\n');
 }
 
 function round2(value: number): number {

@@ -73,6 +73,12 @@ export async function searchMaxRate(run: LoadRun, options: RateSearchOptions): P
     if (!best || result.acceptedPerSec > best.acceptedPerSec) best = result;
     rate *= options.growth;
   }
+  // Even the first step failed: step down (twice at most) so a maximum is still found.
+  for (let down = (failedRate ?? 0) / 2; !best && failedRate !== undefined && down >= 2 && Date.now() < options.deadline; down /= 2) {
+    const result = await step(Math.round(down));
+    if (result.passed) best = result;
+    else if (down < options.startRate / 3) break;
+  }
   if (best && failedRate !== undefined && Date.now() < options.deadline) {
     const between = Math.round((best.rate + failedRate) / 2);
     if (between > best.rate && between < failedRate) {

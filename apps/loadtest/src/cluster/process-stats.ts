@@ -25,6 +25,17 @@ export function cpuSeconds(pid: number): number | undefined {
   }
 }
 
+/** CPU time the whole machine spent busy so far (all cores, seconds), from /proc/stat. */
+export function machineBusySeconds(): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
 /** USER_HZ: 100 on every Linux this runs on (glibc and musl alike). */
 const CLOCK_TICKS = 100;
 
@@ -35,11 +46,13 @@ const CLOCK_TICKS = 100;
 export class CpuSampler {
   private readonly begin = new Map<string, number>();
   private startedAt = 0;
+  private machineAt: number | undefined;
 
   constructor(private readonly pids: () => Record<string, number>) {}
 
   start(): void {
     this.startedAt = performance.now();
+    this.machineAt = machineBusySeconds();
     this.begin.clear();
     for (const [name, pid] of Object.entries(this.pids())) {
       const cpu = cpuSeconds(pid);
@@ -55,6 +68,14 @@ export class CpuSampler {
       const after = cpuSeconds(pid);
       if (before === undefined || after === undefined || seconds <= 0) continue;
       shares[name] = Math.round(((after - before) / seconds) * 100) / 100;
+    }
+    // The machine as a whole, and what processes outside this measurement used (a shared box).
+    const machineNow = machineBusySeconds();
+    if (this.machineAt !== undefined && machineNow !== undefined && seconds > 0) {
+      const machine = (machineNow - this.machineAt) / seconds;
+      const ours = Object.values(shares).reduce((sum, v) => sum + v, 0);
+      shares.machine = Math.round(machine * 100) / 100;
+      shares.others = Math.max(0, Math.round((machine - ours) * 100) / 100);
     }
     return shares;
   }

@@ -25,3 +25,12 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, tim
     await sleep(everyMs);
   }
 }
+
+/** `work`, or a rejection naming `what` once `ms` pass (the work itself is not cancelled). */
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}

@@ -61,6 +61,16 @@ export class CorrectnessLedger {
   private readonly acked = new Map<string, AckedMessage>();
   private counts: CorrectnessCounts = { lost: 0, lostDeliveries: 0, duplicated: 0, misordered: 0, orderMismatchRooms: 0, seqConflicts: 0 };
   private raw: RawCounts = { rawDeliveries: 0, rawDuplicates: 0, late: 0 };
+  /** The first messages shown late or out of order, for a report to say which. */
+  readonly outOfOrder: Array<{
+    roomId: string;
+    userId: string;
+    seq: number;
+    messageId: string;
+    afterSeq: number;
+    late: boolean;
+    atMs: number;
+  }> = [];
 
   addMember(roomId: string, userId: string): void {
     const room = this.room(roomId);
@@ -89,8 +99,11 @@ export class CorrectnessLedger {
       if (!conflict) this.counts.duplicated += 1;
     }
     if (late) this.raw.late += 1;
-    if (seq <= member.lastShown) this.counts.misordered += 1;
-    else member.lastShown = seq;
+    if (seq <= member.lastShown) {
+      this.counts.misordered += 1;
+      if (this.outOfOrder.length < 50)
+        this.outOfOrder.push({ roomId, userId, seq, messageId, afterSeq: member.lastShown, late, atMs: Date.now() });
+    } else member.lastShown = seq;
     member.orderHash = fnv(member.orderHash, seq);
   }
 
