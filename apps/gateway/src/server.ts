@@ -10,7 +10,7 @@ import {
   RedisKeys,
   TypingState,
 } from '@campzone/realtime';
-import { type ContentCodec, createStore, EncryptedContentCodec, MessageWriter, plaintextCodec, RoomKeyring } from '@campzone/store';
+import { createStore, MessageWriter, openContentCodec } from '@campzone/store';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Db } from 'mongodb';
@@ -69,9 +69,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       metrics.batchSeconds.observe(durationMs / 1000);
     },
   });
-  const keyring = config.masterKey ? new RoomKeyring(store.collections.encryptionKeys, config.masterKey) : undefined;
-  await keyring?.verifyMasterKey();
-  const codec: ContentCodec = keyring ? new EncryptedContentCodec(keyring) : plaintextCodec;
+  const { codec, keyring } = await openContentCodec(store.collections.encryptionKeys, config.masterKey);
   const membership = new MembershipService(store.participants);
   const limiter = new RateLimiter(lua, keys);
   // Rollups of message status (DELIVERED/READ) belong to the worker; see its queue producer.

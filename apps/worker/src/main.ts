@@ -1,5 +1,5 @@
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from '@campzone/config';
-import { type ContentCodec, createStore, EncryptedContentCodec, ensureIndexes, plaintextCodec, RoomKeyring } from '@campzone/store';
+import { createStore, ensureIndexes, openContentCodec } from '@campzone/store';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { createClient } from 'redis';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   await mongo.connect();
   const db = mongo.db(config.MONGO_DB);
   await ensureIndexes(db);
-  const codec = await contentCodec(config, db);
+  const { codec } = await openContentCodec(createStore(db).collections.encryptionKeys, config.masterKey);
 
   const worker = await buildWorker({ config, logger, redis, db, bullConnection: config.REDIS_URL, codec });
   await worker.start();
@@ -58,13 +58,6 @@ async function main(): Promise<void> {
 }
 
 /** Re-sent messages carry plaintext: with a master key, content is opened with the room's data key. */
-async function contentCodec(config: WorkerConfig, db: ReturnType<MongoClient['db']>): Promise<ContentCodec> {
-  if (!config.masterKey) return plaintextCodec;
-  const keyring = new RoomKeyring(createStore(db).collections.encryptionKeys, config.masterKey);
-  await keyring.verifyMasterKey();
-  return new EncryptedContentCodec(keyring);
-}
-
 main().catch((err: unknown) => {
   process.stderr.write(`worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

@@ -1,5 +1,7 @@
+import type { Collection } from 'mongodb';
+import type { EncryptionKeyDoc } from '../documents';
 import { open, seal } from './aes-gcm';
-import type { RoomKeyring } from './room-keyring';
+import { RoomKeyring } from './room-keyring';
 
 /**
  * How message content is stored: as is, or sealed with the room's data key when encryption
@@ -29,4 +31,18 @@ export class EncryptedContentCodec implements ContentCodec {
     if (keyVersion === undefined) return content;
     return open(await this.keyring.keyOf(roomId, keyVersion), content, roomId).toString('utf8');
   }
+}
+
+/**
+ * The codec a process should use: sealing with per-room keys when a master key is set (after
+ * checking it matches the stored keys, so a wrong one fails at start), plaintext otherwise.
+ */
+export async function openContentCodec(
+  keys: Collection<EncryptionKeyDoc>,
+  masterKey: Buffer | undefined,
+): Promise<{ codec: ContentCodec; keyring?: RoomKeyring }> {
+  if (!masterKey) return { codec: plaintextCodec };
+  const keyring = new RoomKeyring(keys, masterKey);
+  await keyring.verifyMasterKey();
+  return { codec: new EncryptedContentCodec(keyring), keyring };
 }
