@@ -58,8 +58,9 @@ export async function searchMaxRate(run: LoadRun, options: RateSearchOptions): P
       `rate ${target}/s: accepted ${phase.acceptedPerSec}/s, deliveries ${phase.deliveriesPerSec}/s, ` +
         `recv p50/p99 ${phase.sendToReceive.p50}/${phase.sendToReceive.p99} ms -> ${result.passed ? 'pass' : `FAIL: ${why}`}`,
     );
-    if (!result.passed) {
-      // Let the overload drain before anything else is measured on this run.
+    if (!result.passed && result.accepted > 0) {
+      // Let the overload drain before anything else is measured on this run (not when nothing
+      // got through: a wedged target does not drain).
       await waitUntil(() => run.outstanding === 0 && run.backlog <= 0, 30_000, 100);
     }
     return result;
@@ -79,7 +80,10 @@ export async function searchMaxRate(run: LoadRun, options: RateSearchOptions): P
     if (result.passed) best = result;
     else if (down < options.startRate / 3) break;
   }
-  if (best && failedRate !== undefined && Date.now() < options.deadline) {
+  // A failing step that got nothing through means the target stopped answering (FerretDB can
+  // wedge a database): a step in between would measure the wedge, not the target.
+  const wedged = steps.at(-1)?.accepted === 0;
+  if (best && failedRate !== undefined && !wedged && Date.now() < options.deadline) {
     const between = Math.round((best.rate + failedRate) / 2);
     if (between > best.rate && between < failedRate) {
       const result = await step(between);
