@@ -79,3 +79,17 @@ export async function allReady(urls: string[]): Promise<boolean> {
   );
   return answers.every(Boolean);
 }
+
+/** Sum over the gateways of `campzone_gateway_events_total` for one event (from /metrics). */
+export async function eventCount(urls: string[], event: string): Promise<number> {
+  const pattern = new RegExp(`^campzone_gateway_events_total\\{event="${event}"\\} (\\d+(?:\\.\\d+)?)`, 'm');
+  const counts = await Promise.all(
+    urls.map((url) =>
+      fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) })
+        .then((r) => r.text())
+        .then((text) => Number(pattern.exec(text)?.[1] ?? 0))
+        .catch(() => 0),
+    ),
+  );
+  return counts.reduce((sum, n) => sum + n, 0);
+}
