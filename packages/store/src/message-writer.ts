@@ -79,10 +79,16 @@ export class MessageWriter {
       }
       const errors = new Map<number, WriteError>();
       for (const e of toArray(err.writeErrors)) errors.set(e.index, e);
+      // A lost server also surfaces as a bulk write error, with no per-document errors and
+      // nothing inserted: a document counts as stored only if the counts account for it.
+      // Otherwise its fate is unknown and its sender retries with the same key (idempotent).
+      const accounted = err.insertedCount === batch.length - errors.size;
       batch.forEach((p, i) => {
         const e = errors.get(i);
-        if (!e) p.resolve('inserted');
-        else if (e.code === 11000) p.resolve('duplicate');
+        if (!e) {
+          if (accounted) p.resolve('inserted');
+          else p.reject(new Error(`insert not confirmed: ${err.message}`));
+        } else if (e.code === 11000) p.resolve('duplicate');
         else p.reject(new Error(`insert failed: ${e.errmsg ?? e.code}`));
       });
     } finally {
