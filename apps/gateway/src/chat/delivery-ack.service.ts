@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
  */
 export class DeliveryAckService {
   private pending = new Map<string, CursorUpdate>();
+  private flushing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -29,8 +30,17 @@ export class DeliveryAckService {
     return standing;
   }
 
+  /** One flush at a time: overlapping bulk updates pile up on the store (and wedge FerretDB). */
   async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
     if (this.pending.size === 0) return;
+    this.flushing = this.copyPending().finally(() => {
+      this.flushing = undefined;
+    });
+    await this.flushing;
+  }
+
+  private async copyPending(): Promise<void> {
     const batch = [...this.pending.values()];
     this.pending = new Map();
     try {
