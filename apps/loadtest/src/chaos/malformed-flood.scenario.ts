@@ -1,4 +1,5 @@
 import { type ManagedProcess, startProcess } from '@campzone/testkit';
+import { CpuSampler } from '../cluster/process-stats';
 import { loadtestDist } from '../cluster/repo-paths';
 import { newRunId } from '../load/room-plan';
 import { correctnessChecks, startChaosLoad, withCluster } from './chaos-cluster';
@@ -54,12 +55,22 @@ export const malformedFloodScenario: ChaosScenario = {
           readyLine: /"msg":"flood connected"/,
           timeoutMs: 60_000,
         });
+        const cpu = new CpuSampler(() => ({
+          ...cluster.pids(),
+          ...(flooder?.running ? { flood: flooder.pid } : {}),
+          ...(context.services.mongo?.process.running ? { mongo: context.services.mongo.process.pid } : {}),
+          loadgen: process.pid,
+        }));
         const syncsAtStart = await eventCount(cluster.urls, 'sync');
+        cpu.start();
         const baseline = await run.drive({ rate, durationMs: windowMs, rampUpMs: 500 });
+        const cpuBaseline = cpu.stop();
         const syncsAtFlood = await eventCount(cluster.urls, 'sync');
         // SIGUSR2 starts the flood: the same window as the second measured phase.
         flooder.kill('SIGUSR2');
+        cpu.start();
         const flooded = await run.drive({ rate, durationMs: windowMs, rampUpMs: 0 });
+        const cpuFlood = cpu.stop();
         const syncsAfter = await eventCount(cluster.urls, 'sync');
         const tally = JSON.parse(await flooder.waitForLine(/"msg":"flood done"/, windowMs + 60_000)) as FloodTally;
         const final = await run.finish(60_000);
@@ -87,7 +98,7 @@ export const malformedFloodScenario: ChaosScenario = {
               'p99 of well-formed traffic within 2x',
               ratio <= 2,
               `send-to-receive p99 ${flooded.sendToReceive.p99} ms during the flood vs ${baseline.sendToReceive.p99} ms before (x${ratio}, floor ${P99_FLOOR_MS} ms); ` +
-                `well-formed syncs ${syncsAfter - syncsAtFlood - malformedSyncs(floodRoom, total)} vs ${syncsAtFlood - syncsAtStart}`,
+                `cpu (cores) before ${JSON.stringify(cpuBaseline)}, during ${JSON.stringify(cpuFlood)}; well-formed syncs ${syncsAfter - syncsAtFlood - malformedSyncs(floodRoom, total)} vs ${syncsAtFlood - syncsAtStart}`,
             ),
             ...correctnessChecks(final, run.ledger.ackedCount),
           ],
@@ -97,6 +108,7 @@ export const malformedFloodScenario: ChaosScenario = {
             ratio,
             tally,
             // Gap-fill syncs by the well-formed members: each is two collection scans on FerretDB.
+            cpu: { baseline: cpuBaseline, flood: cpuFlood },
             syncs: { baseline: syncsAtFlood - syncsAtStart, flood: syncsAfter - syncsAtFlood - malformedSyncs(floodRoom, total) },
           },
         };
