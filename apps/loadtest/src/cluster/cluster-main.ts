@@ -52,7 +52,9 @@ export async function runClusterCli(argv: string[]): Promise<number> {
   if (ports !== basePort) log(`ports ${basePort}.. are taken; using ${ports}..`);
   const services = await provisionServices({ log });
   let cluster: LocalCluster | undefined;
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    stopping = true;
     log(`${signal}: draining gateways, stopping the worker and services`);
     await cluster?.stop();
     await services.stop();
@@ -80,7 +82,10 @@ export async function runClusterCli(argv: string[]): Promise<number> {
   console.log('');
   console.log(`try: npm run loadtest -- ${cluster.urls.map((u) => `--url ${u}`).join(' ')} --jwt-secret ${jwtSecret}`);
   console.log('Ctrl-C stops everything.');
-  for (const g of cluster.gateways) void g.proc.exited.then((code) => log(`${g.name} exited (${code ?? 'signal'})`));
+  for (const g of cluster.gateways)
+    void g.proc.exited.then((code) => {
+      if (!stopping) log(`${g.name} exited unexpectedly (${code ?? 'signal'})`);
+    });
 
   const signal = await new Promise<string>((resolve) => {
     for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(name, () => resolve(name));
