@@ -44,7 +44,7 @@ processes with the same SDK clients, stepping the rate up until send-to-receive 
 worker (what the worker's MongoDB work costs; --no-variant skips it), RSS per idle socket at
 5 000 and 10 000 connections on a fresh gateway and a fresh bare process, and the
 MongoDB-wire server's own insert rate. Prints tables, one JSON line per target and a summary
-JSON line. About 8 minutes (--quick: about 3).`;
+JSON line. 5-7 minutes (--quick: about 3).`;
 
 export async function runBenchCli(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
