@@ -80,6 +80,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     rooms: new RoomService(store.rooms, store.participants, membership),
     history: new HistoryService(store.messages, codec),
     send: new SendMessageService({
+      membership,
       counters: new MessageCounters(lua, keys),
       messages: store.messages,
       writer,

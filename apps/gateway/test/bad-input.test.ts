@@ -30,6 +30,8 @@ const table: Array<[event: string, payload: unknown, code: string]> = [
   ...badRoomIds.map((roomId): [string, unknown, string] => ['send_message', { ...valid, roomId }, 'VALIDATION_FAILED']),
   ['send_message', { ...valid, content: 'x'.repeat(200 * 1024) }, 'PAYLOAD_TOO_LARGE'],
   ['send_message', { ...valid, content: 'x'.repeat(4001) }, 'PAYLOAD_TOO_LARGE'],
+  // Refused before the membership lookup (so before any store query): not FORBIDDEN.
+  ['send_message', { ...valid, roomId: 'not-a-member-here', content: 'x'.repeat(4001) }, 'PAYLOAD_TOO_LARGE'],
   ['send_message', { ...valid, content: '' }, 'VALIDATION_FAILED'],
   ['send_message', { ...valid, content: { $gt: '' } }, 'VALIDATION_FAILED'],
   ['send_message', { ...valid, content: 17 }, 'VALIDATION_FAILED'],

@@ -1,6 +1,7 @@
 import { ChatError, type ChatMessage, ErrorCode, type SendMessage } from '@campzone/protocol';
 import type { AllocateRequest, Allocation, MessageCounters, RateLimiter } from '@campzone/realtime';
 import { type ContentCodec, type MessageDoc, type MessageRepository, type MessageWriter, ObjectId } from '@campzone/store';
+import type { MembershipService } from './membership.service';
 import { toChatMessage } from './message-view';
 
 export interface SendResult {
@@ -10,6 +11,7 @@ export interface SendResult {
 }
 
 export interface SendMessageDeps {
+  membership: Pick<MembershipService, 'requireMember'>;
   counters: MessageCounters;
   messages: MessageRepository;
   writer: MessageWriter;
@@ -26,9 +28,11 @@ export interface SendMessageDeps {
 const MAX_ATTEMPTS = 3;
 
 /**
- * The send pipeline: check the sender's rate, allocate {seq, lamport} and claim the
- * idempotency key in one Lua call, store through the batched writer, and answer only once MongoDB has the
- * message. MongoDB's unique indexes are the last word on duplicates and seq clashes.
+ * The send pipeline: refuse oversize content (first, because it is free: a flood of oversize
+ * sends must cost the store nothing), check membership and the sender's rate, allocate
+ * {seq, lamport} and claim the idempotency key in one Lua call, store through the batched
+ * writer, and answer only once MongoDB has the message. MongoDB's unique indexes are the last
+ * word on duplicates and seq clashes.
  */
 export class SendMessageService {
   constructor(private readonly deps: SendMessageDeps) {}
@@ -37,6 +41,7 @@ export class SendMessageService {
     if (input.content.length > this.deps.maxContentLength) {
       throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `content is longer than ${this.deps.maxContentLength} characters`);
     }
+    await this.deps.membership.requireMember(input.roomId, senderId);
     await this.checkRate(senderId);
     const request: AllocateRequest = {
       roomId: input.roomId,
