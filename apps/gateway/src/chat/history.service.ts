@@ -7,13 +7,17 @@ import {
   type Sync,
   type Synced,
 } from '@campzone/protocol';
-import type { ContentCodec, MessageRepository } from '@campzone/store';
+import type { ContentCodec, MessageRepository, SeqPage } from '@campzone/store';
 import { openMessages } from './message-view';
+import { SingleFlight } from './single-flight';
 
 const DEFAULT_PAGE = 50;
 
 /** Reads a room's messages in seq order: recent pages, forward pages, and reconnect sync. */
 export class HistoryService {
+  private readonly syncPages = new SingleFlight<SeqPage>();
+  private readonly latestSeqs = new SingleFlight<number>();
+
   constructor(
     private readonly messages: MessageRepository,
     private readonly codec: ContentCodec,
@@ -26,13 +30,22 @@ export class HistoryService {
     return { roomId: input.roomId, messages, count: messages.length };
   }
 
-  /** Everything after a seq, for a client catching up; `latestSeq` is the room's newest. */
+  /**
+   * Everything after a seq, for a client catching up; `latestSeq` is the room's newest stored
+   * seq (a client without a cursor anchors its first page on it). A complete page ends at the
+   * newest, so only an empty or partial page costs a second query.
+   */
   async sync(input: Sync): Promise<Synced> {
-    const page = await this.messages.afterSeq(input.roomId, input.afterSeq, input.limit ?? DEFAULT_SYNC_LIMIT);
+    const { roomId, afterSeq } = input;
+    const limit = input.limit ?? DEFAULT_SYNC_LIMIT;
+    const page = await this.syncPages.run(`${roomId}|${afterSeq}|${limit}`, () => this.messages.afterSeq(roomId, afterSeq, limit));
     const messages = await openMessages(this.codec, page.messages);
     const last = messages.at(-1);
-    const latestSeq = page.hasMore && last ? last.seq : Math.max(last?.seq ?? 0, (await this.messages.latestCounters(input.roomId)).seq);
-    return { roomId: input.roomId, messages, count: messages.length, latestSeq, hasMore: page.hasMore };
+    const latestSeq =
+      last && !page.hasMore
+        ? last.seq
+        : Math.max(last?.seq ?? 0, await this.latestSeqs.run(roomId, async () => (await this.messages.latestCounters(roomId)).seq));
+    return { roomId, messages, count: messages.length, latestSeq, hasMore: page.hasMore };
   }
 
   /** REST history: forward from afterSeq, else backward from beforeSeq (or the newest). */
