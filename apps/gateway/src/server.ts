@@ -64,6 +64,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const writer = new MessageWriter(store.collections.messages, {
     maxBatch: config.WRITE_BATCH_MAX,
     windowMs: config.WRITE_BATCH_WINDOW_MS,
+    maxInFlight: config.WRITE_BATCH_CONCURRENCY,
     onBatch: ({ size, durationMs }) => {
       metrics.batchSize.observe(size);
       metrics.batchSeconds.observe(durationMs / 1000);
@@ -103,7 +104,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     ),
     typing: new TypingState(lua, keys, config.TYPING_TTL_MS),
     receipts: new ReceiptService(store.messages, store.receipts, store.participants, cursorsMoved),
-    deliveryAcks: new DeliveryAckService(new DeliveryCursors(lua, keys, deps.redis.command), store.participants, cursorsMoved, logger),
+    deliveryAcks: new DeliveryAckService(
+      new DeliveryCursors(lua, keys, deps.redis.command),
+      store.participants,
+      cursorsMoved,
+      logger,
+      config.CURSOR_FLUSH_MS,
+    ),
   };
   const verifier = new TokenVerifier(config.jwt);
   const inFlight = new InFlight();

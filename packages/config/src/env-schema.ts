@@ -44,7 +44,7 @@ const commonProps = {
    * How long a room's status rollup waits for company: cursor moves within it share one job.
    * Common to both apps because the gateway's producer sets the delay when it enqueues.
    */
-  ROLLUP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 200 }),
+  ROLLUP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
 };
 
 export const CommonEnvSchema = Type.Object(commonProps);
@@ -68,6 +68,14 @@ export const GatewayEnvSchema = Type.Object({
   MAX_HTTP_BUFFER_SIZE: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1_000_000 }),
   WRITE_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 5000, default: 256 }),
   WRITE_BATCH_WINDOW_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 2 }),
+  /** Message batches on the wire at once per pod; later sends gather into the next batch. */
+  WRITE_BATCH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  /**
+   * How often delivered cursors are copied from Redis to MongoDB: one update per moved member
+   * per flush, so this bounds the store's cursor writes however fast acks arrive. The copy only
+   * matters after Redis loses them, and a member's next ack raises them again.
+   */
+  CURSOR_FLUSH_MS: Millis(5000, 50),
   SHUTDOWN_TIMEOUT_MS: Millis(10_000),
   MESSAGE_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 60 }),
   MESSAGE_RATE_WINDOW_MS: Millis(10_000, 100),

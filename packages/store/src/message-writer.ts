@@ -14,6 +14,11 @@ export interface MessageWriterOptions {
   maxBatch: number;
   /** How long the first waiting document may wait for company; 0 = next tick. */
   windowMs: number;
+  /**
+   * Batches on the wire at once. While they are, new documents gather into the next batch
+   * (group commit): under load batches grow instead of the store seeing more writers.
+   */
+  maxInFlight: number;
   onBatch?: (stats: BatchStats) => void;
 }
 
@@ -24,8 +29,9 @@ interface Pending {
 }
 
 /**
- * Gathers concurrent sends into one unordered insertMany per short window, so MongoDB sees
- * one round trip per batch rather than per message. Each caller learns its own document's
+ * Gathers concurrent sends into one unordered insertMany per short window, or per batch in
+ * flight when the store is slower than that, so MongoDB sees one round trip per batch rather
+ * than per message. Each caller learns its own document's
  * fate: inserted, a duplicate-key clash (the caller finds out which index), or an error.
  */
 export class MessageWriter {
@@ -41,6 +47,7 @@ export class MessageWriter {
   write(doc: MessageDoc): Promise<WriteOutcome> {
     return new Promise<WriteOutcome>((resolve, reject) => {
       this.queue.push({ doc, resolve, reject });
+      if (this.inFlight.size >= this.options.maxInFlight) return; // the next settle flushes it
       if (this.queue.length >= this.options.maxBatch) this.flushNow();
       else this.timer ??= setTimeout(() => this.flushNow(), this.options.windowMs);
     });
@@ -55,11 +62,15 @@ export class MessageWriter {
   private flushNow(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
-    const run = this.insert(batch).finally(() => this.inFlight.delete(run));
-    this.inFlight.add(run);
+    while (this.queue.length > 0 && this.inFlight.size < this.options.maxInFlight) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      const run = this.insert(batch).finally(() => {
+        this.inFlight.delete(run);
+        // What gathered meanwhile has waited long enough: send it at once.
+        this.flushNow();
+      });
+      this.inFlight.add(run);
+    }
   }
 
   private async insert(batch: Pending[]): Promise<void> {

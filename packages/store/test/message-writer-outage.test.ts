@@ -49,7 +49,7 @@ test('when the server goes away, no write is reported as inserted', async () => 
   const client = await MongoClient.connect(proxy.url, { serverSelectionTimeoutMS: 1000, socketTimeoutMS: 2000 });
   try {
     const messages = client.db(`store_outage_${Date.now()}`).collection<MessageDoc>('messages');
-    const writer = new MessageWriter(messages, { maxBatch: 100, windowMs: 5 });
+    const writer = new MessageWriter(messages, { maxBatch: 100, windowMs: 5, maxInFlight: 4 });
     await expect(writer.write(message(1))).resolves.toBe('inserted');
     await proxy.cut();
     const outcomes = await Promise.allSettled([writer.write(message(2)), writer.write(message(3))]);

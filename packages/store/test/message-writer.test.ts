@@ -22,7 +22,12 @@ const message = (roomId: string, seq: number, idempotencyKey = `${roomId}-${seq}
 
 test('concurrent writes within one window become a single insertMany', async () => {
   const batches: BatchStats[] = [];
-  const writer = new MessageWriter(fixture.store.collections.messages, { maxBatch: 100, windowMs: 5, onBatch: (s) => batches.push(s) });
+  const writer = new MessageWriter(fixture.store.collections.messages, {
+    maxBatch: 100,
+    windowMs: 5,
+    maxInFlight: 4,
+    onBatch: (s) => batches.push(s),
+  });
   const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => writer.write(message('batch-room', i + 1))));
   expect(outcomes).toEqual(Array(40).fill('inserted'));
   expect(batches.map((b) => b.size)).toEqual([40]);
@@ -31,13 +36,35 @@ test('concurrent writes within one window become a single insertMany', async () 
 
 test('a full batch is written at once without waiting for the window', async () => {
   const batches: BatchStats[] = [];
-  const writer = new MessageWriter(fixture.store.collections.messages, { maxBatch: 10, windowMs: 60_000, onBatch: (s) => batches.push(s) });
+  const writer = new MessageWriter(fixture.store.collections.messages, {
+    maxBatch: 10,
+    windowMs: 60_000,
+    maxInFlight: 4,
+    onBatch: (s) => batches.push(s),
+  });
   await Promise.all(Array.from({ length: 20 }, (_, i) => writer.write(message('full-room', i + 1))));
   expect(batches.map((b) => b.size)).toEqual([10, 10]);
 });
 
+test('with one batch in flight, what arrives meanwhile waits and goes out as the next batch', async () => {
+  const spans: Array<{ start: number; end: number; size: number }> = [];
+  const writer = new MessageWriter(fixture.store.collections.messages, {
+    maxBatch: 50,
+    windowMs: 0,
+    maxInFlight: 1,
+    onBatch: (s) => spans.push({ start: performance.now() - s.durationMs, end: performance.now(), size: s.size }),
+  });
+  const first = writer.write(message('group-room', 1));
+  await new Promise((resolve) => setTimeout(resolve, 0)); // after the writer's own 0 ms timer: the batch is on the wire
+  const rest = Array.from({ length: 120 }, (_, i) => writer.write(message('group-room', i + 2)));
+  expect(await Promise.all([first, ...rest])).toEqual(Array(121).fill('inserted'));
+  expect(spans.map((b) => b.size)).toEqual([1, 50, 50, 20]);
+  for (let i = 1; i < spans.length; i++) expect(spans[i]!.start).toBeGreaterThanOrEqual(spans[i - 1]!.end - 1);
+  expect(await fixture.store.collections.messages.countDocuments({ roomId: 'group-room' })).toBe(121);
+});
+
 test('a duplicate key clash is reported to its own caller while the rest of the batch is stored', async () => {
-  const writer = new MessageWriter(fixture.store.collections.messages, { maxBatch: 100, windowMs: 5 });
+  const writer = new MessageWriter(fixture.store.collections.messages, { maxBatch: 100, windowMs: 5, maxInFlight: 4 });
   await writer.write(message('dup-room', 1, 'taken'));
   const outcomes = await Promise.all([
     writer.write(message('dup-room', 2, 'fresh-a')),
@@ -51,7 +78,7 @@ test('a duplicate key clash is reported to its own caller while the rest of the 
 });
 
 test('flush writes what waits and resolves once everything has settled', async () => {
-  const writer = new MessageWriter(fixture.store.collections.messages, { maxBatch: 100, windowMs: 60_000 });
+  const writer = new MessageWriter(fixture.store.collections.messages, { maxBatch: 100, windowMs: 60_000, maxInFlight: 4 });
   const pending = writer.write(message('flush-room', 1));
   await writer.flush();
   await expect(pending).resolves.toBe('inserted');

@@ -16,7 +16,7 @@ export class DeliveryAckService {
     private readonly participants: ParticipantRepository,
     private readonly cursorsMoved: (roomId: string) => void,
     private readonly logger: Logger,
-    flushEveryMs = 500,
+    flushEveryMs: number,
   ) {
     this.timer = setInterval(() => void this.flush(), flushEveryMs);
     this.timer.unref();

@@ -345,7 +345,16 @@ async function benchBreakdown(quick: boolean, log: (line: string) => void): Prom
     const db = uniqueNamespace('bench-insert').db;
     for (const concurrency of [1, 16, 64, 256]) {
       const result = await withTimeout(
-        measureInsertRate({ mongoUrl: mongo.url, db, concurrency, maxBatch: 256, windowMs: 2, durationMs: quick ? 2000 : 4000 }),
+        measureInsertRate({
+          mongoUrl: mongo.url,
+          db,
+          concurrency,
+          // The gateway's defaults (WRITE_BATCH_MAX, WRITE_BATCH_WINDOW_MS, WRITE_BATCH_CONCURRENCY).
+          maxBatch: 256,
+          windowMs: 2,
+          maxInFlight: 1,
+          durationMs: quick ? 2000 : 4000,
+        }),
         60_000,
         `inserts with ${concurrency} waiting`,
       );

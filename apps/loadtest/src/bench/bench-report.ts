@@ -149,7 +149,7 @@ export function formatBench(summary: BenchSummary, cluster: TargetResult, bare: 
   const breakdown = textTable(
     [`${b.mongoKind} alone: inserts through MessageWriter`, 'docs/s', 'mean batch', 'batch p50 ms', 'batch p99 ms'],
     b.insert.map((r) => [
-      `${r.concurrency} writes waiting, batch <= ${r.maxBatch}, window ${r.windowMs} ms`,
+      `${r.concurrency} writes waiting, batch <= ${r.maxBatch}, window ${r.windowMs} ms, ${r.maxInFlight} in flight`,
       num(r.docsPerSec),
       String(r.meanBatch),
       String(r.batchMs.p50),

@@ -7,6 +7,7 @@ export interface InsertRateResult {
   concurrency: number;
   maxBatch: number;
   windowMs: number;
+  maxInFlight: number;
   docsPerSec: number;
   meanBatch: number;
   batchMs: LatencySummary;
@@ -22,6 +23,7 @@ export async function measureInsertRate(options: {
   concurrency: number;
   maxBatch: number;
   windowMs: number;
+  maxInFlight: number;
   durationMs: number;
   rooms?: number;
 }): Promise<InsertRateResult> {
@@ -34,6 +36,7 @@ export async function measureInsertRate(options: {
     const writer = new MessageWriter(db.collection<MessageDoc>('messages'), {
       maxBatch: options.maxBatch,
       windowMs: options.windowMs,
+      maxInFlight: options.maxInFlight,
       onBatch: ({ size, durationMs }) => {
         batches.record(durationMs);
         batchDocs += size;
@@ -71,6 +74,7 @@ export async function measureInsertRate(options: {
       concurrency: options.concurrency,
       maxBatch: options.maxBatch,
       windowMs: options.windowMs,
+      maxInFlight: options.maxInFlight,
       docsPerSec: Math.round(written / seconds),
       meanBatch: batches.count === 0 ? 0 : Math.round((batchDocs / batches.count) * 10) / 10,
       batchMs: batches.summary(),

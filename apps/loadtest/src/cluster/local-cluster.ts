@@ -91,6 +91,9 @@ export class LocalCluster {
       MESSAGE_RATE_LIMIT: '1000000',
       CONNECT_RATE_LIMIT: '1000000',
       SERVE_WEB_CLIENT: 'false',
+      // testkit's FerretDB keeps data in SQLite, which takes one write at a time and makes
+      // waiting writers sleep and retry: 16 concurrent jobs only add lock waits there.
+      WORKER_CONCURRENCY: '2',
       ...this.options.env,
     };
   }
