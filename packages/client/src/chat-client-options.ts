@@ -42,9 +42,17 @@ export interface ChatClientOptions {
    * sockets to all the user's rooms). Default true; false drops their messages.
    */
   autoTrackRooms?: boolean;
-  /** How long a message ahead of a gap is held before a sync (default 300 ms). */
+  /**
+   * How long a message ahead of a gap is held before a sync (default 1000 ms). The missing one
+   * is usually still being stored and arrives live; a sync helps only if its broadcast was lost.
+   */
   gapHoldMs?: number;
-  /** After how long a gap that syncs confirm empty is skipped as a hole (default 2000 ms). */
+  /**
+   * After how long a gap that syncs confirm empty is skipped as a hole (default: the request
+   * timeout + 2000 ms). Longer than the request timeout, because a send whose answer was lost is
+   * resent (same key, same seq) only after it: skipping sooner would show that message late,
+   * out of order, to everyone else.
+   */
   holeTimeoutMs?: number;
   /** At most one `ack` per room per interval (default 100 ms). */
   ackIntervalMs?: number;
@@ -96,12 +104,13 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(o: ChatClientOptions): ResolvedOptions {
+  const requestTimeoutMs = o.requestTimeoutMs ?? 10_000;
   return {
     initialHistory: o.initialHistory ?? 50,
     autoTrackRooms: o.autoTrackRooms ?? true,
-    requestTimeoutMs: o.requestTimeoutMs ?? 10_000,
-    gapHoldMs: o.gapHoldMs ?? 300,
-    holeTimeoutMs: o.holeTimeoutMs ?? 2_000,
+    requestTimeoutMs,
+    gapHoldMs: o.gapHoldMs ?? 1_000,
+    holeTimeoutMs: o.holeTimeoutMs ?? requestTimeoutMs + 2_000,
     ackIntervalMs: o.ackIntervalMs ?? 100,
     typingStartIntervalMs: o.typing?.startIntervalMs ?? 1_000,
     typingIdleMs: o.typing?.idleMs ?? 2_000,
