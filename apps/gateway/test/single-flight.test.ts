@@ -9,8 +9,9 @@ test('concurrent calls with one key share one call; later calls and other keys m
   });
   const slow = async () => {
     calls += 1;
+    const call = calls;
     await gate;
-    return calls;
+    return call;
   };
   const a = flight.run('room|5|100', slow);
   const b = flight.run('room|5|100', slow);
