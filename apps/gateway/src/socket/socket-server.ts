@@ -73,7 +73,9 @@ export function createSocketServer(http: HttpServer, deps: SocketServerDeps): Ch
 
   io.on('connection', (socket) => {
     const { userId } = socket.data;
-    const kit: HandlerKit = { metrics, logger: logger.child({ socketId: socket.id, userId }), inFlight: deps.inFlight };
+    // The pod's logger, not a child per socket: log lines name the user and socket themselves,
+    // and idle sockets are what a gateway holds most of (memory per connection is a target).
+    const kit: HandlerKit = { metrics, logger, inFlight: deps.inFlight };
     const ctx = { socket, userId };
     metrics.connectedSockets.inc();
     void socket.join([userChannel(userId), ...socket.data.roomIds.map(roomChannel)]);
@@ -83,12 +85,12 @@ export function createSocketServer(http: HttpServer, deps: SocketServerDeps): Ch
     registerTypingHandlers(kit, ctx, deps.chat, io);
     registerReceiptHandlers(kit, ctx, deps.chat, io);
     socket.emit('connected', { socketId: socket.id, userId, message: 'Connected to CampZone Chat' });
-    trackPresence(io, deps, socket.data, kit.logger);
+    trackPresence(io, deps, socket.data, logger);
     socket.on('disconnect', () => {
       metrics.connectedSockets.dec();
       deps.chat.presence.disconnected(userId).then(
         (offline) => offline && announcePresence(io, socket.data.roomIds, userId, 'user_left'),
-        (err: unknown) => kit.logger.warn({ err }, 'presence disconnect failed'),
+        (err: unknown) => logger.warn({ err, userId, socketId: socket.id }, 'presence disconnect failed'),
       );
     });
   });
@@ -116,7 +118,7 @@ async function checkConnectRate(deps: SocketServerDeps, ip: string): Promise<voi
 function trackPresence(io: ChatServer, deps: SocketServerDeps, data: SocketData, logger: Logger): void {
   deps.chat.presence.connected(data.userId, data.username).then(
     (cameOnline) => cameOnline && announcePresence(io, data.roomIds, data.userId, 'user_joined'),
-    (err: unknown) => logger.warn({ err }, 'presence connect failed'),
+    (err: unknown) => logger.warn({ err, userId: data.userId }, 'presence connect failed'),
   );
 }
 

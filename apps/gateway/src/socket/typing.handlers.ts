@@ -33,7 +33,7 @@ export function registerTypingHandlers(kit: HandlerKit, ctx: HandlerContext, cha
     for (const roomId of typingIn) {
       chat.typing.stop(roomId, userId).then(
         (was) => was && announceTyping(io, roomId, userId, false),
-        (err: unknown) => kit.logger.warn({ err, roomId }, 'typing stop on disconnect failed'),
+        (err: unknown) => kit.logger.warn({ err, roomId, userId }, 'typing stop on disconnect failed'),
       );
     }
   });
