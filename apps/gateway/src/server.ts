@@ -101,6 +101,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       store.participants,
       config.POD_NAME,
       config.PRESENCE_LEASE_MS,
+      logger,
     ),
     typing: new TypingState(lua, keys, config.TYPING_TTL_MS),
     receipts: new ReceiptService(store.messages, store.receipts, store.participants, cursorsMoved),
@@ -165,7 +166,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       await writer.flush();
       // Local only: the adapter would otherwise close the sockets of every pod.
       io.local.disconnectSockets(true);
-      await Promise.allSettled([loops.stop(), chat.deliveryAcks.stop()]);
+      await Promise.allSettled([loops.stop(), chat.deliveryAcks.stop(), chat.presence.stop()]);
       await app.close();
       io.close();
     },

@@ -38,7 +38,7 @@ describe('on three in-process pods', () => {
     const quinn = await connectAs(cluster.url(1), 'quinn');
     await eventually(() => joined.some((e) => e.userId === 'quinn' && e.roomId === 'lobby'), 'user_joined for quinn');
     const users = (await cluster.db()).collection('users');
-    expect(await users.findOne({ userId: 'quinn' })).toMatchObject({ isOnline: true });
+    await eventually(async () => (await users.findOne({ userId: 'quinn' }))?.isOnline === true, 'quinn online in MongoDB');
     quinn.close();
     await eventually(() => left.some((e) => e.userId === 'quinn'), 'user_left for quinn');
     await eventually(async () => (await users.findOne({ userId: 'quinn' }))?.isOnline === false, 'quinn offline in MongoDB');

@@ -1,25 +1,33 @@
 import type { Collection } from 'mongodb';
+import { bulkWriteInChunks } from './bulk-write';
 import type { UserDoc } from './documents';
+
+export interface SeenUpdate {
+  userId: string;
+  isOnline: boolean;
+  at: Date;
+  username?: string;
+}
 
 export class UserRepository {
   constructor(private readonly users: Collection<UserDoc>) {}
 
-  /** Creates the user on first sight (users come from tokens) and records presence. */
-  async markSeen(userId: string, isOnline: boolean, username?: string, now = new Date()): Promise<void> {
-    await this.users.updateOne(
-      { userId },
-      {
-        $set: { isOnline, lastSeen: now, ...(username ? { username } : {}) },
-        $setOnInsert: { createdAt: now, ...(username ? {} : { username: userId }) },
-      },
-      { upsert: true },
+  /** Creates users on first sight (users come from tokens) and records presence, in one bulk write. */
+  async markSeen(updates: SeenUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await bulkWriteInChunks(
+      this.users,
+      updates.map(({ userId, isOnline, at, username }) => ({
+        updateOne: {
+          filter: { userId },
+          update: {
+            $set: { isOnline, lastSeen: at, ...(username ? { username } : {}) },
+            $setOnInsert: { createdAt: at, ...(username ? {} : { username: userId }) },
+          },
+          upsert: true,
+        },
+      })),
     );
-  }
-
-  /** Marks users offline in one round trip (a pod's lease lapsed). */
-  async markOffline(userIds: string[], now = new Date()): Promise<void> {
-    if (userIds.length === 0) return;
-    await this.users.updateMany({ userId: { $in: userIds } }, { $set: { isOnline: false, lastSeen: now } });
   }
 
   findById(userId: string): Promise<UserDoc | null> {

@@ -31,9 +31,21 @@ test('ensureIndexes can run again at every start', async () => {
 });
 
 test('users without an email do not clash on the unique email index', async () => {
-  await fixture.store.users.markSeen('u1', true);
-  await fixture.store.users.markSeen('u2', true);
+  const at = new Date();
+  await fixture.store.users.markSeen([{ userId: 'u1', isOnline: true, at }]);
+  await fixture.store.users.markSeen([{ userId: 'u2', isOnline: true, at }]);
   expect((await fixture.store.users.findById('u2'))?.isOnline).toBe(true);
+});
+
+test('markSeen creates users on first sight and records the latest presence of many in one call', async () => {
+  const at = new Date('2026-01-02T03:04:05Z');
+  await fixture.store.users.markSeen([
+    { userId: 'seen-a', isOnline: true, at, username: 'Ada' },
+    { userId: 'seen-b', isOnline: true, at },
+  ]);
+  await fixture.store.users.markSeen([{ userId: 'seen-a', isOnline: false, at }]);
+  expect(await fixture.store.users.findById('seen-a')).toMatchObject({ username: 'Ada', isOnline: false, lastSeen: at, createdAt: at });
+  expect(await fixture.store.users.findById('seen-b')).toMatchObject({ username: 'seen-b', isOnline: true });
 });
 
 test('latestCounters reads the highest seq and lamport of the room only', async () => {
