@@ -44,8 +44,13 @@ async function main(): Promise<void> {
   // Error events trail their acks by a moment; give the last ones time to land.
   await sleep(500);
   process.stdout.write(`${JSON.stringify({ msg: 'flood done', ...tally })}\n`);
-  for (const socket of sockets) socket.close();
-  process.exit(0);
+  // Stay connected until stopped: the scenario measures a window after the flood too.
+  const stop = () => {
+    for (const socket of sockets) socket.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 /** Sends `total` malformed payloads spread evenly over the sockets and over `windowMs`. */
