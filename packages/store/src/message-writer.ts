@@ -31,8 +31,8 @@ interface Pending {
 /**
  * Gathers concurrent sends into one unordered insertMany per short window, or per batch in
  * flight when the store is slower than that, so MongoDB sees one round trip per batch rather
- * than per message. Each caller learns its own document's
- * fate: inserted, a duplicate-key clash (the caller finds out which index), or an error.
+ * than per message. Each caller learns its own document's fate: inserted, a duplicate-key
+ * clash (the caller finds out which index), or an error.
  */
 export class MessageWriter {
   private queue: Pending[] = [];
