@@ -1,9 +1,10 @@
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
+import { GatewayEnvSchema } from '@campzone/config';
 import { type MongoWireServer, type RedisServer, startMongoWire, startRedisServer, uniqueNamespace } from '@campzone/testkit';
 import { secretTokenSource } from '../auth/token-source';
 import { BareCluster } from '../bare/bare-cluster';
 import { StoreProbe } from '../chaos/store-probe';
+import { parseCommandArgs } from '../cli/command-args';
 import { LocalCluster } from '../cluster/local-cluster';
 import { CpuSampler } from '../cluster/process-stats';
 import { DEFAULT_TUNING } from '../load/client-tuning';
@@ -19,6 +20,7 @@ import { searchMaxRate } from './rate-search';
 // goes to stderr, the tables and JSON lines to stdout.
 
 const JWT_SECRET = 'campzone-bench-secret-0123456789';
+const WRITE_BATCH = GatewayEnvSchema.properties;
 
 interface BenchOptions {
   rooms: number;
@@ -47,28 +49,19 @@ MongoDB-wire server's own insert rate. Prints tables, one JSON line per target a
 JSON line. 5-7 minutes (--quick: about 3).`;
 
 export async function runBenchCli(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        quick: { type: 'boolean' },
-        'skip-memory': { type: 'boolean' },
-        'no-variant': { type: 'boolean' },
-        rooms: { type: 'string' },
-        members: { type: 'string' },
-        senders: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const values = parseCommandArgs(
+    argv,
+    {
+      quick: { type: 'boolean' },
+      'skip-memory': { type: 'boolean' },
+      'no-variant': { type: 'boolean' },
+      rooms: { type: 'string' },
+      members: { type: 'string' },
+      senders: { type: 'string' },
+    },
+    USAGE,
+  );
+  if (typeof values === 'number') return values;
   const quick = values.quick === true;
   const options: BenchOptions = {
     rooms: Number(values.rooms ?? 10),
@@ -349,10 +342,10 @@ async function benchBreakdown(quick: boolean, log: (line: string) => void): Prom
           mongoUrl: mongo.url,
           db,
           concurrency,
-          // The gateway's defaults (WRITE_BATCH_MAX, WRITE_BATCH_WINDOW_MS, WRITE_BATCH_CONCURRENCY).
-          maxBatch: 256,
-          windowMs: 2,
-          maxInFlight: 1,
+          // The gateway's own defaults, so the breakdown measures the batching the cluster uses.
+          maxBatch: WRITE_BATCH.WRITE_BATCH_MAX.default,
+          windowMs: WRITE_BATCH.WRITE_BATCH_WINDOW_MS.default,
+          maxInFlight: WRITE_BATCH.WRITE_BATCH_CONCURRENCY.default,
           durationMs: quick ? 2000 : 4000,
         }),
         60_000,

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { startMongoWire, startRedisServer } from '@campzone/testkit';
+import { parseCommandArgs } from '../cli/command-args';
 import { textTable } from '../report/text-table';
 import { type ChaosScenario, runScenario, type ScenarioOutcome } from './chaos-scenario';
 import { gatewayKillScenario } from './gateway-kill.scenario';
@@ -26,25 +26,8 @@ Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
 Prints one line per check, a table, and one JSON line per scenario; exit 1 if any check fails.`;
 
 export async function runChaosCli(argv: string[]): Promise<number> {
-  let values: { only?: string; short?: boolean; verbose?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        only: { type: 'string' },
-        short: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const values = parseCommandArgs(argv, { only: { type: 'string' }, short: { type: 'boolean' }, verbose: { type: 'boolean' } }, USAGE);
+  if (typeof values === 'number') return values;
   const wanted = values.only?.split(',').map((s) => s.trim());
   const unknown = wanted?.filter((w) => !SCENARIOS.some((s) => s.name === w)) ?? [];
   if (unknown.length > 0) {

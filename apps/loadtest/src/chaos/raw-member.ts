@@ -1,6 +1,7 @@
-import type { ClientToServerEvents, CreateRoomBody, ServerToClientEvents } from '@campzone/protocol';
+import type { ClientToServerEvents, ServerToClientEvents } from '@campzone/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { signHs256 } from '../auth/hs256-signer';
+import { createRoom } from '../load/create-room';
 import { CHAOS_JWT_SECRET } from './chaos-cluster';
 
 export type RawSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -27,13 +28,6 @@ export function connectRaw(url: string, userId: string): Promise<RawSocket> {
   });
 }
 
-export async function createRoomAs(url: string, adminId: string, roomId: string, participants: string[]): Promise<void> {
-  const body: CreateRoomBody = { roomId, roomName: roomId, roomType: 'group', participants };
-  const response = await fetch(`${url}/v1/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${signHs256(CHAOS_JWT_SECRET, adminId)}` },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  });
-  if (response.status !== 201) throw new Error(`create room ${roomId}: HTTP ${response.status} ${await response.text()}`);
+export function createRoomAs(url: string, adminId: string, roomId: string, participants: string[]): Promise<void> {
+  return createRoom(url, signHs256(CHAOS_JWT_SECRET, adminId), roomId, participants);
 }

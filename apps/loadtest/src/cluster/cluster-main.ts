@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { provisionServices, uniqueNamespace } from '@campzone/testkit';
+import { parseCommandArgs } from '../cli/command-args';
 import { LocalCluster } from './local-cluster';
 import { consecutiveFreePorts } from './port-range';
 
@@ -14,26 +14,12 @@ Prints their URLs; Ctrl-C drains the gateways and stops everything.`;
 export const DEV_JWT_SECRET = 'campzone-local-cluster-secret';
 
 export async function runClusterCli(argv: string[]): Promise<number> {
-  let values: { gateways?: string; port?: string; 'no-worker'?: boolean; 'jwt-secret'?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        gateways: { type: 'string' },
-        port: { type: 'string' },
-        'no-worker': { type: 'boolean' },
-        'jwt-secret': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const values = parseCommandArgs(
+    argv,
+    { gateways: { type: 'string' }, port: { type: 'string' }, 'no-worker': { type: 'boolean' }, 'jwt-secret': { type: 'string' } },
+    USAGE,
+  );
+  if (typeof values === 'number') return values;
   const count = Number(values.gateways ?? 3);
   const basePort = Number(values.port ?? 3000);
   if (!Number.isInteger(count) || count < 1 || count > 64) {

@@ -4,6 +4,7 @@ import type { LatencySummary } from '../stats/latency-histogram';
 import type { ClientTuning } from './client-tuning';
 import { mapLimit, sleep, waitUntil } from './concurrency';
 import { type CorrectnessCounts, CorrectnessLedger, type RawCounts } from './correctness-ledger';
+import { createRoom } from './create-room';
 import { LoadMember } from './load-member';
 import { type IntervalSnapshot, LoadMeter } from './load-meter';
 import { type PlannedRoom, planRooms } from './room-plan';
@@ -93,7 +94,7 @@ export class LoadRun {
     await mapLimit(plans, plan.connectConcurrency, async (member) => {
       tokens.set(member.userId, await plan.tokens(member.userId));
     });
-    await mapLimit(rooms, plan.connectConcurrency, (room, i) => createRoom(plan.urls[i % plan.urls.length]!, room, tokens));
+    await mapLimit(rooms, plan.connectConcurrency, (room, i) => createPlannedRoom(plan.urls[i % plan.urls.length]!, room, tokens));
     log(`created ${rooms.length} rooms; connecting ${plans.length} members`);
     for (const member of plans) {
       const loadMember = new LoadMember(member, {
@@ -228,18 +229,15 @@ export class LoadRun {
   }
 }
 
-async function createRoom(url: string, room: PlannedRoom, tokens: Map<string, string>): Promise<void> {
+async function createPlannedRoom(url: string, room: PlannedRoom, tokens: Map<string, string>): Promise<void> {
   const [admin, ...others] = room.members;
   if (!admin) return;
-  const response = await fetch(`${url}/v1/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(admin.userId)}` },
-    body: JSON.stringify({ roomId: room.roomId, roomName: room.roomId, roomType: 'group', participants: others.map((m) => m.userId) }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  if (response.status !== 201) {
-    throw new Error(`creating room ${room.roomId} at ${url} failed: HTTP ${response.status} ${await response.text()}`);
-  }
+  await createRoom(
+    url,
+    tokens.get(admin.userId) ?? '',
+    room.roomId,
+    others.map((m) => m.userId),
+  );
 }
 
 function round(value: number): number {
