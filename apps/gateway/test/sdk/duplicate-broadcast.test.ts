@@ -1,16 +1,13 @@
 import { type ChatMessage, userChannel } from '@campzone/protocol';
-import { api, closeAllClients, connectAs, createRoom, eventually, record, sendArgs } from '../harness/chat-clients';
+import { api, connectAs, createRoom, eventually, record, sendArgs } from '../harness/chat-clients';
 import { GatewayCluster } from '../harness/gateway-cluster';
-import { closeSdkClients, sdkClient } from './sdk-clients';
+import { closeEveryClient, sdkClient } from './sdk-clients';
 
 let cluster: GatewayCluster;
 beforeAll(async () => {
   cluster = await GatewayCluster.start(__filename, 2);
 });
-afterEach(async () => {
-  await closeSdkClients();
-  closeAllClients();
-});
+afterEach(closeEveryClient);
 afterAll(() => cluster.stop());
 
 test('a broadcast delivered again (a worker resend, from either pod) is shown once', async () => {

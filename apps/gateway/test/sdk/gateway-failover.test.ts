@@ -1,15 +1,12 @@
 import { dropNamespace, type ManagedProcess, type TestNamespace, uniqueNamespace } from '@campzone/testkit';
-import { type ClientSocket, closeAllClients, connectAs, createRoom, eventually, sendArgs } from '../harness/chat-clients';
+import { type ClientSocket, connectAs, createRoom, eventually, sendArgs } from '../harness/chat-clients';
 import { GatewayCluster, serviceUrls, spawnGateway } from '../harness/gateway-cluster';
-import { closeSdkClients, firstSeqs, sdkClient } from './sdk-clients';
+import { closeEveryClient, firstSeqs, sdkClient } from './sdk-clients';
 
 // A member whose gateway goes away reconnects through another one (the SDK's fallbackUrls) and
 // is shown every message sent meanwhile through a third, exactly once and in seq order.
 
-afterEach(async () => {
-  await closeSdkClients();
-  closeAllClients();
-});
+afterEach(closeEveryClient);
 
 async function send(socket: ClientSocket, roomId: string, content: string): Promise<void> {
   const ack = await socket.emitWithAck('send_message', sendArgs(roomId, content));

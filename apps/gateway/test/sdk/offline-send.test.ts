@@ -1,15 +1,12 @@
-import { closeAllClients, createRoom, eventually } from '../harness/chat-clients';
+import { createRoom, eventually } from '../harness/chat-clients';
 import { GatewayCluster } from '../harness/gateway-cluster';
-import { closeSdkClients, sdkClient } from './sdk-clients';
+import { closeEveryClient, sdkClient } from './sdk-clients';
 
 let cluster: GatewayCluster;
 beforeAll(async () => {
   cluster = await GatewayCluster.start(__filename, 2);
 });
-afterEach(async () => {
-  await closeSdkClients();
-  closeAllClients();
-});
+afterEach(closeEveryClient);
 afterAll(() => cluster.stop());
 
 async function storedWithKey(senderId: string, idempotencyKey: string): Promise<number> {

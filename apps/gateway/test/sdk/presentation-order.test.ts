@@ -1,7 +1,7 @@
 import { type ChatMessage, roomChannel, userChannel } from '@campzone/protocol';
-import { api, closeAllClients, connectAs, createRoom, eventually, sendArgs } from '../harness/chat-clients';
+import { api, connectAs, createRoom, eventually, sendArgs } from '../harness/chat-clients';
 import { GatewayCluster } from '../harness/gateway-cluster';
-import { closeSdkClients, firstSeqs, sdkClient } from './sdk-clients';
+import { closeEveryClient, firstSeqs, sdkClient } from './sdk-clients';
 
 // The SDK against real gateways: whatever order messages reach a member's socket in, the app
 // is shown each room's messages in seq order, each once.
@@ -10,10 +10,7 @@ let cluster: GatewayCluster;
 beforeAll(async () => {
   cluster = await GatewayCluster.start(__filename, 3);
 });
-afterEach(async () => {
-  await closeSdkClients();
-  closeAllClients();
-});
+afterEach(closeEveryClient);
 afterAll(() => cluster.stop());
 
 test('messages that reach a member out of order (3, 1, 2) are shown as 1, 2, 3, each once', async () => {

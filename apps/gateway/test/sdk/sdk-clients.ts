@@ -7,7 +7,7 @@ import {
   type MessageInfo,
   type StatusChange,
 } from '@campzone/client';
-import { eventually, tokenFor } from '../harness/chat-clients';
+import { closeAllClients, eventually, tokenFor } from '../harness/chat-clients';
 
 /** An SDK client and everything it presented to its app, in the order presented. */
 export interface RecordedClient {
@@ -71,8 +71,10 @@ export function sdkClient(url: string, userId: string, options: Partial<ChatClie
   };
 }
 
-export async function closeSdkClients(): Promise<void> {
+/** After each test: the SDK clients it made and the plain sockets beside them. */
+export async function closeEveryClient(): Promise<void> {
   await Promise.allSettled(open.splice(0).map((c) => c.close()));
+  closeAllClients();
 }
 
 /** 1..n: the seqs a room's first n messages must be shown with, in this order. */
