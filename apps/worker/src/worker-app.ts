@@ -9,7 +9,7 @@ import {
   SWEEP_SCHEDULER_ID,
   sweepJobTemplate,
 } from '@campzone/queue';
-import { DeliveryCursors, LuaRunner, Presence, type RedisClient, RedisKeys, StatusFloors } from '@campzone/realtime';
+import { ClaimedPublisher, DeliveryCursors, LuaRunner, Presence, type RedisClient, RedisKeys, StatusFloors } from '@campzone/realtime';
 import { type ContentCodec, createStore } from '@campzone/store';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -63,7 +63,11 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
   for (const queue of Object.values(queues)) {
     queue.on('error', (err: Error) => logger.warn({ queue: queue.name, err: err.message }, 'queue connection error'));
   }
-  const emitter = new ClusterEmitter(deps.redis, keys.socketIoChannel());
+  const claimed = new ClaimedPublisher(lua);
+  const emitter = new ClusterEmitter(
+    { publish: (channel, message) => deps.redis.publish(channel, message), publishOnce: (...args) => claimed.publishOnce(...args) },
+    keys.socketIoChannel(),
+  );
   const cursors = new MemberCursorReader(store.participants, new DeliveryCursors(lua, keys, deps.redis));
   const schedule = new DeliverySchedule(config.DELIVERY_RETRY_DELAYS_MS, config.DELIVERY_ACK_TIMEOUT_MS);
 
@@ -76,8 +80,7 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
         queueLog: store.queueLog,
         messages: store.messages,
         codec: deps.codec,
-        emitter,
-        claims: new ResendClaims(deps.redis, keys),
+        claims: new ResendClaims(emitter, keys),
         delivery: queues.delivery,
         schedule,
         metrics,

@@ -1,12 +1,12 @@
 import { type ChatQueues, closeQueues, JobName, openQueues } from '@campzone/queue';
-import { DeliveryCursors, LuaRunner, type RedisClient, RedisKeys, StatusFloors } from '@campzone/realtime';
+import { ClaimedPublisher, DeliveryCursors, LuaRunner, type RedisClient, RedisKeys, StatusFloors } from '@campzone/realtime';
 import { createStore, ensureIndexes, type MessageDoc, ObjectId, plaintextCodec, type Store } from '@campzone/store';
 import { dropNamespace, uniqueNamespace } from '@campzone/testkit';
 import type { Job } from 'bullmq';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { createClient } from 'redis';
-import { ClusterEmitter } from '../src/delivery/cluster-emitter';
+import { ClusterEmitter, type Publisher } from '../src/delivery/cluster-emitter';
 import { DeliverySchedule } from '../src/delivery/delivery-schedule';
 import { MemberCursorReader } from '../src/delivery/member-cursors';
 import { ResendClaims } from '../src/delivery/resend-claims';
@@ -29,10 +29,15 @@ let keys: RedisKeys;
 let lua: LuaRunner;
 /** Channels of every publish the emitters make (what the gateways' adapters would hear). */
 const published: string[] = [];
-const countingPublisher = {
-  publish: (channel: string, message: string | Buffer) => {
+const countingPublisher: Publisher = {
+  publish: (channel, message) => {
     published.push(channel);
     return redis.publish(channel, message);
+  },
+  publishOnce: async (claimKey, ttlMs, publications) => {
+    const sent = await new ClaimedPublisher(lua).publishOnce(claimKey, ttlMs, publications);
+    if (sent) published.push(...publications.map((p) => p.channel));
+    return sent;
   },
 };
 const run: JobRun = jobRun({} as Job, undefined, undefined, pino({ level: 'silent' }));
@@ -90,8 +95,7 @@ function processors(online: string[]) {
       queueLog: store.queueLog,
       messages: store.messages,
       codec: plaintextCodec,
-      emitter,
-      claims: new ResendClaims(redis, keys),
+      claims: new ResendClaims(emitter, keys),
       delivery: queues.delivery,
       schedule,
       metrics,
@@ -149,8 +153,7 @@ test('a check run again after a crash between its re-send and its bookkeeping re
       queueLog: store.queueLog,
       messages: store.messages,
       codec: plaintextCodec,
-      emitter: new ClusterEmitter(countingPublisher, keys.socketIoChannel()),
-      claims: new ResendClaims(redis, keys),
+      claims: new ResendClaims(new ClusterEmitter(countingPublisher, keys.socketIoChannel()), keys),
       delivery: delivery as unknown as typeof queues.delivery,
       schedule: new DeliverySchedule([1000, 2000], 500),
       metrics,

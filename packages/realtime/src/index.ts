@@ -1,3 +1,4 @@
+export * from './claimed-publisher';
 export * from './delivery-cursors';
 export * from './keys';
 export * from './lua-runner';

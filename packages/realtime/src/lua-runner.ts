@@ -12,12 +12,14 @@ type Reply = Awaited<ReturnType<ScriptClient['evalSha']>>;
 export class LuaRunner {
   constructor(private readonly client: ScriptClient) {}
 
-  async run(name: ScriptName, keys: string[], args: Array<string | number>): Promise<Reply> {
+  async run(name: ScriptName, keys: string[], args: Array<string | number | Buffer>): Promise<Reply> {
     const script = luaScripts[name];
     if (keys.length !== script.numberOfKeys) {
       throw new Error(`Lua ${name} takes ${script.numberOfKeys} keys, got ${keys.length}`);
     }
-    const options = { keys, arguments: args.map(String) };
+    // Buffers (binary Socket.IO packets) go to Redis as they are: node-redis v4 sends Buffer
+    // arguments byte for byte, though its EvalOptions type names only strings.
+    const options = { keys, arguments: args.map((a) => (typeof a === 'number' ? String(a) : a)) as string[] };
     try {
       return await this.client.evalSha(script.sha, options);
     } catch (err) {

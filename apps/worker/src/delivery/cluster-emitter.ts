@@ -1,11 +1,14 @@
 import type { ServerToClientEvents } from '@campzone/protocol';
+import type { Publication } from '@campzone/realtime';
 import { Emitter } from '@socket.io/redis-emitter';
 
 export type ChatEmitter = Emitter<ServerToClientEvents>;
 
-/** The one command the emitter needs (a node-redis client fits). */
+/** How the emitter reaches Redis: plain publishes, and a batch published once per claim key. */
 export interface Publisher {
   publish(channel: string, message: string | Buffer): Promise<number>;
+  /** All of `publications` if `claimKey` was free (taking it for `ttlMs`), none if not. */
+  publishOnce(claimKey: string, ttlMs: number, publications: Publication[]): Promise<boolean>;
 }
 
 /**
@@ -22,15 +25,24 @@ export class ClusterEmitter {
   ) {}
 
   async emit(build: (emitter: ChatEmitter) => void): Promise<void> {
-    const published: Promise<number>[] = [];
-    const publisher = {
+    await Promise.all(this.encode(build).map((p) => this.client.publish(p.channel, p.message)));
+  }
+
+  /** Emits only if `claimKey` is free, claim and publishes in one atomic step; answers whether it did. */
+  emitOnce(claimKey: string, ttlMs: number, build: (emitter: ChatEmitter) => void): Promise<boolean> {
+    return this.client.publishOnce(claimKey, ttlMs, this.encode(build));
+  }
+
+  /** The publishes `build` makes, encoded by the emitter, not yet sent. */
+  private encode(build: (emitter: ChatEmitter) => void): Publication[] {
+    const publications: Publication[] = [];
+    const collector = {
       publish: (channel: string, message: string | Buffer) => {
-        const sent = this.client.publish(channel, message);
-        published.push(sent);
-        return sent;
+        publications.push({ channel, message });
+        return Promise.resolve(0);
       },
     };
-    build(new Emitter<ServerToClientEvents>(publisher, { key: this.key }));
-    await Promise.all(published);
+    build(new Emitter<ServerToClientEvents>(collector, { key: this.key }));
+    return publications;
   }
 }

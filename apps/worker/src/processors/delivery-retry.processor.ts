@@ -10,7 +10,6 @@ import {
 } from '@campzone/queue';
 import type { ContentCodec, MessageRepository, QueueLogRepository } from '@campzone/store';
 import type { Job } from 'bullmq';
-import type { ClusterEmitter } from '../delivery/cluster-emitter';
 import type { DeliverySchedule } from '../delivery/delivery-schedule';
 import type { MemberCursorReader } from '../delivery/member-cursors';
 import { messagePayload } from '../delivery/message-payload';
@@ -32,7 +31,6 @@ export interface DeliveryRetryDeps {
   queueLog: Pick<QueueLogRepository, 'markDelivered' | 'markRetry' | 'markFailed'>;
   messages: Pick<MessageRepository, 'findManyByIds'>;
   codec: ContentCodec;
-  emitter: ClusterEmitter;
   claims: ResendClaims;
   delivery: Pick<DeliveryQueue, 'add'>;
   schedule: DeliverySchedule;
@@ -74,12 +72,12 @@ export function deliveryRetryProcessor(deps: DeliveryRetryDeps) {
     // Everything that can fail comes before the claim, so a failed run leaves the re-send to its retry.
     const payloads = await resendPayloads(deps, open);
     await run.handBackIfStopping();
-    if (await deps.claims.claim(batchId, attempt)) {
-      // One publish per message, to every recipient's personal room at once: each pod delivers it
-      // to the sockets it holds in any of those rooms, once per socket.
-      await deps.emitter.emit((emitter) => {
-        for (const { payload, to } of payloads) emitter.to(to.map(userChannel)).emit('new_message', payload);
-      });
+    // One publish per message, to every recipient's personal room at once: each pod delivers it
+    // to the sockets it holds in any of those rooms, once per socket.
+    const sent = await deps.claims.resend(batchId, attempt, (emitter) => {
+      for (const { payload, to } of payloads) emitter.to(to.map(userChannel)).emit('new_message', payload);
+    });
+    if (sent) {
       deps.metrics.deliveryRetries.inc(payloads.length);
     } else {
       run.logger.info({ batchId, attempt }, 'retry already sent by an earlier run of this stage; not sending again');
