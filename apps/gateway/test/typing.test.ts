@@ -33,6 +33,11 @@ describe('across pods', () => {
     const reader = await connectAs(cluster.url(1), 'uma');
     const atReader = record(reader, 'user_typing');
     const db = await cluster.db();
+    // The presence mirror creates users within a second of their first connect: let it settle.
+    await eventually(
+      async () => (await db.collection('users').countDocuments({ userId: { $in: ['tom', 'uma'] } })) === 2,
+      'tom and uma in the presence mirror',
+    );
     // Presence (isOnline, lastSeen) may still settle from earlier sockets; typing must touch nothing else.
     const snapshot = async () =>
       db
