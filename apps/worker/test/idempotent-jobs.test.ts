@@ -181,3 +181,28 @@ test('a rollup run twice raises and announces once, and never lowers a status', 
   // Bob holds up to 3; seq 4 is Ann's, which Bob has not acked: it stays PENDING.
   expect(rows.map((r) => r.status)).toEqual(['READ', 'DELIVERED', 'DELIVERED', 'PENDING']);
 });
+
+test("while the room's floor rises, the lowest member's own messages wait for a follow-up rollup, which raises them", async () => {
+  // Ann sent 1-3, Bob sent 4; Ann holds 4, Bob (who need not ack his own message) holds 3.
+  const docs = await seedRoom('laggard-later', ['ann', 'bob'], 4);
+  await store.collections.messages.updateOne({ _id: docs[3]!._id }, { $set: { senderId: 'bob' } });
+  const cursors = new DeliveryCursors(lua, keys, redis);
+  await redis.hSet(keys.roomCounters('laggard-later'), 'seq', '4');
+  await cursors.advance('laggard-later', 'ann', 4);
+  await cursors.advance('laggard-later', 'bob', 3);
+  const job = await queues.rollup.add(JobName.rollup, { roomId: 'laggard-later' });
+  const { rollup } = processors([]);
+  const statuses = async () =>
+    (await store.collections.messages.find({ roomId: 'laggard-later' }).sort({ seq: 1 }).toArray()).map((r) => r.status);
+
+  expect(await rollup(job, run)).toMatchObject({ DELIVERED: 3 });
+  expect(await statuses()).toEqual(['DELIVERED', 'DELIVERED', 'DELIVERED', 'PENDING']);
+  const followUps = (await queues.rollup.getDelayed()).filter((j) => j.data.roomId === 'laggard-later');
+  expect(followUps).toHaveLength(1);
+
+  // The follow-up finds the floor standing at 3: Bob's own message 4 is DELIVERED, by id.
+  const before = published.length;
+  expect(await rollup(job, run)).toMatchObject({ DELIVERED: 1 });
+  expect(await statuses()).toEqual(['DELIVERED', 'DELIVERED', 'DELIVERED', 'DELIVERED']);
+  expect(published.length).toBe(before + 1);
+});

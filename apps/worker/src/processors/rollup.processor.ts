@@ -58,7 +58,13 @@ async function rollUp(deps: RollupDeps, run: JobRun, roomId: string, members: Ro
     await deps.floors.raise(roomId, { [status]: plan.uptoSeq });
   }
   const laggard = plan.laggard;
-  if (laggard && laggard.uptoSeq > plan.uptoSeq) {
+  if (laggard && laggard.uptoSeq > plan.uptoSeq && plan.uptoSeq > floor) {
+    // The room-wide floor is still rising and will most likely pass the lowest member's own
+    // messages by itself; looking for them costs a scan of the room's messages on a store
+    // without secondary indexes (FerretDB), every rollup of every busy room. A follow-up
+    // rollup looks once the floor stands still.
+    await deps.rollup.add(JobName.rollup, { roomId }, rollupJobOptions(roomId, deps.rollupDelayMs));
+  } else if (laggard && laggard.uptoSeq > plan.uptoSeq) {
     // The lowest member's own messages above the room-wide floor: everyone else passed them.
     const own = await deps.messages.fromSenderBelow(
       roomId,
