@@ -33,3 +33,12 @@ test('a payload that is not an object is refused as a whole', () => {
 test('every error code has an HTTP status', () => {
   for (const code of Object.values(ErrorCode)) expect(httpStatusOf[code]).toBeGreaterThanOrEqual(400);
 });
+
+test('a refusal is a ChatError without a captured stack, and Error keeps capturing stacks', () => {
+  const refusal = new ChatError(ErrorCode.VALIDATION_FAILED, 'roomId: bad');
+  expect(refusal).toBeInstanceOf(Error);
+  expect(refusal).toMatchObject({ name: 'ChatError', code: 'VALIDATION_FAILED', message: 'roomId: bad' });
+  expect(refusal.stack).not.toMatch(/\n\s+at /);
+  expect(new Error('fault').stack).toMatch(/\n\s+at /);
+  expect(new ChatError(ErrorCode.RATE_LIMITED, 'slow down', 250).retryAfterMs).toBe(250);
+});
