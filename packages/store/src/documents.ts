@@ -61,9 +61,15 @@ export type QueueLogStatus = 'PENDING' | 'DELIVERED' | 'FAILED' | 'RETRY';
 /**
  * One message's delivery tracking (the seed's fields, plus seq and createdAt). PENDING until the
  * first check, RETRY while online members who have not acked are re-sent it, then DELIVERED or
- * FAILED, both final. nextRetryAt is null once final, so only live entries sit in its index.
+ * FAILED, both final (DELIVERED also wins over FAILED if a verdict is run again after the last
+ * member acked after all). nextRetryAt is null once final, so only live entries sit in its index.
  */
 export interface QueueLogDoc {
+  /**
+   * The messageId again: one entry per message, and a MongoDB-wire server without secondary
+   * indexes (FerretDB) finds a document without scanning the collection only by `_id`.
+   */
+  _id: ObjectId;
   messageId: ObjectId;
   roomId: string;
   seq: number;

@@ -18,8 +18,8 @@ const LIVE: QueueLogStatus[] = ['PENDING', 'RETRY'];
 
 /**
  * The message_queue_log, written in bulk: one insertMany per batch of tracked messages and one
- * updateMany per outcome. Every write is conditional on the entry's state, so repeating one (a
- * job run twice) changes nothing more and no entry ever leaves DELIVERED or FAILED.
+ * update per outcome. Every write is conditional on the entry's state, so repeating one (a job
+ * run twice) changes nothing more, no entry leaves DELIVERED, and none goes back to RETRY.
  */
 export class QueueLogRepository {
   constructor(private readonly log: Collection<QueueLogDoc>) {}
@@ -28,6 +28,7 @@ export class QueueLogRepository {
   async insertPending(entries: QueueLogEntry[], maxRetries: number, nextRetryAt: Date, now = new Date()): Promise<number> {
     if (entries.length === 0) return 0;
     const docs: QueueLogDoc[] = entries.map((e) => ({
+      _id: new ObjectId(e.messageId),
       messageId: new ObjectId(e.messageId),
       roomId: e.roomId,
       seq: e.seq,
@@ -61,14 +62,20 @@ export class QueueLogRepository {
     return result.modifiedCount;
   }
 
-  /** Every online member holds these messages: final. */
-  async markDelivered(messageIds: string[], now = new Date()): Promise<number> {
+  /**
+   * Every online member holds these messages: final. The most frequent write of the log, so it
+   * finds entries by `_id` alone: FerretDB scans the whole collection for any other filter, once
+   * per check of every batch. The condition lives in the update instead: `$min` keeps DELIVERED
+   * (it sorts before PENDING and RETRY), so a repeat changes nothing. The one state it does not
+   * keep is FAILED, which sorts after: a verdict run again after the last member acked after all
+   * records DELIVERED, which is then true.
+   */
+  async markDelivered(messageIds: string[]): Promise<number> {
     if (messageIds.length === 0) return 0;
-    const result = await this.log.updateMany(
-      { messageId: { $in: messageIds.map((id) => new ObjectId(id)) }, status: { $in: LIVE } },
-      { $set: { status: 'DELIVERED', lastAttemptAt: now, nextRetryAt: null } },
-    );
-    return result.modifiedCount;
+    const ops: AnyBulkWriteOperation<QueueLogDoc>[] = messageIds.map((id) => ({
+      updateOne: { filter: { _id: new ObjectId(id) }, update: { $min: { status: 'DELIVERED' }, $set: { nextRetryAt: null } } },
+    }));
+    return (await bulkWriteInChunks(this.log, ops)).modifiedCount;
   }
 
   /** Retries exhausted: final, with why and who (one round trip for any number of entries). */

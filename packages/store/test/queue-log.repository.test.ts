@@ -35,10 +35,27 @@ test('a retry is recorded once, and a final state is never left', async () => {
   // Later (repeated or late) writes change nothing.
   expect(await fixture.store.queueLog.markRetry([a, b], 2, next)).toBe(0);
   expect(await fixture.store.queueLog.markFailed([{ messageId: a, errorMessage: 'x' }])).toBe(0);
-  expect(await fixture.store.queueLog.markDelivered([b])).toBe(0);
+  expect(await fixture.store.queueLog.markDelivered([a])).toBe(0);
   const byId = new Map((await fixture.store.queueLog.findByMessageIds([a, b])).map((r) => [r.messageId.toHexString(), r]));
   expect(byId.get(a)).toMatchObject({ status: 'DELIVERED', retryCount: 1, nextRetryAt: null });
   expect(byId.get(b)).toMatchObject({ status: 'FAILED', retryCount: 1, errorMessage: 'not acked by: carl', nextRetryAt: null });
+});
+
+test('DELIVERED found by _id: a PENDING entry is delivered once, and a verdict run again after a late ack wins over FAILED', async () => {
+  const [pending, failed] = entries('log-d', 2).map((e) => e.messageId) as [string, string];
+  await fixture.store.queueLog.insertPending(
+    [pending, failed].map((messageId, i) => ({ messageId, roomId: 'log-d', seq: i + 1 })),
+    3,
+    new Date(),
+  );
+  await fixture.store.queueLog.markFailed([{ messageId: failed, errorMessage: 'not acked by: carl' }]);
+  expect(await fixture.store.queueLog.markDelivered([pending, failed, new ObjectId().toHexString()])).toBe(2);
+  expect(await fixture.store.queueLog.markDelivered([pending, failed])).toBe(0);
+  const rows = await fixture.store.queueLog.findByMessageIds([pending, failed]);
+  expect(rows.map((r) => [r.status, r.nextRetryAt])).toEqual([
+    ['DELIVERED', null],
+    ['DELIVERED', null],
+  ]);
 });
 
 test('overdue live entries are failed and old final ones deleted by the sweeps', async () => {
