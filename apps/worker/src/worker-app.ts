@@ -68,14 +68,17 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
     { publish: (channel, message) => deps.redis.publish(channel, message), publishOnce: (...args) => claimed.publishOnce(...args) },
     keys.socketIoChannel(),
   );
-  const cursors = new MemberCursorReader(store.participants, new DeliveryCursors(lua, keys, deps.redis));
+  const redisCursors = new DeliveryCursors(lua, keys, deps.redis);
+  const cursors = new MemberCursorReader(store.participants, redisCursors);
+  // Checks come once per batch of every pod: they share a room's MongoDB rows for a second.
+  const checkCursors = new MemberCursorReader(store.participants, redisCursors, 1000);
   const schedule = new DeliverySchedule(config.DELIVERY_RETRY_DELAYS_MS, config.DELIVERY_ACK_TIMEOUT_MS);
 
   const bindings = queueBindings(
     {
       track: deliveryTrackProcessor({ queueLog: store.queueLog, delivery: queues.delivery, schedule }),
       check: deliveryRetryProcessor({
-        cursors,
+        cursors: checkCursors,
         presence: new Presence(lua, keys, deps.redis),
         queueLog: store.queueLog,
         messages: store.messages,
