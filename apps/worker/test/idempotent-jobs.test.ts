@@ -1,11 +1,9 @@
 import { type ChatQueues, closeQueues, JobName, openQueues } from '@campzone/queue';
-import { ClaimedPublisher, DeliveryCursors, LuaRunner, type RedisClient, RedisKeys, StatusFloors } from '@campzone/realtime';
-import { createStore, ensureIndexes, type MessageDoc, ObjectId, plaintextCodec, type Store } from '@campzone/store';
-import { dropNamespace, uniqueNamespace } from '@campzone/testkit';
+import { ClaimedPublisher, DeliveryCursors, type LuaRunner, type RedisClient, type RedisKeys, StatusFloors } from '@campzone/realtime';
+import { type MessageDoc, ObjectId, plaintextCodec, type Store } from '@campzone/store';
+import { uniqueNamespace } from '@campzone/testkit';
 import type { Job } from 'bullmq';
-import { MongoClient } from 'mongodb';
 import pino from 'pino';
-import { createClient } from 'redis';
 import { ClusterEmitter, type Publisher } from '../src/delivery/cluster-emitter';
 import { DeliverySchedule } from '../src/delivery/delivery-schedule';
 import { MemberCursorReader } from '../src/delivery/member-cursors';
@@ -15,13 +13,13 @@ import { deliveryRetryProcessor } from '../src/processors/delivery-retry.process
 import { deliveryTrackProcessor } from '../src/processors/delivery-track.processor';
 import { type JobRun, jobRun } from '../src/processors/job-run';
 import { rollupProcessor } from '../src/processors/rollup.processor';
+import { type FileServices, openFileServices } from './harness/services';
 import { serviceUrls } from './harness/stack';
 
 // The processors run twice on the same job, as BullMQ does after a stall or a retry: the
 // second run must change nothing more, and a re-send must never go out twice.
 
-const ns = uniqueNamespace(__filename);
-let mongo: MongoClient;
+let services: FileServices;
 let redis: RedisClient;
 let store: Store;
 let queues: ChatQueues;
@@ -43,22 +41,13 @@ const countingPublisher: Publisher = {
 const run: JobRun = jobRun({} as Job, undefined, undefined, pino({ level: 'silent' }));
 
 beforeAll(async () => {
-  const { redisUrl, mongoUrl } = serviceUrls();
-  mongo = await MongoClient.connect(mongoUrl);
-  const db = mongo.db(ns.db);
-  await ensureIndexes(db);
-  store = createStore(db);
-  redis = createClient({ url: redisUrl });
-  await redis.connect();
-  keys = new RedisKeys(ns.prefix);
-  lua = new LuaRunner(redis);
-  await lua.loadAll();
-  queues = openQueues({ connection: redisUrl, prefix: keys.bullPrefix() });
+  services = await openFileServices(uniqueNamespace(__filename));
+  ({ store, redis, keys, lua } = services);
+  queues = openQueues({ connection: serviceUrls().redisUrl, prefix: keys.bullPrefix() });
 });
 afterAll(async () => {
   await closeQueues(queues);
-  await Promise.allSettled([redis.quit(), mongo.close()]);
-  await dropNamespace(ns, serviceUrls());
+  await services.close();
 });
 
 async function seedRoom(roomId: string, members: string[], count: number): Promise<MessageDoc[]> {
