@@ -16,10 +16,7 @@ export class MembershipService {
   private readonly members = new Map<string, number>();
   private readonly lookups = new SingleFlight<boolean>();
 
-  constructor(
-    private readonly participants: Pick<ParticipantRepository, 'roleOf'>,
-    private readonly ttlMs = MEMBER_TTL_MS,
-  ) {}
+  constructor(private readonly participants: Pick<ParticipantRepository, 'roleOf'>) {}
 
   async requireMember(roomId: string, userId: string): Promise<void> {
     const key = `${roomId}\u0000${userId}`;
@@ -28,7 +25,7 @@ export class MembershipService {
     const member = await this.lookups.run(key, async () => (await this.participants.roleOf(roomId, userId)) !== null);
     if (!member) throw new ChatError(ErrorCode.FORBIDDEN, `not a member of room ${roomId}`);
     if (this.members.size >= MAX_CACHED) this.members.clear();
-    this.members.set(key, Date.now() + this.ttlMs);
+    this.members.set(key, Date.now() + MEMBER_TTL_MS);
   }
 
   async requireAdmin(roomId: string, userId: string): Promise<void> {
