@@ -5,9 +5,12 @@ import type { InFlight } from '../lifecycle/in-flight';
 import type { GatewayMetrics } from '../observability/metrics';
 import type { ChatSocket } from './socket-types';
 
+/** Who an event came from: the one per-socket object the handlers see. */
 export interface HandlerContext {
   socket: ChatSocket;
   userId: string;
+  /** Rooms this socket typed in, so a closing tab stops its typing at once (created on first use). */
+  typingIn?: Set<string>;
 }
 
 export interface HandlerKit {
@@ -16,42 +19,58 @@ export interface HandlerKit {
   inFlight: InFlight;
 }
 
-type Reply<R> = (socket: ChatSocket, result: R) => void;
+type Dispatch = (ctx: HandlerContext, args: unknown[]) => void;
 
 /**
- * Registers one client event: validate the payload, run the handler (which authorizes and
- * calls a service), then answer the ack callback and emit the seed's named reply. Any
- * failure becomes a failed ack plus an `error` event; nothing escapes to crash the pod.
+ * Every client event's handler, built once per server. A socket gets one listener that looks
+ * its events up here, instead of a closure per event per socket: those closures were a third
+ * of a gateway's memory per idle socket (heap snapshot at 5,000 sockets: ~39 closures, 17
+ * bound functions and 23 contexts each).
  */
-export function onEvent<S extends TSchema, R extends object>(
-  kit: HandlerKit,
-  ctx: HandlerContext,
-  event: ClientEventName,
-  validator: Validator<S>,
-  handler: (input: Static<S>) => Promise<R>,
-  reply?: Reply<R>,
-): void {
-  ctx.socket.on(event, (...args: unknown[]) => {
-    const last = args.at(-1);
-    const ack = typeof last === 'function' ? (last as (response: AckResponse<R>) => void) : undefined;
-    const payload = ack && args.length === 1 ? undefined : args[0];
-    kit.metrics.events.inc({ event });
-    void (async () => {
-      try {
-        const result = await kit.inFlight.track(() => handler(validator.parse(payload)));
-        ack?.({ ok: true, ...result });
-        reply?.(ctx.socket, result);
-      } catch (err) {
-        const error = asChatError(err);
-        kit.metrics.errors.inc({ code: error.code });
-        if (error.code === ErrorCode.INTERNAL)
-          kit.logger.error({ err, event, userId: ctx.userId, socketId: ctx.socket.id }, 'event failed');
-        else kit.logger.debug({ event, userId: ctx.userId, code: error.code, reason: error.message }, 'event refused');
-        ack?.({ ok: false, error: { code: error.code, message: error.message } });
-        ctx.socket.emit('error', { code: error.code, message: error.message, event });
-      }
-    })();
-  });
+export class EventTable {
+  private readonly dispatch = new Map<string, Dispatch>();
+
+  constructor(private readonly kit: HandlerKit) {}
+
+  /**
+   * Registers one client event: validate the payload, run the handler (which authorizes and
+   * calls a service), then answer the ack callback and emit the seed's named reply. Any
+   * failure becomes a failed ack plus an `error` event; nothing escapes to crash the pod.
+   */
+  on<S extends TSchema, R extends object>(
+    event: ClientEventName,
+    validator: Validator<S>,
+    handler: (ctx: HandlerContext, input: Static<S>) => Promise<R>,
+    reply?: (socket: ChatSocket, result: R) => void,
+  ): void {
+    const kit = this.kit;
+    this.dispatch.set(event, (ctx, args) => {
+      const last = args.at(-1);
+      const ack = typeof last === 'function' ? (last as (response: AckResponse<R>) => void) : undefined;
+      const payload = ack && args.length === 1 ? undefined : args[0];
+      kit.metrics.events.inc({ event });
+      void (async () => {
+        try {
+          const result = await kit.inFlight.track(() => handler(ctx, validator.parse(payload)));
+          ack?.({ ok: true, ...result });
+          reply?.(ctx.socket, result);
+        } catch (err) {
+          const error = asChatError(err);
+          kit.metrics.errors.inc({ code: error.code });
+          if (error.code === ErrorCode.INTERNAL)
+            kit.logger.error({ err, event, userId: ctx.userId, socketId: ctx.socket.id }, 'event failed');
+          else kit.logger.debug({ event, userId: ctx.userId, code: error.code, reason: error.message }, 'event refused');
+          ack?.({ ok: false, error: { code: error.code, message: error.message } });
+          ctx.socket.emit('error', { code: error.code, message: error.message, event });
+        }
+      })();
+    });
+  }
+
+  /** Serves one socket's events from the table; events it does not know are ignored. */
+  attach(ctx: HandlerContext): void {
+    ctx.socket.onAny((event: string, ...args: unknown[]) => this.dispatch.get(event)?.(ctx, args));
+  }
 }
 
 export function asChatError(err: unknown): ChatError {

@@ -1,21 +1,17 @@
 import { compile, GetMessagesSchema, type MessageSent, roomChannel, SendMessageSchema, SyncSchema } from '@campzone/protocol';
 import type { ChatServices } from '../chat/chat-services';
-import { type HandlerContext, type HandlerKit, onEvent } from './handler-kit';
+import type { EventTable, HandlerKit } from './handler-kit';
 import type { ChatServer } from './socket-types';
 
 const sendMessage = compile(SendMessageSchema);
 const getMessages = compile(GetMessagesSchema);
 const sync = compile(SyncSchema);
 
-export function registerMessageHandlers(kit: HandlerKit, ctx: HandlerContext, chat: ChatServices, io: ChatServer): void {
-  const { userId } = ctx;
-
-  onEvent(
-    kit,
-    ctx,
+export function messageEvents(events: EventTable, kit: HandlerKit, chat: ChatServices, io: ChatServer): void {
+  events.on(
     'send_message',
     sendMessage,
-    async (input): Promise<MessageSent> => {
+    async ({ userId }, input): Promise<MessageSent> => {
       const started = performance.now();
       const { message, duplicate } = await chat.send.send(userId, input);
       if (duplicate) kit.metrics.duplicates.inc();
@@ -41,24 +37,20 @@ export function registerMessageHandlers(kit: HandlerKit, ctx: HandlerContext, ch
     (s, result) => s.emit('message_sent', result),
   );
 
-  onEvent(
-    kit,
-    ctx,
+  events.on(
     'get_messages',
     getMessages,
-    async (input) => {
+    async ({ userId }, input) => {
       await chat.membership.requireMember(input.roomId, userId);
       return chat.history.recent(input);
     },
     (s, result) => s.emit('messages', result),
   );
 
-  onEvent(
-    kit,
-    ctx,
+  events.on(
     'sync',
     sync,
-    async (input) => {
+    async ({ userId }, input) => {
       await chat.membership.requireMember(input.roomId, userId);
       return chat.history.sync(input);
     },

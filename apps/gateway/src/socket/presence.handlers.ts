@@ -1,17 +1,15 @@
 import { compile, GetOnlineUsersSchema } from '@campzone/protocol';
 import type { ChatServices } from '../chat/chat-services';
-import { type HandlerContext, type HandlerKit, onEvent } from './handler-kit';
+import type { EventTable } from './handler-kit';
 
 const getOnlineUsers = compile(GetOnlineUsersSchema);
 
-export function registerPresenceHandlers(kit: HandlerKit, ctx: HandlerContext, chat: ChatServices): void {
-  onEvent(
-    kit,
-    ctx,
+export function presenceEvents(events: EventTable, chat: ChatServices): void {
+  events.on(
     'get_online_users',
     getOnlineUsers,
-    async ({ roomId }) => {
-      await chat.membership.requireMember(roomId, ctx.userId);
+    async ({ userId }, { roomId }) => {
+      await chat.membership.requireMember(roomId, userId);
       const onlineUsers = await chat.presence.onlineIn(roomId);
       return { roomId, onlineUsers, count: onlineUsers.length };
     },

@@ -1,15 +1,13 @@
 import { AckSchema, compile, MarkReadSchema, roomChannel } from '@campzone/protocol';
 import type { ChatServices } from '../chat/chat-services';
-import { type HandlerContext, type HandlerKit, onEvent } from './handler-kit';
+import type { EventTable } from './handler-kit';
 import type { ChatServer } from './socket-types';
 
 const markRead = compile(MarkReadSchema);
 const ack = compile(AckSchema);
 
-export function registerReceiptHandlers(kit: HandlerKit, ctx: HandlerContext, chat: ChatServices, io: ChatServer): void {
-  const { userId } = ctx;
-
-  onEvent(kit, ctx, 'mark_read', markRead, async (input) => {
+export function receiptEvents(events: EventTable, chat: ChatServices, io: ChatServer): void {
+  events.on('mark_read', markRead, async ({ userId }, input) => {
     await chat.membership.requireMember(input.roomId, userId);
     const { receipt, duplicate } = await chat.receipts.markRead(userId, input);
     // A repeat changes nothing, so nobody is told again.
@@ -17,7 +15,7 @@ export function registerReceiptHandlers(kit: HandlerKit, ctx: HandlerContext, ch
     return { roomId: input.roomId, messageId: input.messageId, duplicate };
   });
 
-  onEvent(kit, ctx, 'ack', ack, async ({ roomId, seq }) => {
+  events.on('ack', ack, async ({ userId }, { roomId, seq }) => {
     await chat.membership.requireMember(roomId, userId);
     return { roomId, seq: await chat.deliveryAcks.ack(userId, roomId, seq) };
   });

@@ -1,19 +1,15 @@
 import { compile, JoinRoomSchema, LeaveRoomSchema, roomChannel } from '@campzone/protocol';
 import type { ChatServices } from '../chat/chat-services';
-import { type HandlerContext, type HandlerKit, onEvent } from './handler-kit';
+import type { EventTable } from './handler-kit';
 
 const joinRoom = compile(JoinRoomSchema);
 const leaveRoom = compile(LeaveRoomSchema);
 
-export function registerRoomHandlers(kit: HandlerKit, ctx: HandlerContext, chat: ChatServices): void {
-  const { socket, userId } = ctx;
-
-  onEvent(
-    kit,
-    ctx,
+export function roomEvents(events: EventTable, chat: ChatServices): void {
+  events.on(
     'join_room',
     joinRoom,
-    async ({ roomId }) => {
+    async ({ socket, userId }, { roomId }) => {
       await chat.membership.requireMember(roomId, userId);
       await socket.join(roomChannel(roomId));
       socket.to(roomChannel(roomId)).emit('user_joined', { roomId, userId, timestamp: new Date().toISOString() });
@@ -22,12 +18,10 @@ export function registerRoomHandlers(kit: HandlerKit, ctx: HandlerContext, chat:
     (s, result) => s.emit('joined_room', result),
   );
 
-  onEvent(
-    kit,
-    ctx,
+  events.on(
     'leave_room',
     leaveRoom,
-    async ({ roomId }) => {
+    async ({ socket, userId }, { roomId }) => {
       await chat.membership.requireMember(roomId, userId);
       await socket.leave(roomChannel(roomId));
       socket.to(roomChannel(roomId)).emit('user_left', { roomId, userId, timestamp: new Date().toISOString() });

@@ -9,13 +9,13 @@ import { bearerOf, type TokenVerifier } from '../auth/token-verifier';
 import type { ChatServices } from '../chat/chat-services';
 import type { InFlight } from '../lifecycle/in-flight';
 import type { GatewayMetrics } from '../observability/metrics';
-import { asChatError, type HandlerKit } from './handler-kit';
-import { registerMessageHandlers } from './message.handlers';
-import { registerPresenceHandlers } from './presence.handlers';
-import { registerReceiptHandlers } from './receipt.handlers';
-import { registerRoomHandlers } from './room.handlers';
+import { asChatError, EventTable, type HandlerContext } from './handler-kit';
+import { messageEvents } from './message.handlers';
+import { presenceEvents } from './presence.handlers';
+import { receiptEvents } from './receipt.handlers';
+import { roomEvents } from './room.handlers';
 import type { ChatServer, SocketData } from './socket-types';
-import { registerTypingHandlers } from './typing.handlers';
+import { stopTypingOf, typingEvents } from './typing.handlers';
 
 export interface SocketServerDeps {
   config: GatewayConfig;
@@ -71,23 +71,27 @@ export function createSocketServer(http: HttpServer, deps: SocketServerDeps): Ch
     }
   });
 
+  // The pod's logger, not a child per socket: log lines name the user and socket themselves,
+  // and idle sockets are what a gateway holds most of (memory per connection is a target).
+  const kit = { metrics, logger, inFlight: deps.inFlight };
+  const events = new EventTable(kit);
+  roomEvents(events, deps.chat);
+  messageEvents(events, kit, deps.chat, io);
+  presenceEvents(events, deps.chat);
+  typingEvents(events, deps.chat, io);
+  receiptEvents(events, deps.chat, io);
+
   io.on('connection', (socket) => {
     const { userId } = socket.data;
-    // The pod's logger, not a child per socket: log lines name the user and socket themselves,
-    // and idle sockets are what a gateway holds most of (memory per connection is a target).
-    const kit: HandlerKit = { metrics, logger, inFlight: deps.inFlight };
-    const ctx = { socket, userId };
+    const ctx: HandlerContext = { socket, userId };
     metrics.connectedSockets.inc();
     void socket.join([userChannel(userId), ...socket.data.roomIds.map(roomChannel)]);
-    registerRoomHandlers(kit, ctx, deps.chat);
-    registerMessageHandlers(kit, ctx, deps.chat, io);
-    registerPresenceHandlers(kit, ctx, deps.chat);
-    registerTypingHandlers(kit, ctx, deps.chat, io);
-    registerReceiptHandlers(kit, ctx, deps.chat, io);
+    events.attach(ctx);
     socket.emit('connected', { socketId: socket.id, userId, message: 'Connected to CampZone Chat' });
     trackPresence(io, deps, socket.data, logger);
     socket.on('disconnect', () => {
       metrics.connectedSockets.dec();
+      stopTypingOf(ctx, deps.chat, io, logger);
       deps.chat.presence.disconnected(userId).then(
         (offline) => offline && announcePresence(io, socket.data.roomIds, userId, 'user_left'),
         (err: unknown) => logger.warn({ err, userId, socketId: socket.id }, 'presence disconnect failed'),

@@ -1,6 +1,7 @@
 import { compile, roomChannel, TypingSchema, userChannel } from '@campzone/protocol';
+import type { Logger } from 'pino';
 import type { ChatServices } from '../chat/chat-services';
-import { type HandlerContext, type HandlerKit, onEvent } from './handler-kit';
+import type { EventTable, HandlerContext } from './handler-kit';
 import type { ChatServer } from './socket-types';
 
 const typing = compile(TypingSchema);
@@ -10,31 +11,29 @@ export function announceTyping(io: ChatServer, roomId: string, userId: string, i
   io.to(roomChannel(roomId)).except(userChannel(userId)).emit('user_typing', { roomId, userId, isTyping });
 }
 
-export function registerTypingHandlers(kit: HandlerKit, ctx: HandlerContext, chat: ChatServices, io: ChatServer): void {
-  const { socket, userId } = ctx;
-  // Rooms this socket typed in, so a closing tab stops its typing at once rather than after the TTL.
-  const typingIn = new Set<string>();
-
-  onEvent(kit, ctx, 'typing_start', typing, async ({ roomId }) => {
-    await chat.membership.requireMember(roomId, userId);
-    typingIn.add(roomId);
-    if (await chat.typing.start(roomId, userId)) announceTyping(io, roomId, userId, true);
+export function typingEvents(events: EventTable, chat: ChatServices, io: ChatServer): void {
+  events.on('typing_start', typing, async (ctx, { roomId }) => {
+    await chat.membership.requireMember(roomId, ctx.userId);
+    ctx.typingIn ??= new Set();
+    ctx.typingIn.add(roomId);
+    if (await chat.typing.start(roomId, ctx.userId)) announceTyping(io, roomId, ctx.userId, true);
     return { roomId };
   });
 
-  onEvent(kit, ctx, 'typing_stop', typing, async ({ roomId }) => {
-    await chat.membership.requireMember(roomId, userId);
-    typingIn.delete(roomId);
-    if (await chat.typing.stop(roomId, userId)) announceTyping(io, roomId, userId, false);
+  events.on('typing_stop', typing, async (ctx, { roomId }) => {
+    await chat.membership.requireMember(roomId, ctx.userId);
+    ctx.typingIn?.delete(roomId);
+    if (await chat.typing.stop(roomId, ctx.userId)) announceTyping(io, roomId, ctx.userId, false);
     return { roomId };
   });
+}
 
-  socket.on('disconnect', () => {
-    for (const roomId of typingIn) {
-      chat.typing.stop(roomId, userId).then(
-        (was) => was && announceTyping(io, roomId, userId, false),
-        (err: unknown) => kit.logger.warn({ err, roomId, userId }, 'typing stop on disconnect failed'),
-      );
-    }
-  });
+/** A closing socket stops its typing at once rather than after the TTL. */
+export function stopTypingOf(ctx: HandlerContext, chat: ChatServices, io: ChatServer, logger: Logger): void {
+  for (const roomId of ctx.typingIn ?? []) {
+    chat.typing.stop(roomId, ctx.userId).then(
+      (was) => was && announceTyping(io, roomId, ctx.userId, false),
+      (err: unknown) => logger.warn({ err, roomId, userId: ctx.userId }, 'typing stop on disconnect failed'),
+    );
+  }
 }
