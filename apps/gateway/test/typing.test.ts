@@ -65,6 +65,27 @@ describe('across pods', () => {
   });
 });
 
+describe('a closing tab', () => {
+  let cluster: GatewayCluster;
+  beforeAll(async () => {
+    // A TTL far beyond the test: only the disconnect can end the typing in time.
+    cluster = await GatewayCluster.start(`${__filename}-close`, 1, { TYPING_TTL_MS: '60000' });
+    await createRoom(cluster.url(0), 'wes', 'desk', ['xia']);
+  });
+  afterAll(() => cluster.stop());
+
+  test('stops its typing at once, without waiting for the TTL', async () => {
+    const typist = await connectAs(cluster.url(0), 'wes');
+    const reader = await connectAs(cluster.url(0), 'xia');
+    const atReader = record(reader, 'user_typing');
+    await typist.emitWithAck('typing_start', { roomId: 'desk' });
+    await eventually(() => atReader.length === 1, 'xia told wes types');
+    typist.close();
+    await eventually(() => atReader.length === 2, 'the stop on close', 5000);
+    expect(atReader[1]).toEqual({ roomId: 'desk', userId: 'wes', isTyping: false });
+  });
+});
+
 test('the room is told isTyping: false after the TTL even when the typist’s pod was killed', async () => {
   const ns = uniqueNamespace(`${__filename}-kill`);
   const procs: ManagedProcess[] = [];

@@ -9,8 +9,6 @@ import type { ChatSocket } from './socket-types';
 export interface HandlerContext {
   socket: ChatSocket;
   userId: string;
-  /** Rooms this socket typed in, so a closing tab stops its typing at once (created on first use). */
-  typingIn?: Set<string>;
 }
 
 export interface HandlerKit {

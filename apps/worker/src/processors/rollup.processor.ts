@@ -58,32 +58,50 @@ async function rollUp(deps: RollupDeps, run: JobRun, roomId: string, members: Ro
     await deps.floors.raise(roomId, { [status]: plan.uptoSeq });
   }
   const laggard = plan.laggard;
-  if (laggard && laggard.uptoSeq > plan.uptoSeq && plan.uptoSeq > floor) {
-    // The room-wide floor is still rising and will most likely pass the lowest member's own
-    // messages by itself; looking for them costs a scan of the room's messages on a store
-    // without secondary indexes (FerretDB), every rollup of every busy room. A follow-up
-    // rollup looks once the floor stands still.
-    await deps.rollup.add(JobName.rollup, { roomId }, rollupJobOptions(roomId, deps.rollupDelayMs));
-  } else if (laggard && laggard.uptoSeq > plan.uptoSeq) {
-    // The lowest member's own messages above the room-wide floor: everyone else passed them.
-    const own = await deps.messages.fromSenderBelow(
-      roomId,
-      laggard.userId,
-      { afterSeq: Math.max(plan.uptoSeq, floor), uptoSeq: laggard.uptoSeq },
-      status,
-      LAGGARD_LIMIT,
-    );
-    if (own.length > 0) {
-      const messageIds = own.map((m) => m.messageId);
-      // Announcement before the update here: a re-run finds these still below the status.
-      await deps.emitter.emit((e) => e.to(roomChannel(roomId)).emit('message_status', { roomId, messageIds, status }));
-      changed += await deps.messages.raiseStatusOf(roomId, messageIds, status as MessageStatus);
-      if (own.length === LAGGARD_LIMIT) {
-        run.logger.info({ roomId, status }, 'more own messages of the lagging member: follow-up rollup');
-        await deps.rollup.add(JobName.rollup, { roomId }, rollupJobOptions(roomId, deps.rollupDelayMs));
-      }
+  if (laggard && laggard.uptoSeq > plan.uptoSeq) {
+    if (plan.uptoSeq > floor) {
+      // The room-wide floor is still rising and will most likely pass the lowest member's own
+      // messages by itself; looking for them costs a scan of the room's messages on a store
+      // without secondary indexes (FerretDB), every rollup of every busy room. A follow-up
+      // rollup looks once the floor stands still.
+      await followUp(deps, roomId);
+    } else {
+      changed += await raiseOwnMessages(deps, run, roomId, laggard, status, floor);
     }
   }
   deps.metrics.statusChanges.inc({ status }, changed);
   return changed;
+}
+
+/** The lowest member's own messages above the room-wide floor: everyone else passed them. */
+async function raiseOwnMessages(
+  deps: RollupDeps,
+  run: JobRun,
+  roomId: string,
+  laggard: { userId: string; uptoSeq: number },
+  status: FloorStatus,
+  floor: number,
+): Promise<number> {
+  const own = await deps.messages.fromSenderBelow(
+    roomId,
+    laggard.userId,
+    { afterSeq: floor, uptoSeq: laggard.uptoSeq },
+    status,
+    LAGGARD_LIMIT,
+  );
+  if (own.length === 0) return 0;
+  const messageIds = own.map((m) => m.messageId);
+  // Announcement before the update here: a re-run finds these still below the status.
+  await deps.emitter.emit((e) => e.to(roomChannel(roomId)).emit('message_status', { roomId, messageIds, status }));
+  const changed = await deps.messages.raiseStatusOf(roomId, messageIds, status as MessageStatus);
+  if (own.length === LAGGARD_LIMIT) {
+    run.logger.info({ roomId, status }, 'more own messages of the lagging member: follow-up rollup');
+    await followUp(deps, roomId);
+  }
+  return changed;
+}
+
+/** Another rollup of the room later (deduplicated per room, and kept if one is running). */
+function followUp(deps: RollupDeps, roomId: string): Promise<unknown> {
+  return deps.rollup.add(JobName.rollup, { roomId }, rollupJobOptions(roomId, deps.rollupDelayMs));
 }
