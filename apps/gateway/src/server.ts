@@ -79,11 +79,12 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     queues: deps.queues,
     membership,
     rooms: new RoomService(store.rooms, store.participants, membership),
-    history: new HistoryService(store.messages, codec),
+    history: new HistoryService(store.messages, store.statusFloors, codec),
     send: new SendMessageService({
       membership,
       counters: new MessageCounters(lua, keys),
       messages: store.messages,
+      floors: store.statusFloors,
       writer,
       codec,
       maxContentLength: config.MAX_CONTENT_LENGTH,

@@ -1,5 +1,6 @@
 import type { ChatMessage, Synced } from '@campzone/protocol';
-import { closeAllClients, connectAs, createRoom, sendArgs } from './harness/chat-clients';
+import { createStore } from '@campzone/store';
+import { api, closeAllClients, connectAs, createRoom, sendArgs } from './harness/chat-clients';
 import { GatewayCluster } from './harness/gateway-cluster';
 
 let cluster: GatewayCluster;
@@ -53,4 +54,24 @@ test('get_messages returns the newest messages oldest first, like the seed', asy
   expect(page.messages.map((m: ChatMessage) => m.content)).toEqual(['r4', 'r5', 'r6']);
   const older = await vic.emitWithAck('get_messages', { roomId: 'recent', limit: 3, skip: 3 });
   expect(older.ok && older.messages.map((m: ChatMessage) => m.content)).toEqual(['r1', 'r2', 'r3']);
+});
+
+test("sync, get_messages, REST history and a repeated send show statuses raised by the room's floors", async () => {
+  await createRoom(cluster.url(0), 'wyn', 'ticked', []);
+  const wyn = await connectAs(cluster.url(0), 'wyn');
+  const args = [1, 2, 3, 4].map((i) => sendArgs('ticked', `t${i}`));
+  for (const a of args) await wyn.emitWithAck('send_message', a);
+  // What the worker's rollup writes: everything up to 3 held by everyone, up to 1 read.
+  const floors = createStore(await cluster.db()).statusFloors;
+  await floors.raise('ticked', 'DELIVERED', 3);
+  await floors.raise('ticked', 'READ', 1);
+  const expected = ['READ', 'DELIVERED', 'DELIVERED', 'PENDING'];
+
+  const synced = await wyn.emitWithAck('sync', { roomId: 'ticked', afterSeq: 0 });
+  expect(synced.ok && synced.messages.map((m: ChatMessage) => m.status)).toEqual(expected);
+  const recent = await wyn.emitWithAck('get_messages', { roomId: 'ticked' });
+  expect(recent.ok && recent.messages.map((m: ChatMessage) => m.status)).toEqual(expected);
+  const history = await api<{ messages: ChatMessage[] }>(cluster.url(1), 'GET', '/v1/rooms/ticked/messages', 'wyn');
+  expect(history.body.messages.map((m) => m.status)).toEqual(expected);
+  expect(await wyn.emitWithAck('send_message', args[1]!)).toMatchObject({ ok: true, duplicate: true, status: 'DELIVERED' });
 });

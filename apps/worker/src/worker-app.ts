@@ -9,7 +9,7 @@ import {
   SWEEP_SCHEDULER_ID,
   sweepJobTemplate,
 } from '@campzone/queue';
-import { ClaimedPublisher, DeliveryCursors, LuaRunner, Presence, type RedisClient, RedisKeys, StatusFloors } from '@campzone/realtime';
+import { ClaimedPublisher, DeliveryCursors, LuaRunner, Presence, type RedisClient, RedisKeys } from '@campzone/realtime';
 import { type ContentCodec, createStore } from '@campzone/store';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -32,7 +32,7 @@ import { type QueueBinding, queueBindings } from './worker-init.config';
 export interface WorkerDeps {
   config: WorkerConfig;
   logger: Logger;
-  /** node-redis: presence, cursors, floors, claims, and the Socket.IO emitter's publishes. */
+  /** node-redis: presence, cursors, claims, and the Socket.IO emitter's publishes. */
   redis: RedisClient;
   db: Db;
   /** BullMQ's own connections (ioredis) are opened from this. */
@@ -82,6 +82,7 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
         presence: new Presence(lua, keys, deps.redis),
         queueLog: store.queueLog,
         messages: store.messages,
+        floors: store.statusFloors,
         codec: deps.codec,
         claims: new ResendClaims(emitter, keys),
         delivery: queues.delivery,
@@ -91,7 +92,7 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
       rollup: rollupProcessor({
         cursors,
         messages: store.messages,
-        floors: new StatusFloors(lua, keys, deps.redis),
+        floors: store.statusFloors,
         emitter,
         rollup: queues.rollup,
         rollupDelayMs: config.ROLLUP_DELAY_MS,

@@ -6,5 +6,4 @@ export * from './message-counters';
 export * from './presence';
 export * from './rate-limiter';
 export * from './redis-client';
-export * from './status-floors';
 export * from './typing';

@@ -19,11 +19,6 @@ export class RedisKeys {
     return `${this.prefix}:{r:${roomId}}:dlv`;
   }
 
-  /** Highest seq each status rollup (DELIVERED, READ) has announced in the room. */
-  statusFloors(roomId: string): string {
-    return `${this.prefix}:{r:${roomId}}:stf`;
-  }
-
   /** Claimed by the worker that re-sends retry `attempt` of a delivery batch, so no re-run sends it again. */
   resendClaim(batchId: string, attempt: number): string {
     return `${this.prefix}:resend:${batchId}:${attempt}`;

@@ -1,5 +1,14 @@
 import type { Collection, Db } from 'mongodb';
-import type { EncryptionKeyDoc, MessageDoc, ParticipantDoc, QueueLogDoc, ReadReceiptDoc, RoomDoc, UserDoc } from './documents';
+import type {
+  EncryptionKeyDoc,
+  MessageDoc,
+  ParticipantDoc,
+  QueueLogDoc,
+  ReadReceiptDoc,
+  RoomDoc,
+  StatusFloorDoc,
+  UserDoc,
+} from './documents';
 
 /** Collection names: snake_case plurals as in the seed. Renaming one strands stored data. */
 export const CollectionName = {
@@ -8,6 +17,7 @@ export const CollectionName = {
   participants: 'chat_participants',
   messages: 'messages',
   receipts: 'message_read_receipts',
+  statusFloors: 'message_status_floors',
   queueLog: 'message_queue_log',
   encryptionKeys: 'chat_encryption_keys',
 } as const;
@@ -18,6 +28,7 @@ export interface Collections {
   participants: Collection<ParticipantDoc>;
   messages: Collection<MessageDoc>;
   receipts: Collection<ReadReceiptDoc>;
+  statusFloors: Collection<StatusFloorDoc>;
   queueLog: Collection<QueueLogDoc>;
   encryptionKeys: Collection<EncryptionKeyDoc>;
 }
@@ -29,6 +40,7 @@ export function collectionsOf(db: Db): Collections {
     participants: db.collection<ParticipantDoc>(CollectionName.participants),
     messages: db.collection<MessageDoc>(CollectionName.messages),
     receipts: db.collection<ReadReceiptDoc>(CollectionName.receipts),
+    statusFloors: db.collection<StatusFloorDoc>(CollectionName.statusFloors),
     queueLog: db.collection<QueueLogDoc>(CollectionName.queueLog),
     encryptionKeys: db.collection<EncryptionKeyDoc>(CollectionName.encryptionKeys),
   };

@@ -1,4 +1,5 @@
 export { ObjectId } from 'mongodb';
+export * from './chat-message';
 export * from './collections';
 export * from './documents';
 export * from './encryption/content-codec';
@@ -10,5 +11,6 @@ export * from './participant.repository';
 export * from './queue-log.repository';
 export * from './receipt.repository';
 export * from './room.repository';
+export * from './status-floor.repository';
 export * from './store';
 export * from './user.repository';

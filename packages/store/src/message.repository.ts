@@ -74,17 +74,6 @@ export class MessageRepository {
     return { messages: rows.slice(0, limit).reverse(), hasMore };
   }
 
-  /**
-   * Raises the status of every message up to uptoSeq; never lowers one (READ stays READ).
-   * `afterSeq` bounds the scan from below when everything up to it is known to be raised already.
-   */
-  async raiseStatus(roomId: string, uptoSeq: number, status: MessageStatus, afterSeq = 0): Promise<number> {
-    if (uptoSeq <= afterSeq) return 0;
-    const seq = afterSeq > 0 ? { $gt: afterSeq, $lte: uptoSeq } : { $lte: uptoSeq };
-    const result = await this.messages.updateMany({ roomId, seq, status: { $in: lowerThan(status) } }, { $set: { status } });
-    return result.modifiedCount;
-  }
-
   /** Messages of one room by id (the worker re-sends them), oldest first. */
   findManyByIds(roomId: string, messageIds: string[]): Promise<StoredMessage[]> {
     const ids = messageIds.filter((id) => ObjectId.isValid(id)).map((id) => new ObjectId(id));

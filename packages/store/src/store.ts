@@ -5,6 +5,7 @@ import { ParticipantRepository } from './participant.repository';
 import { QueueLogRepository } from './queue-log.repository';
 import { ReceiptRepository } from './receipt.repository';
 import { RoomRepository } from './room.repository';
+import { StatusFloorRepository } from './status-floor.repository';
 import { UserRepository } from './user.repository';
 
 export interface Store {
@@ -14,6 +15,7 @@ export interface Store {
   participants: ParticipantRepository;
   messages: MessageRepository;
   receipts: ReceiptRepository;
+  statusFloors: StatusFloorRepository;
   queueLog: QueueLogRepository;
 }
 
@@ -26,6 +28,7 @@ export function createStore(db: Db): Store {
     participants: new ParticipantRepository(collections.participants),
     messages: new MessageRepository(collections.messages),
     receipts: new ReceiptRepository(collections.receipts),
+    statusFloors: new StatusFloorRepository(collections.statusFloors),
     queueLog: new QueueLogRepository(collections.queueLog),
   };
 }

@@ -1,4 +1,4 @@
-import { type MessageDoc, ObjectId } from '../src';
+import { ObjectId } from '../src';
 import { openStore } from './store-fixture';
 
 let fixture: Awaited<ReturnType<typeof openStore>>;
@@ -66,31 +66,6 @@ test('overdue live entries are failed and old final ones deleted by the sweeps',
   expect(await fixture.store.queueLog.deleteFinishedBefore(new Date(Date.now() - 60_000))).toBe(1);
   const left = await fixture.store.queueLog.findByMessageIds([late!.messageId, fresh!.messageId]);
   expect(left.map((r) => r.status)).toEqual(['PENDING']);
-});
-
-test('raiseStatus over a seq range and by sender never lowers a status', async () => {
-  const docs: MessageDoc[] = Array.from({ length: 6 }, (_, i) => ({
-    _id: new ObjectId(),
-    roomId: 'status-room',
-    senderId: i % 2 === 0 ? 'ann' : 'ben',
-    content: `m${i + 1}`,
-    lamportTimestamp: i + 1,
-    seq: i + 1,
-    idempotencyKey: `status-${i}`,
-    status: i === 1 ? 'READ' : 'PENDING',
-    messageType: 'text',
-    createdAt: new Date(),
-  }));
-  await fixture.store.collections.messages.insertMany(docs);
-  const messages = fixture.store.messages;
-  expect(await messages.raiseStatus('status-room', 3, 'DELIVERED', 1)).toBe(1); // seq 2 is READ already
-  const fromAnn = await messages.fromSenderBelow('status-room', 'ann', { afterSeq: 3, uptoSeq: Number.POSITIVE_INFINITY }, 'DELIVERED', 10);
-  expect(fromAnn.map((m) => m.seq)).toEqual([5]);
-  expect(await messages.raiseStatusOf('status-room', [fromAnn[0]!.messageId], 'DELIVERED')).toBe(1);
-  const all = await messages.afterSeq('status-room', 0, 10);
-  expect(all.messages.map((m) => m.status)).toEqual(['PENDING', 'READ', 'DELIVERED', 'PENDING', 'DELIVERED', 'PENDING']);
-  const found = await messages.findManyByIds('status-room', [docs[4]!._id.toHexString(), docs[0]!._id.toHexString(), 'not-an-id']);
-  expect(found.map((m) => m.seq)).toEqual([1, 5]);
 });
 
 test('failing more entries than one update command carries fails them all', async () => {

@@ -1,5 +1,5 @@
 import { ChatError } from '@campzone/protocol';
-import { ensureIndexes, type MessageDoc, ObjectId } from '../src';
+import { ensureIndexes, type MessageDoc, ObjectId, statusAt } from '../src';
 import { openStore } from './store-fixture';
 
 let fixture: Awaited<ReturnType<typeof openStore>>;
@@ -68,12 +68,43 @@ test('afterSeq pages forward in seq order and says when more remain', async () =
   expect(latest.messages.map((m) => m.seq)).toEqual([7, 8, 9]);
 });
 
-test('message status only moves forward', async () => {
-  await seedMessages('status', 5);
-  await fixture.store.messages.raiseStatus('status', 2, 'READ');
-  await fixture.store.messages.raiseStatus('status', 4, 'DELIVERED');
-  const statuses = (await fixture.store.messages.afterSeq('status', 0, 10)).messages.map((m) => m.status);
-  expect(statuses).toEqual(['READ', 'READ', 'DELIVERED', 'DELIVERED', 'PENDING']);
+test("a message's status is its own, raised by the room's floors, which never go down", async () => {
+  await seedMessages('floors', 6);
+  await fixture.store.collections.messages.updateOne({ roomId: 'floors', seq: 5 }, { $set: { status: 'READ' } });
+  expect(await fixture.store.statusFloors.get('floors')).toEqual({ DELIVERED: 0, READ: 0 });
+  await fixture.store.statusFloors.raise('floors', 'DELIVERED', 4);
+  await fixture.store.statusFloors.raise('floors', 'READ', 2);
+  await fixture.store.statusFloors.raise('floors', 'DELIVERED', 3);
+  const floors = await fixture.store.statusFloors.get('floors');
+  expect(floors).toEqual({ DELIVERED: 4, READ: 2 });
+  const page = await fixture.store.messages.afterSeq('floors', 0, 10);
+  expect(page.messages.map((m) => statusAt(m, floors))).toEqual(['READ', 'READ', 'DELIVERED', 'DELIVERED', 'READ', 'PENDING']);
+  expect(await fixture.store.statusFloors.get('other-room')).toEqual({ DELIVERED: 0, READ: 0 });
+});
+
+test("a sender's messages below a status are found and raised by id, never lowered", async () => {
+  const docs: MessageDoc[] = Array.from({ length: 6 }, (_, i) => ({
+    _id: new ObjectId(),
+    roomId: 'own-status',
+    senderId: i % 2 === 0 ? 'ann' : 'ben',
+    content: `m${i + 1}`,
+    lamportTimestamp: i + 1,
+    seq: i + 1,
+    idempotencyKey: `own-status-${i}`,
+    status: i === 2 ? 'READ' : 'PENDING',
+    messageType: 'text',
+    createdAt: new Date(),
+  }));
+  await fixture.store.collections.messages.insertMany(docs);
+  const messages = fixture.store.messages;
+  const fromAnn = await messages.fromSenderBelow('own-status', 'ann', { afterSeq: 1, uptoSeq: Number.POSITIVE_INFINITY }, 'DELIVERED', 10);
+  expect(fromAnn.map((m) => m.seq)).toEqual([5]); // seq 3 is READ already
+  const ids = [fromAnn[0]!.messageId, docs[2]!._id.toHexString()];
+  expect(await messages.raiseStatusOf('own-status', ids, 'DELIVERED')).toBe(1);
+  const all = await messages.afterSeq('own-status', 0, 10);
+  expect(all.messages.map((m) => m.status)).toEqual(['PENDING', 'PENDING', 'READ', 'PENDING', 'DELIVERED', 'PENDING']);
+  const found = await messages.findManyByIds('own-status', [docs[4]!._id.toHexString(), docs[0]!._id.toHexString(), 'not-an-id']);
+  expect(found.map((m) => m.seq)).toEqual([1, 5]);
 });
 
 test('read and delivered cursors never go backwards', async () => {

@@ -7,26 +7,32 @@ import {
   type Sync,
   type Synced,
 } from '@campzone/protocol';
-import type { ContentCodec, MessageRepository, SeqPage } from '@campzone/store';
-import { openMessages } from './message-view';
+import { type ContentCodec, type MessageRepository, openChatMessages, type SeqPage, type StatusFloorRepository } from '@campzone/store';
 import { SingleFlight } from './single-flight';
 
 const DEFAULT_PAGE = 50;
 
-/** Reads a room's messages in seq order: recent pages, forward pages, and reconnect sync. */
+/**
+ * Reads a room's messages in seq order: recent pages, forward pages, and reconnect sync, each
+ * with statuses raised by the room's floors (read beside the page: one lookup by `_id`).
+ */
 export class HistoryService {
   private readonly syncPages = new SingleFlight<SeqPage>();
   private readonly latestSeqs = new SingleFlight<number>();
 
   constructor(
     private readonly messages: MessageRepository,
+    private readonly floors: Pick<StatusFloorRepository, 'get'>,
     private readonly codec: ContentCodec,
   ) {}
 
   /** The seed's get_messages: the newest `limit` after skipping `skip`, oldest first. */
   async recent(input: GetMessages): Promise<Messages> {
-    const page = await this.messages.latest(input.roomId, input.limit ?? DEFAULT_PAGE, { skip: input.skip ?? 0 });
-    const messages = await openMessages(this.codec, page.messages);
+    const [page, floors] = await Promise.all([
+      this.messages.latest(input.roomId, input.limit ?? DEFAULT_PAGE, { skip: input.skip ?? 0 }),
+      this.floors.get(input.roomId),
+    ]);
+    const messages = await openChatMessages(this.codec, page.messages, floors);
     return { roomId: input.roomId, messages, count: messages.length };
   }
 
@@ -38,8 +44,11 @@ export class HistoryService {
   async sync(input: Sync): Promise<Synced> {
     const { roomId, afterSeq } = input;
     const limit = input.limit ?? DEFAULT_SYNC_LIMIT;
-    const page = await this.syncPages.run(`${roomId}|${afterSeq}|${limit}`, () => this.messages.afterSeq(roomId, afterSeq, limit));
-    const messages = await openMessages(this.codec, page.messages);
+    const [page, floors] = await Promise.all([
+      this.syncPages.run(`${roomId}|${afterSeq}|${limit}`, () => this.messages.afterSeq(roomId, afterSeq, limit)),
+      this.floors.get(roomId),
+    ]);
+    const messages = await openChatMessages(this.codec, page.messages, floors);
     const last = messages.at(-1);
     const latestSeq =
       last && !page.hasMore
@@ -51,11 +60,13 @@ export class HistoryService {
   /** REST history: forward from afterSeq, else backward from beforeSeq (or the newest). */
   async page(roomId: string, query: HistoryQuery): Promise<HistoryResponse> {
     const limit = query.limit ?? DEFAULT_PAGE;
-    const page =
+    const [page, floors] = await Promise.all([
       query.afterSeq === undefined
-        ? await this.messages.latest(roomId, limit, query.beforeSeq === undefined ? {} : { beforeSeq: query.beforeSeq })
-        : await this.messages.afterSeq(roomId, query.afterSeq, limit, query.beforeSeq);
-    const messages = await openMessages(this.codec, page.messages);
+        ? this.messages.latest(roomId, limit, query.beforeSeq === undefined ? {} : { beforeSeq: query.beforeSeq })
+        : this.messages.afterSeq(roomId, query.afterSeq, limit, query.beforeSeq),
+      this.floors.get(roomId),
+    ]);
+    const messages = await openChatMessages(this.codec, page.messages, floors);
     return { roomId, messages, count: messages.length, hasMore: page.hasMore };
   }
 }

@@ -1,8 +1,15 @@
 import { ChatError, type ChatMessage, ErrorCode, type SendMessage } from '@campzone/protocol';
 import type { AllocateRequest, Allocation, MessageCounters, RateLimiter } from '@campzone/realtime';
-import { type ContentCodec, type MessageDoc, type MessageRepository, type MessageWriter, ObjectId } from '@campzone/store';
+import {
+  type ContentCodec,
+  type MessageDoc,
+  type MessageRepository,
+  type MessageWriter,
+  ObjectId,
+  type StatusFloorRepository,
+  toChatMessage,
+} from '@campzone/store';
 import type { MembershipService } from './membership.service';
-import { toChatMessage } from './message-view';
 
 export interface SendResult {
   message: ChatMessage;
@@ -14,6 +21,8 @@ export interface SendMessageDeps {
   membership: Pick<MembershipService, 'requireMember'>;
   counters: MessageCounters;
   messages: MessageRepository;
+  /** Status floors, for the status of a message a retried send finds stored already. */
+  floors: Pick<StatusFloorRepository, 'get'>;
   writer: MessageWriter;
   codec: ContentCodec;
   maxContentLength: number;
@@ -110,8 +119,11 @@ export class SendMessageService {
     if (existing.roomId !== input.roomId) {
       throw new ChatError(ErrorCode.CONFLICT, 'idempotencyKey was already used for a message in another room');
     }
-    const content = await this.deps.codec.open(existing.roomId, existing.content, existing.keyVersion);
-    return { message: toChatMessage(existing, content), duplicate: true };
+    const [content, floors] = await Promise.all([
+      this.deps.codec.open(existing.roomId, existing.content, existing.keyVersion),
+      this.mongo(() => this.deps.floors.get(existing.roomId)),
+    ]);
+    return { message: toChatMessage(existing, content, floors), duplicate: true };
   }
 
   private async build(

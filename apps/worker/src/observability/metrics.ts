@@ -50,7 +50,7 @@ export function createWorkerMetrics() {
     }),
     statusChanges: new Counter({
       name: 'campzone_worker_message_status_changes_total',
-      help: 'Messages whose status a rollup raised, by new status',
+      help: 'Messages whose status a rollup raised, by new status (a rising floor counts every seq it passes)',
       labelNames: ['status'],
       registers: [registry],
     }),

@@ -8,11 +8,16 @@ import {
   QueueName,
   type TrackedMessage,
 } from '@campzone/queue';
-import type { ContentCodec, MessageRepository, QueueLogRepository } from '@campzone/store';
+import {
+  type ContentCodec,
+  type MessageRepository,
+  openChatMessages,
+  type QueueLogRepository,
+  type StatusFloorRepository,
+} from '@campzone/store';
 import type { Job } from 'bullmq';
 import type { DeliverySchedule } from '../delivery/delivery-schedule';
 import type { MemberCursorReader } from '../delivery/member-cursors';
-import { messagePayload } from '../delivery/message-payload';
 import type { ResendClaims } from '../delivery/resend-claims';
 import { failureReason, unackedMembers } from '../delivery/unacked-members';
 import type { WorkerMetrics } from '../observability/metrics';
@@ -30,6 +35,8 @@ export interface DeliveryRetryDeps {
   presence: OnlineUsers;
   queueLog: Pick<QueueLogRepository, 'markDelivered' | 'markRetry' | 'markFailed'>;
   messages: Pick<MessageRepository, 'findManyByIds'>;
+  floors: Pick<StatusFloorRepository, 'get'>;
+  /** Opens stored content: a room encrypted at rest is re-sent as plaintext, never as ciphertext. */
   codec: ContentCodec;
   claims: ResendClaims;
   delivery: Pick<DeliveryQueue, 'add'>;
@@ -118,15 +125,16 @@ async function resendPayloads(deps: DeliveryRetryDeps, open: Missing[]): Promise
   for (const m of open) byRoom.set(m.message.roomId, [...(byRoom.get(m.message.roomId) ?? []), m]);
   const payloads: Array<{ payload: ChatMessage; to: string[] }> = [];
   for (const [roomId, items] of byRoom) {
-    const docs = await deps.messages.findManyByIds(
-      roomId,
-      items.map((m) => m.message.messageId),
-    );
+    const [docs, floors] = await Promise.all([
+      deps.messages.findManyByIds(
+        roomId,
+        items.map((m) => m.message.messageId),
+      ),
+      deps.floors.get(roomId),
+    ]);
     const recipients = new Map(items.map((m) => [m.message.messageId, m.online]));
-    for (const doc of docs) {
-      const to = recipients.get(doc._id.toHexString()) ?? [];
-      payloads.push({ payload: await messagePayload(doc, deps.codec), to });
-    }
+    const messages = await openChatMessages(deps.codec, docs, floors);
+    for (const payload of messages) payloads.push({ payload, to: recipients.get(payload.messageId) ?? [] });
   }
   return payloads;
 }

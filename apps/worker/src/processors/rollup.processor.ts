@@ -1,7 +1,6 @@
 import { type MessageStatus, roomChannel } from '@campzone/protocol';
 import { JobName, payloadParser, QueueName, RollupJobSchema, type RollupQueue, rollupJobOptions } from '@campzone/queue';
-import type { FloorStatus, StatusFloors } from '@campzone/realtime';
-import type { MessageRepository } from '@campzone/store';
+import type { FloorStatus, MessageRepository, StatusFloorRepository } from '@campzone/store';
 import type { Job } from 'bullmq';
 import type { ClusterEmitter } from '../delivery/cluster-emitter';
 import type { MemberCursorReader, RoomCursors } from '../delivery/member-cursors';
@@ -16,8 +15,8 @@ const LAGGARD_LIMIT = 500;
 
 export interface RollupDeps {
   cursors: MemberCursorReader;
-  messages: Pick<MessageRepository, 'raiseStatus' | 'fromSenderBelow' | 'raiseStatusOf'>;
-  floors: Pick<StatusFloors, 'get' | 'raise'>;
+  messages: Pick<MessageRepository, 'fromSenderBelow' | 'raiseStatusOf'>;
+  floors: Pick<StatusFloorRepository, 'get' | 'raise'>;
   emitter: ClusterEmitter;
   rollup: Pick<RollupQueue, 'add'>;
   rollupDelayMs: number;
@@ -26,10 +25,10 @@ export interface RollupDeps {
 
 /**
  * Recomputes a room's message statuses from its members' cursors: READ up to where everyone
- * has read, DELIVERED up to where everyone holds the messages, with one updateMany over the
- * seq range above the room's floor each, and `message_status {roomId, uptoSeq, status}` to
- * the room when a floor rises. Statuses only rise (updates match lower statuses only), and
- * a second run finds nothing more to change or announce.
+ * has read, DELIVERED up to where everyone holds the messages. Each is the room's status floor
+ * (one document, whatever the number of messages; readers derive a message's status from it),
+ * announced as `message_status {roomId, uptoSeq, status}` when it rises. Floors and statuses
+ * only rise, and a second run finds nothing more to change or announce.
  */
 export function rollupProcessor(deps: RollupDeps) {
   return async (job: Job, run: JobRun) => {
@@ -51,19 +50,20 @@ async function rollUp(deps: RollupDeps, run: JobRun, roomId: string, members: Ro
   if (!plan) return 0;
   let changed = 0;
   if (plan.uptoSeq > floor) {
-    // Database first, then the announcement, then the floor: a crash in between repeats the
-    // announcement on the next run, it never skips it.
-    changed += await deps.messages.raiseStatus(roomId, plan.uptoSeq, status, floor);
+    // The floor first, then the announcement: a client told READ up to n that reloads reads
+    // READ up to n. A crash in between skips this announcement; the room's next rise announces
+    // a higher floor, which covers it.
+    await deps.floors.raise(roomId, status, plan.uptoSeq);
     await deps.emitter.emit((e) => e.to(roomChannel(roomId)).emit('message_status', { roomId, uptoSeq: plan.uptoSeq, status }));
-    await deps.floors.raise(roomId, { [status]: plan.uptoSeq });
+    changed += plan.uptoSeq - floor;
   }
   const laggard = plan.laggard;
   if (laggard && laggard.uptoSeq > plan.uptoSeq) {
     if (plan.uptoSeq > floor) {
       // The room-wide floor is still rising and will most likely pass the lowest member's own
-      // messages by itself; looking for them costs a scan of the room's messages on a store
-      // without secondary indexes (FerretDB), every rollup of every busy room. A follow-up
-      // rollup looks once the floor stands still.
+      // messages by itself; looking for them costs a scan of the messages on a store without
+      // secondary indexes (FerretDB), every rollup of every busy room. A follow-up rollup looks
+      // once the floor stands still.
       await followUp(deps, roomId);
     } else {
       changed += await raiseOwnMessages(deps, run, roomId, laggard, status, floor);

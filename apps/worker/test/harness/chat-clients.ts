@@ -1,4 +1,4 @@
-import type { ClientToServerEvents, CreateRoomBody, MessageSent, ServerToClientEvents } from '@campzone/protocol';
+import type { ChatMessage, ClientToServerEvents, CreateRoomBody, MessageSent, ServerToClientEvents } from '@campzone/protocol';
 import { io, type Socket } from 'socket.io-client';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -89,6 +89,13 @@ export async function send(socket: ClientSocket, roomId: string, content: string
   });
   if (!reply.ok) throw new Error(`send failed: ${reply.error.code} ${reply.error.message}`);
   return reply;
+}
+
+/** The statuses of a room's messages as its members read them (by `sync`), in seq order. */
+export async function statusesSeenBy(socket: ClientSocket, roomId: string): Promise<string[]> {
+  const reply = await socket.emitWithAck('sync', { roomId, afterSeq: 0, limit: 500 });
+  if (!reply.ok) throw new Error(`sync failed: ${reply.error.code} ${reply.error.message}`);
+  return reply.messages.map((m: ChatMessage) => m.status);
 }
 
 /** Acks every `new_message` this socket receives in its room (what a real client's SDK does). */

@@ -1,0 +1,30 @@
+import { MESSAGE_STATUS_RANK, type MessageStatus } from '@campzone/protocol';
+import type { Collection } from 'mongodb';
+import type { StatusFloorDoc } from './documents';
+
+export type FloorStatus = 'DELIVERED' | 'READ';
+export type StatusFloors = Record<FloorStatus, number>;
+
+const NO_FLOORS: StatusFloors = { DELIVERED: 0, READ: 0 };
+
+/** A message's status: its own field, raised by the room's floors (READ first: it is higher). */
+export function statusAt(message: { seq: number; status: MessageStatus }, floors: StatusFloors): MessageStatus {
+  const floor: MessageStatus = message.seq <= floors.READ ? 'READ' : message.seq <= floors.DELIVERED ? 'DELIVERED' : 'PENDING';
+  return MESSAGE_STATUS_RANK[floor] > MESSAGE_STATUS_RANK[message.status] ? floor : message.status;
+}
+
+/** The rooms' status floors, one document per room keyed by roomId; floors only rise. */
+export class StatusFloorRepository {
+  constructor(private readonly floors: Collection<StatusFloorDoc>) {}
+
+  async get(roomId: string): Promise<StatusFloors> {
+    const doc = await this.floors.findOne({ _id: roomId });
+    return doc ? { DELIVERED: doc.DELIVERED, READ: doc.READ } : NO_FLOORS;
+  }
+
+  /** Raises one floor of the room, never lowering it; the room's document is created on first use. */
+  async raise(roomId: string, status: FloorStatus, seq: number): Promise<void> {
+    const other: FloorStatus = status === 'READ' ? 'DELIVERED' : 'READ';
+    await this.floors.updateOne({ _id: roomId }, { $max: { [status]: seq }, $setOnInsert: { [other]: 0 } }, { upsert: true });
+  }
+}
