@@ -56,6 +56,18 @@ export interface ReadReceiptDoc {
   readAt: Date;
 }
 
+/**
+ * Per room, the seq up to which every message is DELIVERED (everyone holds it) and READ
+ * (everyone has read it). A message's status is the higher of its own field and what these
+ * floors give its seq, so a rollup raises one document instead of every message in a range.
+ */
+export interface StatusFloorDoc {
+  /** The roomId: FerretDB (v1, SQLite) decodes every document of a collection for any filter but `{_id}`. */
+  _id: string;
+  DELIVERED: number;
+  READ: number;
+}
+
 export type QueueLogStatus = 'PENDING' | 'DELIVERED' | 'FAILED' | 'RETRY';
 
 /**
@@ -64,22 +76,10 @@ export type QueueLogStatus = 'PENDING' | 'DELIVERED' | 'FAILED' | 'RETRY';
  * FAILED, both final (DELIVERED also wins over FAILED if a verdict is run again after the last
  * member acked after all). nextRetryAt is null once final, so only live entries sit in its index.
  */
-/**
- * Per room, the seq up to which every message is DELIVERED (everyone holds it) and READ
- * (everyone has read it). A message's status is the higher of its own field and what these
- * floors give its seq, so a rollup raises one document instead of every message in a range.
- */
-export interface StatusFloorDoc {
-  /** The roomId: FerretDB finds a document without scanning its collection only by `_id`. */
-  _id: string;
-  DELIVERED: number;
-  READ: number;
-}
-
 export interface QueueLogDoc {
   /**
-   * The messageId again: one entry per message, and a MongoDB-wire server without secondary
-   * indexes (FerretDB) finds a document without scanning the collection only by `_id`.
+   * The messageId again: one entry per message, and FerretDB (v1, SQLite) decodes every document
+   * of a collection for any filter but `{_id}`.
    */
   _id: ObjectId;
   messageId: ObjectId;
