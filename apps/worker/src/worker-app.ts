@@ -76,7 +76,7 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
 
   const bindings = queueBindings(
     {
-      track: deliveryTrackProcessor({ queueLog: store.queueLog, delivery: queues.delivery, schedule }),
+      track: deliveryTrackProcessor({ delivery: queues.delivery, schedule }),
       check: deliveryRetryProcessor({
         cursors: checkCursors,
         presence: new Presence(lua, keys, deps.redis),

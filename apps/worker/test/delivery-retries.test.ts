@@ -98,9 +98,12 @@ test('an offline member is not a failure: the log says DELIVERED without a retry
   expect(synced.ok && synced.messages.map((m: { messageId: string }) => m.messageId)).toEqual([sent.messageId]);
 });
 
-test('every stored message gets its log entry as PENDING right away, before the first check is due', async () => {
+test('each stored message gets one log entry, written at its first check as DELIVERED when every online member acked', async () => {
   await createRoom(stack.gatewayUrl, 'hal', 'opened', ['ivy']);
   const hal = await connectAs(stack.gatewayUrl, 'hal');
+  const ivy = await connectAs(stack.gatewayUrl, 'ivy');
+  ackEverything(hal);
+  ackEverything(ivy);
   const sent = await Promise.all([send(hal, 'opened', 'one'), send(hal, 'opened', 'two'), send(hal, 'opened', 'three')]);
   const firstSight = new Map<string, QueueLogDoc>();
   await eventually(async () => {
@@ -114,12 +117,14 @@ test('every stored message gets its log entry as PENDING right away, before the 
     expect(firstSight.get(s.messageId)).toMatchObject({
       roomId: 'opened',
       seq: s.seq,
-      status: 'PENDING',
+      status: 'DELIVERED',
       retryCount: 0,
       maxRetries: 3,
       lastAttemptAt: null,
       errorMessage: null,
-      nextRetryAt: expect.any(Date),
+      nextRetryAt: null,
     });
   }
+  const db = await stack.db();
+  expect(await db.collection<QueueLogDoc>('message_queue_log').countDocuments({ roomId: 'opened' })).toBe(3);
 });

@@ -17,38 +17,60 @@ export interface QueueLogFailure {
 const LIVE: QueueLogStatus[] = ['PENDING', 'RETRY'];
 
 /**
- * The message_queue_log, written in bulk: one insertMany per batch of tracked messages and one
- * update per outcome. Every write is conditional on the entry's state, so repeating one (a job
+ * The message_queue_log, written in bulk: one insertMany per batch at its first check and one
+ * update per later outcome. Every write is conditional on the entry's state, so repeating one (a job
  * run twice) changes nothing more, no entry leaves DELIVERED, and none goes back to RETRY.
  */
 export class QueueLogRepository {
   constructor(private readonly log: Collection<QueueLogDoc>) {}
 
-  /** Creates PENDING entries; entries that already exist (a repeated batch) are left as they are. */
-  async insertPending(entries: QueueLogEntry[], maxRetries: number, nextRetryAt: Date, now = new Date()): Promise<number> {
-    if (entries.length === 0) return 0;
-    const docs: QueueLogDoc[] = entries.map((e) => ({
+  /**
+   * Writes a batch's entries at its first check, each in the state it reached there: DELIVERED
+   * (final) or RETRY (retry 1 sent). One insert per entry, where opening it PENDING first would
+   * cost an update per message too: on FerretDB (v1, SQLite) every update, even by `_id`, scans
+   * the collection, so that update grew with the log. Entries that exist already (the check run
+   * again) go through the same conditional updates as later checks. Answers how many changed.
+   */
+  async openAtFirstCheck(
+    outcome: { delivered: QueueLogEntry[]; retried: QueueLogEntry[] },
+    maxRetries: number,
+    nextRetryAt: Date,
+    now = new Date(),
+  ): Promise<{ delivered: number; retried: number }> {
+    const entry = (e: QueueLogEntry, state: Pick<QueueLogDoc, 'status' | 'retryCount' | 'lastAttemptAt' | 'nextRetryAt'>): QueueLogDoc => ({
       _id: new ObjectId(e.messageId),
       messageId: new ObjectId(e.messageId),
       roomId: e.roomId,
       seq: e.seq,
-      status: 'PENDING',
-      retryCount: 0,
       maxRetries,
-      lastAttemptAt: null,
-      nextRetryAt,
       errorMessage: null,
       createdAt: now,
-    }));
+      ...state,
+    });
+    const docs = [
+      ...outcome.delivered.map((e) => entry(e, { status: 'DELIVERED', retryCount: 0, lastAttemptAt: null, nextRetryAt: null })),
+      ...outcome.retried.map((e) => entry(e, { status: 'RETRY', retryCount: 1, lastAttemptAt: now, nextRetryAt })),
+    ];
+    const existing = await this.insertNew(docs);
+    const isNew = (e: QueueLogEntry) => !existing.has(e.messageId);
+    const again = (entries: QueueLogEntry[]) => entries.filter((e) => !isNew(e)).map((e) => e.messageId);
+    return {
+      delivered: outcome.delivered.filter(isNew).length + (await this.markDelivered(again(outcome.delivered))),
+      retried: outcome.retried.filter(isNew).length + (await this.markRetry(again(outcome.retried), 1, nextRetryAt, now)),
+    };
+  }
+
+  /** Inserts the documents; answers the messageIds that had an entry already. */
+  private async insertNew(docs: QueueLogDoc[]): Promise<Set<string>> {
+    if (docs.length === 0) return new Set();
     try {
-      const result = await this.log.insertMany(docs, { ordered: false });
-      return result.insertedCount;
+      await this.log.insertMany(docs, { ordered: false });
+      return new Set();
     } catch (err) {
       // Duplicates of the unique messageId index are the repeat case; anything else is real.
-      if (err instanceof MongoBulkWriteError && toArray(err.writeErrors).every((e) => e.code === 11000)) {
-        return err.result.insertedCount;
-      }
-      throw err;
+      const errors = err instanceof MongoBulkWriteError ? toArray(err.writeErrors) : [];
+      if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
+      return new Set(errors.map((e) => docs[e.index]!.messageId.toHexString()));
     }
   }
 

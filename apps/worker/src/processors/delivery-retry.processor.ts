@@ -33,7 +33,7 @@ export interface OnlineUsers {
 export interface DeliveryRetryDeps {
   cursors: MemberCursorReader;
   presence: OnlineUsers;
-  queueLog: Pick<QueueLogRepository, 'markDelivered' | 'markRetry' | 'markFailed'>;
+  queueLog: Pick<QueueLogRepository, 'openAtFirstCheck' | 'markDelivered' | 'markRetry' | 'markFailed'>;
   messages: Pick<MessageRepository, 'findManyByIds'>;
   floors: Pick<StatusFloorRepository, 'get'>;
   /** Opens stored content: a room encrypted at rest is re-sent as plaintext, never as ciphertext. */
@@ -53,28 +53,33 @@ interface Missing {
 /**
  * `check` number `attempt` of a batch. Messages every online member acked are DELIVERED
  * (offline members are not failures: `sync` brings them what they missed). The others, while
- * retries remain, are re-sent to each online member's personal room on every pod, marked
- * RETRY, and carried alone into the next check; at the verdict they are FAILED with the
- * members who never acked.
+ * retries remain, are marked RETRY, re-sent to each online member's personal room on every
+ * pod, and carried alone into the next check; at the verdict they are FAILED with the members
+ * who never acked. The first check creates the batch's queue-log entries; later ones update them.
  */
 export function deliveryRetryProcessor(deps: DeliveryRetryDeps) {
   return async (job: Job, run: JobRun) => {
     const { batchId, attempt, maxRetries, messages } = parser.parse(job.data);
     const missing = await findMissing(deps, messages);
-    const settled = messages.filter((m) => !missing.has(m.messageId)).map((m) => m.messageId);
-    const delivered = await deps.queueLog.markDelivered(settled);
-    deps.metrics.deliveryOutcomes.inc({ outcome: 'delivered' }, delivered);
+    const settled = messages.filter((m) => !missing.has(m.messageId));
     const open = [...missing.values()];
-    if (open.length === 0) return { attempt, delivered: settled.length, open: 0 };
 
     if (attempt > maxRetries) {
+      const delivered = await deps.queueLog.markDelivered(settled.map((m) => m.messageId));
+      deps.metrics.deliveryOutcomes.inc({ outcome: 'delivered' }, delivered);
       const failed = await deps.queueLog.markFailed(
         open.map((m) => ({ messageId: m.message.messageId, errorMessage: failureReason(maxRetries, m.online) })),
       );
       deps.metrics.deliveryOutcomes.inc({ outcome: 'failed' }, failed);
-      run.logger.warn({ batchId, attempt, failed: open.length }, 'delivery failed: online members never acked');
+      if (open.length > 0) run.logger.warn({ batchId, attempt, failed: open.length }, 'delivery failed: online members never acked');
       return { attempt, delivered: settled.length, failed: open.length };
     }
+
+    const delay = deps.schedule.delayBefore(attempt + 1);
+    const openMessages = open.map((m) => m.message);
+    const delivered = await recordRetry(deps, attempt, maxRetries, settled, openMessages, new Date(Date.now() + delay));
+    deps.metrics.deliveryOutcomes.inc({ outcome: 'delivered' }, delivered);
+    if (open.length === 0) return { attempt, delivered: settled.length, open: 0 };
 
     // Everything that can fail comes before the claim, so a failed run leaves the re-send to its retry.
     const payloads = await resendPayloads(deps, open);
@@ -89,13 +94,6 @@ export function deliveryRetryProcessor(deps: DeliveryRetryDeps) {
     } else {
       run.logger.info({ batchId, attempt }, 'retry already sent by an earlier run of this stage; not sending again');
     }
-    const delay = deps.schedule.delayBefore(attempt + 1);
-    const openMessages = open.map((m) => m.message);
-    await deps.queueLog.markRetry(
-      openMessages.map((m) => m.messageId),
-      attempt,
-      new Date(Date.now() + delay),
-    );
     await deps.delivery.add(
       JobName.deliveryCheck,
       { batchId, attempt: attempt + 1, maxRetries, messages: openMessages },
@@ -103,6 +101,25 @@ export function deliveryRetryProcessor(deps: DeliveryRetryDeps) {
     );
     return { attempt, delivered: settled.length, resent: open.length };
   };
+}
+
+/** Queue-log bookkeeping of a check before the verdict; answers how many entries became DELIVERED. */
+async function recordRetry(
+  deps: DeliveryRetryDeps,
+  attempt: number,
+  maxRetries: number,
+  settled: TrackedMessage[],
+  retried: TrackedMessage[],
+  nextRetryAt: Date,
+): Promise<number> {
+  if (attempt === 1) return (await deps.queueLog.openAtFirstCheck({ delivered: settled, retried }, maxRetries, nextRetryAt)).delivered;
+  const delivered = await deps.queueLog.markDelivered(settled.map((m) => m.messageId));
+  await deps.queueLog.markRetry(
+    retried.map((m) => m.messageId),
+    attempt,
+    nextRetryAt,
+  );
+  return delivered;
 }
 
 /** The batch's messages that some online member has not acked, by messageId. */
