@@ -91,7 +91,7 @@ export const WorkerEnvSchema = Type.Object({
   PORT: Port(3001),
   HOST: Type.String({ default: '0.0.0.0' }),
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
-  SWEEP_INTERVAL_MS: Millis(5000, 100),
+  SWEEP_INTERVAL_MS: Millis(60_000, 100),
   /** After the last retry, how long an online member may take to ack before the queue log says FAILED. */
   DELIVERY_ACK_TIMEOUT_MS: Millis(5000, 10),
   /** BullMQ job lock: a worker that stops renewing it (crashed, frozen) loses its jobs to another worker. */
