@@ -9,9 +9,13 @@ const ns = uniqueNamespace('membership');
 let client: MongoClient;
 let db: Db;
 let participants: ParticipantRepository;
-/** roleOf queries that reached the store. */
+/** Membership and role queries that reached the store. */
 let queries = 0;
 const counted = {
+  membershipOf(roomId: string, userId: string) {
+    queries += 1;
+    return participants.membershipOf(roomId, userId);
+  },
   roleOf(roomId: string, userId: string) {
     queries += 1;
     return participants.roleOf(roomId, userId);
@@ -36,7 +40,7 @@ beforeEach(() => {
   queries = 0;
 });
 
-async function codeOf(call: Promise<void>): Promise<string | undefined> {
+async function codeOf(call: Promise<unknown>): Promise<string | undefined> {
   try {
     await call;
     return undefined;

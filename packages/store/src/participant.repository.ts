@@ -1,20 +1,30 @@
 import type { ParticipantRole } from '@campzone/protocol';
-import type { Collection } from 'mongodb';
+import { type Collection, ObjectId } from 'mongodb';
 import { bulkWriteInChunks } from './bulk-write';
 import type { ParticipantDoc } from './documents';
 
+/** A delivered cursor to copy, addressed by the member's `_id` (see advanceDelivered). */
 export interface CursorUpdate {
-  roomId: string;
-  userId: string;
+  participantId: string;
   seq: number;
+}
+
+export interface Membership {
+  /** The participant document's `_id`, by which its cursor copies are written. */
+  participantId: string;
+  role: ParticipantRole;
 }
 
 export class ParticipantRepository {
   constructor(private readonly participants: Collection<ParticipantDoc>) {}
 
+  async membershipOf(roomId: string, userId: string): Promise<Membership | null> {
+    const row = await this.participants.findOne({ roomId, userId }, { projection: { _id: 1, role: 1 } });
+    return row ? { participantId: row._id.toHexString(), role: row.role } : null;
+  }
+
   async roleOf(roomId: string, userId: string): Promise<ParticipantRole | null> {
-    const row = await this.participants.findOne({ roomId, userId }, { projection: { role: 1 } });
-    return row?.role ?? null;
+    return (await this.membershipOf(roomId, userId))?.role ?? null;
   }
 
   /** Adds members (or changes the role of existing ones); answers how many were new. */
@@ -49,12 +59,16 @@ export class ParticipantRepository {
     await this.participants.updateOne({ roomId, userId }, { $max: { lastReadSeq: seq, lastReadAt: readAt } });
   }
 
-  /** Raises delivered cursors in one round trip. */
+  /**
+   * Raises delivered cursors in one round trip. Each is found by `_id` alone: FerretDB (v1)
+   * decodes every member of every room for any other filter, and these copies are written for
+   * every member who acked, every flush.
+   */
   async advanceDelivered(updates: CursorUpdate[]): Promise<void> {
     if (updates.length === 0) return;
     await bulkWriteInChunks(
       this.participants,
-      updates.map((u) => ({ updateOne: { filter: { roomId: u.roomId, userId: u.userId }, update: { $max: { deliveredSeq: u.seq } } } })),
+      updates.map((u) => ({ updateOne: { filter: { _id: new ObjectId(u.participantId) }, update: { $max: { deliveredSeq: u.seq } } } })),
     );
   }
 

@@ -108,14 +108,17 @@ test("a sender's messages below a status are found and raised by id, never lower
 });
 
 test('read and delivered cursors never go backwards', async () => {
-  await fixture.store.participants.upsert('cursors', ['ann', 'ben'], 'member');
-  await fixture.store.participants.advanceRead('cursors', 'ann', 9, new Date(2000));
-  await fixture.store.participants.advanceRead('cursors', 'ann', 4, new Date(3000));
-  await fixture.store.participants.advanceDelivered([
-    { roomId: 'cursors', userId: 'ben', seq: 6 },
-    { roomId: 'cursors', userId: 'ann', seq: 12 },
+  const participants = fixture.store.participants;
+  await participants.upsert('cursors', ['ann', 'ben'], 'member');
+  await participants.advanceRead('cursors', 'ann', 9, new Date(2000));
+  await participants.advanceRead('cursors', 'ann', 4, new Date(3000));
+  const ann = (await participants.membershipOf('cursors', 'ann'))!.participantId;
+  const ben = (await participants.membershipOf('cursors', 'ben'))!.participantId;
+  await participants.advanceDelivered([
+    { participantId: ben, seq: 6 },
+    { participantId: ann, seq: 12 },
   ]);
-  await fixture.store.participants.advanceDelivered([{ roomId: 'cursors', userId: 'ben', seq: 2 }]);
+  await participants.advanceDelivered([{ participantId: ben, seq: 2 }]);
   const cursors = await fixture.store.participants.cursors('cursors');
   expect(cursors).toEqual(
     expect.arrayContaining([
@@ -130,6 +133,7 @@ test('participants keep their cursors when their role changes', async () => {
   await fixture.store.participants.advanceRead('roles', 'cat', 3, new Date());
   expect(await fixture.store.participants.upsert('roles', ['cat', 'dan'], 'admin')).toBe(1);
   expect(await fixture.store.participants.roleOf('roles', 'cat')).toBe('admin');
+  expect(await fixture.store.participants.membershipOf('roles', 'eve')).toBeNull();
   expect((await fixture.store.participants.cursors('roles')).find((c) => c.userId === 'cat')?.lastReadSeq).toBe(3);
   expect(await fixture.store.participants.roomsOf('dan')).toEqual([{ roomId: 'roles', role: 'admin' }]);
 });
@@ -150,7 +154,10 @@ test('a read receipt is stored once per message and user', async () => {
 test('bulk cursor and member writes of any size complete (FerretDB drops update commands of 100+ statements)', async () => {
   const members = Array.from({ length: 150 }, (_, i) => `member${i}`);
   expect(await fixture.store.participants.upsert('big-room', members, 'member')).toBe(150);
-  await fixture.store.participants.advanceDelivered(members.map((userId, i) => ({ roomId: 'big-room', userId, seq: i + 1 })));
+  const ids = await Promise.all(
+    members.map(async (userId) => (await fixture.store.participants.membershipOf('big-room', userId))!.participantId),
+  );
+  await fixture.store.participants.advanceDelivered(ids.map((participantId, i) => ({ participantId, seq: i + 1 })));
   const cursors = await fixture.store.participants.cursors('big-room');
   expect(cursors.find((c) => c.userId === 'member149')?.deliveredSeq).toBe(150);
 }, 20_000);

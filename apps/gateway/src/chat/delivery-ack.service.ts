@@ -26,10 +26,10 @@ export class DeliveryAckService {
   }
 
   /** Answers where the member's cursor stands (capped at the room's last seq). */
-  async ack(userId: string, roomId: string, seq: number): Promise<number> {
-    const standing = await this.cursors.advance(roomId, userId, seq);
-    this.copies.set(`${roomId}|${userId}`, { roomId, userId, seq: standing });
-    this.cursorsMoved(roomId);
+  async ack(member: { roomId: string; userId: string; participantId: string }, seq: number): Promise<number> {
+    const standing = await this.cursors.advance(member.roomId, member.userId, seq);
+    this.copies.set(member.participantId, { participantId: member.participantId, seq: standing });
+    this.cursorsMoved(member.roomId);
     return standing;
   }
 

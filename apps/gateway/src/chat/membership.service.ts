@@ -13,19 +13,24 @@ const MAX_CACHED = 100_000;
  * checks, which guard rare actions, always ask the store.
  */
 export class MembershipService {
-  private readonly members = new Map<string, number>();
-  private readonly lookups = new SingleFlight<boolean>();
+  private readonly members = new Map<string, { until: number; participantId: string }>();
+  private readonly lookups = new SingleFlight<string | null>();
 
-  constructor(private readonly participants: Pick<ParticipantRepository, 'roleOf'>) {}
+  constructor(private readonly participants: Pick<ParticipantRepository, 'membershipOf' | 'roleOf'>) {}
 
-  async requireMember(roomId: string, userId: string): Promise<void> {
+  /** Refuses a non-member; answers the member's participant `_id` (cursor copies are written by it). */
+  async requireMember(roomId: string, userId: string): Promise<string> {
     const key = `${roomId}\u0000${userId}`;
-    const until = this.members.get(key);
-    if (until !== undefined && until > Date.now()) return;
-    const member = await this.lookups.run(key, async () => (await this.participants.roleOf(roomId, userId)) !== null);
-    if (!member) throw new ChatError(ErrorCode.FORBIDDEN, `not a member of room ${roomId}`);
+    const cached = this.members.get(key);
+    if (cached !== undefined && cached.until > Date.now()) return cached.participantId;
+    const participantId = await this.lookups.run(
+      key,
+      async () => (await this.participants.membershipOf(roomId, userId))?.participantId ?? null,
+    );
+    if (participantId === null) throw new ChatError(ErrorCode.FORBIDDEN, `not a member of room ${roomId}`);
     if (this.members.size >= MAX_CACHED) this.members.clear();
-    this.members.set(key, Date.now() + MEMBER_TTL_MS);
+    this.members.set(key, { until: Date.now() + MEMBER_TTL_MS, participantId });
+    return participantId;
   }
 
   async requireAdmin(roomId: string, userId: string): Promise<void> {

@@ -16,7 +16,7 @@ export function receiptEvents(events: EventTable, chat: ChatServices, io: ChatSe
   });
 
   events.on('ack', ack, async ({ userId }, { roomId, seq }) => {
-    await chat.membership.requireMember(roomId, userId);
-    return { roomId, seq: await chat.deliveryAcks.ack(userId, roomId, seq) };
+    const participantId = await chat.membership.requireMember(roomId, userId);
+    return { roomId, seq: await chat.deliveryAcks.ack({ roomId, userId, participantId }, seq) };
   });
 }
