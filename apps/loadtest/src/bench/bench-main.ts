@@ -36,7 +36,7 @@ interface BenchOptions {
 }
 
 /** Where each target's search starts: the bare server is 1-2 orders of magnitude faster. */
-const START_RATE = { cluster: 20, 'cluster-no-worker': 20, bare: 400 } as const;
+const START_RATE = { cluster: 100, 'cluster-no-worker': 100, bare: 400 } as const;
 
 const USAGE = `Usage: npm run bench [-- --quick] [--skip-memory] [--no-variant] [--rooms N] [--members N] [--senders N]
 
