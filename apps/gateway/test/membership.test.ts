@@ -9,16 +9,12 @@ const ns = uniqueNamespace('membership');
 let client: MongoClient;
 let db: Db;
 let participants: ParticipantRepository;
-/** Membership and role queries that reached the store. */
+/** Membership queries that reached the store. */
 let queries = 0;
 const counted = {
   membershipOf(roomId: string, userId: string) {
     queries += 1;
     return participants.membershipOf(roomId, userId);
-  },
-  roleOf(roomId: string, userId: string) {
-    queries += 1;
-    return participants.roleOf(roomId, userId);
   },
 };
 

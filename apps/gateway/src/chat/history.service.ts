@@ -7,7 +7,14 @@ import {
   type Sync,
   type Synced,
 } from '@campzone/protocol';
-import { type ContentCodec, type MessageRepository, openChatMessages, type SeqPage, type StatusFloorRepository } from '@campzone/store';
+import {
+  type ContentCodec,
+  type MessageRepository,
+  openChatMessages,
+  type SeqPage,
+  type StatusFloorRepository,
+  type StatusFloors,
+} from '@campzone/store';
 import { SingleFlight } from './single-flight';
 
 const DEFAULT_PAGE = 50;
@@ -17,7 +24,7 @@ const DEFAULT_PAGE = 50;
  * with statuses raised by the room's floors (read beside the page: one lookup by `_id`).
  */
 export class HistoryService {
-  private readonly syncPages = new SingleFlight<SeqPage>();
+  private readonly syncPages = new SingleFlight<[SeqPage, StatusFloors]>();
   private readonly latestSeqs = new SingleFlight<number>();
 
   constructor(
@@ -44,10 +51,10 @@ export class HistoryService {
   async sync(input: Sync): Promise<Synced> {
     const { roomId, afterSeq } = input;
     const limit = input.limit ?? DEFAULT_SYNC_LIMIT;
-    const [page, floors] = await Promise.all([
-      this.syncPages.run(`${roomId}|${afterSeq}|${limit}`, () => this.messages.afterSeq(roomId, afterSeq, limit)),
-      this.floors.get(roomId),
-    ]);
+    // Identical concurrent syncs (every member missing the same message) share both reads.
+    const [page, floors] = await this.syncPages.run(`${roomId}|${afterSeq}|${limit}`, () =>
+      Promise.all([this.messages.afterSeq(roomId, afterSeq, limit), this.floors.get(roomId)]),
+    );
     const messages = await openChatMessages(this.codec, page.messages, floors);
     const last = messages.at(-1);
     const latestSeq =

@@ -16,7 +16,7 @@ export class MembershipService {
   private readonly members = new Map<string, { until: number; participantId: string }>();
   private readonly lookups = new SingleFlight<string | null>();
 
-  constructor(private readonly participants: Pick<ParticipantRepository, 'membershipOf' | 'roleOf'>) {}
+  constructor(private readonly participants: Pick<ParticipantRepository, 'membershipOf'>) {}
 
   /** Refuses a non-member; answers the member's participant `_id` (cursor copies are written by it). */
   async requireMember(roomId: string, userId: string): Promise<string> {
@@ -34,8 +34,8 @@ export class MembershipService {
   }
 
   async requireAdmin(roomId: string, userId: string): Promise<void> {
-    const role = await this.participants.roleOf(roomId, userId);
-    if (role === null) throw new ChatError(ErrorCode.FORBIDDEN, `not a member of room ${roomId}`);
-    if (role !== 'admin') throw new ChatError(ErrorCode.FORBIDDEN, `only admins of room ${roomId} may do this`);
+    const member = await this.participants.membershipOf(roomId, userId);
+    if (member === null) throw new ChatError(ErrorCode.FORBIDDEN, `not a member of room ${roomId}`);
+    if (member.role !== 'admin') throw new ChatError(ErrorCode.FORBIDDEN, `only admins of room ${roomId} may do this`);
   }
 }
