@@ -91,6 +91,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       limiter,
       rateLimit: { messages: config.MESSAGE_RATE_LIMIT, windowMs: config.MESSAGE_RATE_WINDOW_MS },
       onRateLimited: () => metrics.rateLimited.inc({ limit: 'message' }),
+      logger: logger.child({ component: 'send' }),
       timeLua: (script, call) => {
         const end = metrics.luaSeconds.startTimer({ script });
         return call().finally(end);

@@ -1,5 +1,9 @@
-import { closeAllClients, connectAs, createRoom, eventually, record, sendArgs } from './harness/chat-clients';
-import { GatewayCluster } from './harness/gateway-cluster';
+import type { ChatMessage } from '@campzone/protocol';
+import { LuaRunner, MessageCounters, RedisKeys } from '@campzone/realtime';
+import { ObjectId } from '@campzone/store';
+import { createClient } from 'redis';
+import { type ClientSocket, closeAllClients, connectAs, createRoom, eventually, record, sendArgs } from './harness/chat-clients';
+import { GatewayCluster, serviceUrls } from './harness/gateway-cluster';
 
 let cluster: GatewayCluster;
 beforeAll(async () => {
@@ -21,7 +25,8 @@ test('the same key through two pods at once gives one document, one broadcast an
   expect(a.messageId).toBe(b.messageId);
   expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
   const db = await cluster.db();
-  expect(await db.collection('messages').countDocuments({ roomId: 'twice' })).toBe(1);
+  // The repeat may have found the first still in flight and tried a fresh seq: that seq is a hole.
+  expect(await db.collection('messages').countDocuments({ roomId: 'twice', hole: { $exists: false } })).toBe(1);
 
   // A later message proves the broadcast channel is flushed; the repeat never broadcast.
   await viaA.emitWithAck('send_message', sendArgs('twice', 'marker'));
@@ -29,8 +34,10 @@ test('the same key through two pods at once gives one document, one broadcast an
   expect(broadcasts.filter((m) => m.messageId === a.messageId)).toHaveLength(1);
 });
 
-test('a retry after the first pod restarted is answered as a duplicate with the original id', async () => {
-  await createRoom(cluster.url(0), 'rex', 'restart', []);
+test('a retry after the first pod restarted is answered as a duplicate with the original id, and members hold it once', async () => {
+  await createRoom(cluster.url(0), 'rex', 'restart', ['sid']);
+  const sid = await connectAs(cluster.url(1), 'sid');
+  const toSid = record(sid, 'new_message');
   const before = await connectAs(cluster.url(0), 'rex');
   const args = sendArgs('restart', 'survives restarts', 1, 'rex-1700000000000-0.9');
   const first = await before.emitWithAck('send_message', args);
@@ -41,20 +48,99 @@ test('a retry after the first pod restarted is answered as a duplicate with the 
   expect(retry).toMatchObject({ ok: true, messageId: first.messageId, seq: first.seq, duplicate: true });
   const db = await cluster.db();
   expect(await db.collection('messages').countDocuments({ roomId: 'restart' })).toBe(1);
+  // The member got the first attempt's broadcast, and the repeat did not broadcast again (a
+  // marker sent after it proves the channel is flushed). A repeat whose message was never
+  // broadcast is tracked instead: apps/worker/test/unbroadcast-duplicate.test.ts.
+  await after.emitWithAck('send_message', sendArgs('restart', 'marker'));
+  await eventually(() => toSid.some((m) => m.content === 'marker'), 'the marker broadcast');
+  expect(toSid.filter((m) => m.messageId === first.messageId)).toHaveLength(1);
 });
 
-test('a retry whose first attempt never reached MongoDB is stored under the allocation it was given', async () => {
-  await createRoom(cluster.url(0), 'lou', 'takeover', []);
+/** Allocates a seq for a send the way the first attempt's pod would, and stores nothing (its pod died). */
+async function allocateOnly(roomId: string, senderId: string, idempotencyKey: string): Promise<{ messageId: string; seq: number }> {
+  const redis = createClient({ url: serviceUrls().redisUrl });
+  await redis.connect();
+  try {
+    const counters = new MessageCounters(new LuaRunner(redis), new RedisKeys(cluster.ns.prefix));
+    const messageId = new ObjectId().toHexString();
+    const request = { roomId, senderId, idempotencyKey, clientLamport: 0, messageId, createdAtMs: Date.now() };
+    let allocation = await counters.allocate(request);
+    if (allocation.kind === 'countersMissing') {
+      await counters.seed(roomId, 0, 0); // a room before its first send
+      allocation = await counters.allocate(request);
+    }
+    if (allocation.kind !== 'allocated') throw new Error(`expected a fresh allocation, got ${allocation.kind}`);
+    return { messageId, seq: allocation.seq };
+  } finally {
+    await redis.quit();
+  }
+}
+
+async function syncFrom(socket: ClientSocket, roomId: string, afterSeq: number) {
+  const synced = await socket.emitWithAck('sync', { roomId, afterSeq });
+  if (!synced.ok) throw new Error(synced.error.message);
+  return synced;
+}
+
+test('a retry whose first allocation was never stored gets a fresh seq, and a member who skipped the old one gets it by sync', async () => {
+  await createRoom(cluster.url(0), 'lou', 'takeover', ['mia']);
   const lou = await connectAs(cluster.url(1), 'lou');
+  const mia = await connectAs(cluster.url(0), 'mia');
+  const key = 'lou-1700000000000-0.1';
+  const lost = await allocateOnly('takeover', 'lou', key);
+  const later = await lou.emitWithAck('send_message', sendArgs('takeover', 'sent after the lost one'));
+  if (!later.ok) throw new Error(later.error.message);
+  expect(later.seq).toBe(lost.seq + 1);
+  // mia's client waited out the hole at lost.seq, acked past it, and went offline.
+  await mia.emitWithAck('ack', { roomId: 'takeover', seq: later.seq });
+  mia.close();
+
+  const retry = await lou.emitWithAck('send_message', sendArgs('takeover', 'lost then retried', 1, key));
+  expect(retry).toMatchObject({ ok: true, messageId: lost.messageId, duplicate: false, status: 'PENDING' });
+  if (!retry.ok) return;
+  expect(retry.seq).toBeGreaterThan(later.seq);
+
+  const back = await connectAs(cluster.url(1), 'mia');
+  const synced = await syncFrom(back, 'takeover', later.seq);
+  expect(synced.messages).toEqual([
+    expect.objectContaining({ messageId: lost.messageId, seq: retry.seq, content: 'lost then retried', status: 'PENDING' }),
+  ]);
+  // The given-up seq is named a hole, so a client catching up from before it does not wait.
+  const fromStart = await syncFrom(back, 'takeover', 0);
+  expect(fromStart.holes).toEqual([lost.seq]);
+  expect(fromStart.messages.map((m: ChatMessage) => m.seq)).toEqual([later.seq, retry.seq]);
   const db = await cluster.db();
-  const args = sendArgs('takeover', 'lost then retried', 1, 'lou-1700000000000-0.1');
-  const first = await lou.emitWithAck('send_message', args);
-  if (!first.ok) throw new Error(first.error.message);
-  // As if the pod died after the Lua allocation but before the insert.
-  await db.collection('messages').deleteOne({ roomId: 'takeover' });
-  const retry = await lou.emitWithAck('send_message', args);
-  expect(retry).toMatchObject({ ok: true, messageId: first.messageId, seq: first.seq, duplicate: false });
-  expect(await db.collection('messages').countDocuments({ roomId: 'takeover' })).toBe(1);
+  expect(await db.collection('messages').countDocuments({ roomId: 'takeover', hole: { $exists: false } })).toBe(2);
+
+  // Retried again, it is the same message.
+  const again = await lou.emitWithAck('send_message', sendArgs('takeover', 'lost then retried', 1, key));
+  expect(again).toMatchObject({ ok: true, messageId: lost.messageId, seq: retry.seq, duplicate: true });
+});
+
+test('a first attempt that lands after its retry took a fresh seq is refused, and one copy is kept', async () => {
+  await createRoom(cluster.url(0), 'ned', 'late-first', []);
+  const ned = await connectAs(cluster.url(0), 'ned');
+  const key = 'ned-1700000000000-0.5';
+  const lost = await allocateOnly('late-first', 'ned', key);
+  const retry = await ned.emitWithAck('send_message', sendArgs('late-first', 'retried first', 0, key));
+  if (!retry.ok) throw new Error(retry.error.message);
+  // The first attempt's insert, arriving late, takes the slot of its own seq: the hole holds it.
+  const db = await cluster.db();
+  await expect(
+    db.collection('messages').insertOne({
+      _id: new ObjectId(lost.messageId),
+      roomId: 'late-first',
+      senderId: 'ned',
+      content: 'retried first',
+      lamportTimestamp: 1,
+      seq: lost.seq,
+      idempotencyKey: key,
+      status: 'PENDING',
+      messageType: 'text',
+      createdAt: new Date(),
+    }),
+  ).rejects.toMatchObject({ code: 11000 });
+  expect(await db.collection('messages').countDocuments({ roomId: 'late-first', hole: { $exists: false } })).toBe(1);
 });
 
 test('reusing a key for another room is refused and stores nothing', async () => {
@@ -65,5 +151,28 @@ test('reusing a key for another room is refused and stores nothing', async () =>
   const reuse = await kim.emitWithAck('send_message', sendArgs('room-two', 'second', 0, 'kim-shared-key'));
   expect(reuse).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   const db = await cluster.db();
-  expect(await db.collection('messages').countDocuments({ roomId: 'room-two' })).toBe(0);
+  expect(await db.collection('messages').countDocuments({ roomId: 'room-two', hole: { $exists: false } })).toBe(0);
+  // The seq the refused send was given is a hole a syncing member moves past at once.
+  const synced = await syncFrom(kim, 'room-two', 0);
+  expect(synced).toMatchObject({ messages: [], holes: [1], latestSeq: 1 });
+  const next = await kim.emitWithAck('send_message', sendArgs('room-two', 'next'));
+  expect(next).toMatchObject({ ok: true, seq: 2 });
+});
+
+test('a repeat that only MongoDB recognises (Redis forgot the key) is answered as a duplicate and leaves a hole, not a gap', async () => {
+  await createRoom(cluster.url(0), 'ola', 'forgotten', []);
+  const ola = await connectAs(cluster.url(0), 'ola');
+  const args = sendArgs('forgotten', 'said once', 0, 'ola-1700000000000-0.3');
+  const first = await ola.emitWithAck('send_message', args);
+  if (!first.ok) throw new Error(first.error.message);
+  const redis = createClient({ url: serviceUrls().redisUrl });
+  await redis.connect();
+  await redis.del(new RedisKeys(cluster.ns.prefix).idempotency('forgotten', 'ola', args.idempotencyKey));
+  await redis.quit();
+
+  const repeat = await ola.emitWithAck('send_message', args);
+  expect(repeat).toMatchObject({ ok: true, messageId: first.messageId, seq: first.seq, duplicate: true });
+  const synced = await syncFrom(ola, 'forgotten', 0);
+  expect(synced.messages.map((m: ChatMessage) => m.messageId)).toEqual([first.messageId]);
+  expect(synced.holes).toEqual([first.seq + 1]);
 });

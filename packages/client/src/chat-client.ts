@@ -471,7 +471,9 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     const reply = await this.requests.request('sync', payload);
     const messages = Array.isArray(reply.messages) ? reply.messages : [];
     for (const message of messages) this.clock.observe(message.lamportTimestamp);
-    return { messages, latestSeq: reply.latestSeq, hasMore: reply.hasMore === true };
+    const page: SyncPage = { messages, latestSeq: reply.latestSeq, hasMore: reply.hasMore === true };
+    if (Array.isArray(reply.holes)) page.holes = reply.holes;
+    return page;
   }
 
   // ---- sends ----

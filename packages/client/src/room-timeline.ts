@@ -8,6 +8,8 @@ export interface SyncPage {
   messages: readonly ChatMessage[];
   latestSeq: number;
   hasMore: boolean;
+  /** Seqs the server says hold no message and never will: moved past without waiting. */
+  holes?: readonly number[];
 }
 
 export type FetchAfter = (afterSeq: number, limit?: number) => Promise<SyncPage>;
@@ -67,6 +69,8 @@ export class RoomTimeline {
   private readonly held = new Map<number, { message: ChatMessage; at: number }>();
   private readonly seenIds: BoundedSet<string>;
   private readonly skipped = new BoundedSet<number>(SKIPPED_CAPACITY);
+  /** Seqs past the cursor that the server named holes; the cursor moves over them like over a message. */
+  private readonly holes = new Set<number>();
   private readonly gapTimer: Timer;
   private readonly retryTimer: Timer;
   private running: Promise<void> | undefined;
@@ -142,6 +146,7 @@ export class RoomTimeline {
     this.gapTimer.clear();
     this.retryTimer.clear();
     this.held.clear();
+    this.holes.clear();
   }
 
   private async run(): Promise<void> {
@@ -183,10 +188,15 @@ export class RoomTimeline {
       const page = await this.options.fetchAfter(after);
       if (this.disposed) return;
       let pageMax = after;
+      for (const seq of page.holes ?? []) {
+        if (Number.isSafeInteger(seq) && seq > (this.cursor ?? 0)) this.holes.add(seq);
+        if (seq > pageMax) pageMax = seq;
+      }
       for (const message of page.messages) {
         this.receive(message);
         if (message.seq > pageMax) pageMax = message.seq;
       }
+      this.drain();
       // Continue from the page's end, not from lastSeq: a hole inside the page would otherwise
       // make us ask for the same page forever. Stop if a page made no progress.
       const next = Math.max(pageMax, this.cursor ?? 0);
@@ -223,14 +233,23 @@ export class RoomTimeline {
   private drain(forceAdvanced = false): void {
     if (this.cursor === undefined) return;
     const before = this.cursor;
-    for (let entry = this.held.get(this.cursor + 1); entry; entry = this.held.get(this.cursor + 1)) {
-      this.held.delete(this.cursor + 1);
-      this.cursor += 1;
-      this.options.present(entry.message, { late: false });
-      if (this.disposed) return;
+    let cursor = before;
+    for (;;) {
+      // Re-read: the app's present callback may have fed this timeline meanwhile.
+      cursor = this.cursor ?? cursor;
+      const next = cursor + 1;
+      const entry = this.held.get(next);
+      if (entry) {
+        this.held.delete(next);
+        this.cursor = cursor = next;
+        this.options.present(entry.message, { late: false });
+        if (this.disposed) return;
+      } else if (this.holes.delete(next)) this.cursor = cursor = next;
+      else break;
     }
+    for (const seq of this.holes) if (seq <= cursor) this.holes.delete(seq);
     if (this.held.size === 0) this.gapTimer.clear();
-    if (this.cursor > before || forceAdvanced) this.options.advanced?.(this.cursor);
+    if (cursor > before || forceAdvanced) this.options.advanced?.(cursor);
   }
 
   private lowestHeldSeq(): number | undefined {

@@ -34,6 +34,35 @@ describe('RoomTimeline gaps and syncs', () => {
     expect(store.calls).toHaveLength(2);
   });
 
+  it('moves past a seq the server names a hole at the first sync, without waiting out the hole timeout', async () => {
+    const { timeline, seqs, store, scheduler, advanced } = timelineHarness();
+    const [m1, m3] = store.store(1, 3);
+    store.holes.add(2); // seq 2 was given up by a send that took a fresh seq
+    timeline.receive(m1!);
+    timeline.receive(m3!);
+    await scheduler.advance(300);
+    expect(store.calls).toHaveLength(1);
+    expect(seqs()).toEqual([1, 3]);
+    expect(timeline.lastSeq).toBe(3);
+    expect(advanced.at(-1)).toBe(3);
+    expect(timeline.heldCount).toBe(0);
+  });
+
+  it('moves past holes at the end of a sync page, where no later message follows them', async () => {
+    const { timeline, store, scheduler } = timelineHarness();
+    store.store(1);
+    store.holes.add(2);
+    store.store(3);
+    store.holes.add(4);
+    store.allocated = 4;
+    await timeline.catchUp();
+    expect(timeline.lastSeq).toBe(4);
+    expect(scheduler.pendingTimers).toBe(0);
+    store.store(5);
+    await timeline.catchUp();
+    expect(timeline.lastSeq).toBe(5);
+  });
+
   it('presents a message that was only slow, not lost, in order when it is stored before the hole timeout', async () => {
     const { timeline, seqs, store, scheduler } = timelineHarness();
     const [m1, m3] = store.store(1, 3);

@@ -8,6 +8,8 @@ export const ROOM = 'room-a';
 /** What the server has stored for the room, and how it answers `sync`. */
 export class FakeRoomStore {
   readonly stored = new Map<number, ChatMessage>();
+  /** Seqs the server stored as holes (allocated, given up): named in sync pages. */
+  readonly holes = new Set<number>();
   readonly calls: Array<{ afterSeq: number; limit: number | undefined }> = [];
   /** Highest seq allocated (may exceed the highest stored: a hole, or a write in flight). */
   allocated = 0;
@@ -31,7 +33,10 @@ export class FakeRoomStore {
     }
     const all = [...this.stored.values()].filter((m) => m.seq > afterSeq).sort((a, b) => a.seq - b.seq);
     const page = all.slice(0, limit ?? this.pageSize);
-    return { messages: page, latestSeq: this.allocated, hasMore: all.length > page.length };
+    // Like the server's page, which holds holes and messages in seq order up to its limit.
+    const top = all.length > page.length ? (page.at(-1)?.seq ?? afterSeq) : Number.POSITIVE_INFINITY;
+    const holes = [...this.holes].filter((seq) => seq > afterSeq && seq <= top).sort((a, b) => a - b);
+    return { messages: page, latestSeq: this.allocated, hasMore: all.length > page.length, holes };
   };
 }
 

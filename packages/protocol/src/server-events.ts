@@ -61,6 +61,11 @@ export const SyncedSchema = Type.Object({
   count: Type.Integer(),
   latestSeq: Type.Integer(),
   hasMore: Type.Boolean(),
+  /**
+   * Seqs in this page's range that hold no message and never will (allocated to a send that
+   * was refused or retried under a fresh seq): a client moves past them without waiting.
+   */
+  holes: Type.Optional(Type.Array(Type.Integer())),
 });
 export type Synced = Static<typeof SyncedSchema>;
 
@@ -79,5 +84,11 @@ export const MessageStatusEventSchema = Type.Object({
 });
 export type MessageStatusEvent = Static<typeof MessageStatusEventSchema>;
 
-export const ErrorEventSchema = Type.Object({ code: Type.String(), message: Type.String(), event: Type.String() });
+export const ErrorEventSchema = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  event: Type.String(),
+  /** With RATE_LIMITED: how long until the same request may succeed. */
+  retryAfterMs: Type.Optional(Type.Integer({ minimum: 0 })),
+});
 export type ErrorEvent = Static<typeof ErrorEventSchema>;

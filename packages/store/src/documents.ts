@@ -47,6 +47,11 @@ export interface MessageDoc {
   createdAt: Date;
   /** Set when content is encrypted: which of the room's data keys sealed it. */
   keyVersion?: number;
+  /**
+   * Marks a seq that holds no message and never will (see seq-hole.ts): readers leave it out of
+   * every page and tell syncing clients to move past it.
+   */
+  hole?: true;
 }
 
 export interface ReadReceiptDoc {

@@ -11,6 +11,7 @@ export * from './participant.repository';
 export * from './queue-log.repository';
 export * from './receipt.repository';
 export * from './room.repository';
+export * from './seq-hole';
 export * from './status-floor.repository';
 export * from './store';
 export * from './user.repository';

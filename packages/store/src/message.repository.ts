@@ -14,12 +14,18 @@ const wireProjection = {
   messageType: 1,
   createdAt: 1,
   keyVersion: 1,
+  hole: 1,
 } as const;
 
 export type StoredMessage = Omit<MessageDoc, 'idempotencyKey'>;
 
 export interface SeqPage {
+  /** The page's messages; holes are never among them. */
   messages: StoredMessage[];
+  /** Seqs of the page's range that hold a hole (see seq-hole.ts), ascending. */
+  holes: number[];
+  /** The highest seq the page covers, hole or message; 0 for an empty page. */
+  topSeq: number;
   hasMore: boolean;
 }
 
@@ -35,9 +41,10 @@ export class MessageRepository {
     return this.messages.findOne({ senderId, idempotencyKey });
   }
 
-  findById(roomId: string, messageId: string): Promise<StoredMessage | null> {
-    if (!ObjectId.isValid(messageId)) return Promise.resolve(null);
-    return this.messages.findOne({ roomId, _id: new ObjectId(messageId) }, { projection: wireProjection });
+  async findById(roomId: string, messageId: string): Promise<StoredMessage | null> {
+    if (!ObjectId.isValid(messageId)) return null;
+    const found = await this.messages.findOne({ roomId, _id: new ObjectId(messageId) }, { projection: wireProjection });
+    return found?.hole ? null : found;
   }
 
   /** The room's highest stored seq and lamport (both grow together), for re-seeding Redis. */
@@ -58,7 +65,7 @@ export class MessageRepository {
       .sort({ seq: 1 })
       .limit(limit + 1)
       .toArray();
-    return { messages: rows.slice(0, limit), hasMore: rows.length > limit };
+    return pageOf(rows.slice(0, limit), rows.length > limit);
   }
 
   /** The newest messages (before beforeSeq when given), returned oldest first. */
@@ -70,8 +77,7 @@ export class MessageRepository {
       .skip(options.skip ?? 0)
       .limit(limit + 1)
       .toArray();
-    const hasMore = rows.length > limit;
-    return { messages: rows.slice(0, limit).reverse(), hasMore };
+    return pageOf(rows.slice(0, limit).reverse(), rows.length > limit);
   }
 
   /** Messages of one room by id (the worker re-sends them), oldest first. */
@@ -110,6 +116,17 @@ export class MessageRepository {
     );
     return result.modifiedCount;
   }
+}
+
+/** Splits ascending rows into messages and holes. */
+function pageOf(rows: StoredMessage[], hasMore: boolean): SeqPage {
+  const messages: StoredMessage[] = [];
+  const holes: number[] = [];
+  for (const row of rows) {
+    if (row.hole) holes.push(row.seq);
+    else messages.push(row);
+  }
+  return { messages, holes, topSeq: rows.at(-1)?.seq ?? 0, hasMore };
 }
 
 function lowerThan(status: MessageStatus): MessageStatus[] {

@@ -46,7 +46,8 @@ export class HistoryService {
   /**
    * Everything after a seq, for a client catching up; `latestSeq` is the room's newest stored
    * seq (a client without a cursor anchors its first page on it). A complete page ends at the
-   * newest, so only an empty or partial page costs a second query.
+   * newest, so only an empty or partial page costs a second query. Holes in the page's range
+   * are named, so the client moves past them instead of waiting for messages that never come.
    */
   async sync(input: Sync): Promise<Synced> {
     const { roomId, afterSeq } = input;
@@ -56,12 +57,13 @@ export class HistoryService {
       Promise.all([this.messages.afterSeq(roomId, afterSeq, limit), this.floors.get(roomId)]),
     );
     const messages = await openChatMessages(this.codec, page.messages, floors);
-    const last = messages.at(-1);
     const latestSeq =
-      last && !page.hasMore
-        ? last.seq
-        : Math.max(last?.seq ?? 0, await this.latestSeqs.run(roomId, async () => (await this.messages.latestCounters(roomId)).seq));
-    return { roomId, messages, count: messages.length, latestSeq, hasMore: page.hasMore };
+      page.topSeq > 0 && !page.hasMore
+        ? page.topSeq
+        : Math.max(page.topSeq, await this.latestSeqs.run(roomId, async () => (await this.messages.latestCounters(roomId)).seq));
+    const synced: Synced = { roomId, messages, count: messages.length, latestSeq, hasMore: page.hasMore };
+    if (page.holes.length > 0) synced.holes = page.holes;
+    return synced;
   }
 
   /** REST history: forward from afterSeq, else backward from beforeSeq (or the newest). */

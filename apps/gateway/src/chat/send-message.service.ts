@@ -7,8 +7,10 @@ import {
   type MessageWriter,
   ObjectId,
   type StatusFloorRepository,
+  seqHole,
   toChatMessage,
 } from '@campzone/store';
+import type { Logger } from 'pino';
 import type { MembershipService } from './membership.service';
 
 export interface SendResult {
@@ -32,16 +34,24 @@ export interface SendMessageDeps {
   onRateLimited?: () => void;
   /** Times each Redis script call, for metrics. */
   timeLua?: <T>(script: string, call: () => Promise<T>) => Promise<T>;
+  logger?: Pick<Logger, 'warn'>;
 }
 
 const MAX_ATTEMPTS = 3;
+
+/** A seq this send was given and will not use (see seq-hole.ts). */
+interface GivenUp {
+  seq: number;
+  lamport: number;
+}
 
 /**
  * The send pipeline: refuse oversize content (first, because it is free: a flood of oversize
  * sends must cost the store nothing), check membership and the sender's rate, allocate
  * {seq, lamport} and claim the idempotency key in one Lua call, store through the batched
  * writer, and answer only once MongoDB has the message. MongoDB's unique indexes are the last
- * word on duplicates and seq clashes.
+ * word on duplicates and seq clashes. A seq allocated and then not used is stored as a hole, so
+ * members move past it at their next sync instead of waiting it out.
  */
 export class SendMessageService {
   constructor(private readonly deps: SendMessageDeps) {}
@@ -60,29 +70,56 @@ export class SendMessageService {
       messageId: new ObjectId().toHexString(),
       createdAtMs: Date.now(),
     };
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const allocation = await this.allocate(request);
-      let doc: MessageDoc;
-      if (allocation.kind === 'duplicate') {
-        const stored = await this.findStored(senderId, input);
-        if (stored) return stored;
-        // The first send with this key never reached MongoDB (its pod died, or it is still in
-        // flight): store it now under the same id, seq and lamport, so the room keeps no hole.
-        // If the first one lands meanwhile, the unique index makes this one the duplicate.
-        const { prior } = allocation;
-        doc = await this.build(senderId, input, prior.messageId, prior.seq, prior.lamport, new Date(prior.createdAtMs));
-      } else {
-        doc = await this.build(senderId, input, request.messageId, allocation.seq, allocation.lamport, new Date(request.createdAtMs));
+    const givenUp: GivenUp[] = [];
+    try {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const allocation = await this.allocate(request);
+        if (allocation.kind === 'duplicate') {
+          const stored = await this.findStored(senderId, input);
+          if (stored) return stored;
+          // The first send with this key never reached MongoDB (its pod died, or it is still in
+          // flight). Its seq is not reused: members may have skipped it as a hole long ago, and
+          // a message stored there now would never reach them. It takes a fresh seq under the
+          // original messageId; the old seq becomes a hole. If the first send lands meanwhile,
+          // the unique indexes keep one copy and this one finds it.
+          const { prior } = allocation;
+          givenUp.push({ seq: prior.seq, lamport: prior.lamport });
+          await this.redis('forgetIdempotency', () =>
+            this.deps.counters.forget(input.roomId, senderId, input.idempotencyKey, prior.messageId),
+          );
+          request.messageId = prior.messageId;
+          continue;
+        }
+        const doc = await this.build(senderId, input, request.messageId, allocation.seq, allocation.lamport, new Date(request.createdAtMs));
+        if ((await this.write(doc)) === 'inserted') return { message: toChatMessage(doc, input.content), duplicate: false };
+        const existing = await this.mongo(() => this.deps.messages.findBySenderKey(senderId, input.idempotencyKey));
+        if (existing) {
+          // Another copy holds the key (a concurrent or earlier send, or a key reused in another
+          // room): this allocation's seq will never hold a message.
+          givenUp.push({ seq: allocation.seq, lamport: allocation.lamport });
+          return await this.answerDuplicate(existing, input);
+        }
+        // The clash was on {roomId, seq}: Redis handed out a seq MongoDB already holds (counters
+        // lost or rolled back by a failover). Raise the counters past MongoDB and allocate again.
+        await this.deps.counters.forget(input.roomId, senderId, input.idempotencyKey, doc._id.toHexString());
+        await this.reseed(input.roomId);
       }
-      if ((await this.write(doc)) === 'inserted') return { message: toChatMessage(doc, input.content), duplicate: false };
-      const stored = await this.findStored(senderId, input);
-      if (stored) return stored;
-      // The clash was on {roomId, seq}: Redis handed out a seq MongoDB already holds (counters
-      // lost or rolled back by a failover). Raise the counters past MongoDB and allocate again.
-      await this.deps.counters.forget(input.roomId, senderId, input.idempotencyKey, doc._id.toHexString());
-      await this.reseed(input.roomId);
+      throw new ChatError(ErrorCode.UNAVAILABLE, 'could not allocate a sequence number; retry with the same idempotencyKey');
+    } finally {
+      if (givenUp.length > 0) await this.fillHoles(input.roomId, senderId, givenUp);
     }
-    throw new ChatError(ErrorCode.UNAVAILABLE, 'could not allocate a sequence number; retry with the same idempotencyKey');
+  }
+
+  /**
+   * Best effort: a hole that could not be stored is a gap members skip after their hole
+   * timeout, as before holes existed. One whose seq holds a message already is refused by the
+   * unique index, which is right: the seq is taken.
+   */
+  private async fillHoles(roomId: string, senderId: string, givenUp: GivenUp[]): Promise<void> {
+    const results = await Promise.allSettled(givenUp.map((g) => this.deps.writer.write(seqHole(roomId, senderId, g.seq, g.lamport))));
+    const failed = results.filter((r) => r.status === 'rejected');
+    if (failed.length > 0)
+      this.deps.logger?.warn({ roomId, userId: senderId, seqs: givenUp.map((g) => g.seq), err: failed[0]?.reason }, 'could not store seq holes');
   }
 
   /** Per user across every pod; a refused send allocates and stores nothing. */
@@ -115,7 +152,11 @@ export class SendMessageService {
 
   private async findStored(senderId: string, input: SendMessage): Promise<SendResult | null> {
     const existing = await this.mongo(() => this.deps.messages.findBySenderKey(senderId, input.idempotencyKey));
-    if (!existing) return null;
+    return existing ? this.answerDuplicate(existing, input) : null;
+  }
+
+  /** The answer to a send whose key already names a stored message. */
+  private async answerDuplicate(existing: MessageDoc, input: SendMessage): Promise<SendResult> {
     if (existing.roomId !== input.roomId) {
       throw new ChatError(ErrorCode.CONFLICT, 'idempotencyKey was already used for a message in another room');
     }

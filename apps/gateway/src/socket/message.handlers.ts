@@ -14,12 +14,19 @@ export function messageEvents(events: EventTable, kit: HandlerKit, chat: ChatSer
     async ({ userId }, input): Promise<MessageSent> => {
       const started = performance.now();
       const { message, duplicate } = await chat.send.send(userId, input);
-      if (duplicate) kit.metrics.duplicates.inc();
-      else {
+      const tracked = { messageId: message.messageId, roomId: message.roomId, seq: message.seq, senderId: message.senderId };
+      if (duplicate) {
+        kit.metrics.duplicates.inc();
+        // The send that stored it may have died before its broadcast, so nobody may have it. A
+        // second broadcast would break "one broadcast per message" whenever the first did go out
+        // (a concurrent repeat); tracking again instead has the worker's first check re-send it
+        // to exactly the online members who do not hold it, and costs nothing once delivered.
+        if (message.status === 'PENDING') chat.queues?.trackDelivery(tracked);
+      } else {
         // Only the send that stored the message broadcasts it: one broadcast per message.
         io.to(roomChannel(message.roomId)).emit('new_message', message);
         // Buffered, never awaited: the worker re-sends it to online members who do not ack.
-        chat.queues?.trackDelivery({ messageId: message.messageId, roomId: message.roomId, seq: message.seq, senderId: message.senderId });
+        chat.queues?.trackDelivery(tracked);
         kit.metrics.messagesSent.inc();
       }
       kit.metrics.sendAck.observe((performance.now() - started) / 1000);

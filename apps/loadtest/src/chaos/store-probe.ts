@@ -15,12 +15,13 @@ export class StoreProbe {
     return this.client.db(this.dbName).collection('messages');
   }
 
+  /** Messages only: a seq hole (an allocated seq given up, stored so readers skip it) is none. */
   countInRoom(roomId: string): Promise<number> {
-    return this.messages.countDocuments({ roomId });
+    return this.messages.countDocuments({ roomId, hole: { $exists: false } });
   }
 
   countAll(): Promise<number> {
-    return this.messages.countDocuments({});
+    return this.messages.countDocuments({ hole: { $exists: false } });
   }
 
   /** How many of these message ids are stored. */
@@ -42,9 +43,10 @@ export class StoreProbe {
     let lamportRegressions = 0;
     let messages = 0;
     for (const roomId of roomIds) {
-      const rows = await this.messages.find({ roomId }, { projection: { _id: 0, seq: 1, lamportTimestamp: 1 } }).toArray();
+      // Holes take part: each carries the Lamport value allocated with its seq.
+      const rows = await this.messages.find({ roomId }, { projection: { _id: 0, seq: 1, lamportTimestamp: 1, hole: 1 } }).toArray();
       rows.sort((a, b) => Number(a.seq) - Number(b.seq));
-      messages += rows.length;
+      messages += rows.filter((r) => r.hole !== true).length;
       for (let i = 1; i < rows.length; i++) {
         if (rows[i]!.seq === rows[i - 1]!.seq) duplicateSeqs += 1;
         else if (Number(rows[i]!.lamportTimestamp) <= Number(rows[i - 1]!.lamportTimestamp)) lamportRegressions += 1;
