@@ -55,6 +55,9 @@ const table: Array<[event: string, payload: unknown, code: string]> = [
   ['get_messages', { roomId: 'target', limit: 0 }, 'VALIDATION_FAILED'],
   ['get_messages', { roomId: 'target', skip: -1 }, 'VALIDATION_FAILED'],
   ['get_messages', { roomId: 'target', skip: { $gt: 0 } }, 'VALIDATION_FAILED'],
+  // An event the server does not know is answered too, never left waiting.
+  ['send_mesage', { roomId: 'target' }, 'VALIDATION_FAILED'],
+  ['edit_everything', undefined, 'VALIDATION_FAILED'],
 ];
 
 type LooseEmitter = { emit(event: string, ...args: unknown[]): void };

@@ -16,8 +16,13 @@ test('a user spread over two pods is limited in sum and limited messages are not
     const refused = acks.filter((a) => !a.ok);
     expect(accepted).toHaveLength(10);
     expect(refused).toHaveLength(6);
-    for (const r of refused)
+    for (const r of refused) {
       expect(r).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', message: expect.stringMatching(/retry in \d+ ms/) } });
+      // The hint the SDK's outbox waits for, as a number, within the window.
+      const retryAfterMs = r.ok ? undefined : r.error.retryAfterMs;
+      expect(retryAfterMs).toBeGreaterThan(0);
+      expect(retryAfterMs).toBeLessThanOrEqual(60_000);
+    }
     const db = await cluster.db();
     expect(await db.collection('messages').countDocuments({ roomId: 'limited' })).toBe(10);
     const metrics = await (await fetch(`${cluster.url(0)}/metrics`)).text();

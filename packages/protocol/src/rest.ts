@@ -53,5 +53,7 @@ export const RoomListItemSchema = Type.Object({
 export const RoomListResponseSchema = Type.Object({ rooms: Type.Array(RoomListItemSchema) });
 export type RoomListResponse = Static<typeof RoomListResponseSchema>;
 
-export const ErrorResponseSchema = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
+export const ErrorResponseSchema = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), retryAfterMs: Type.Optional(Type.Integer({ minimum: 0 })) }),
+});
 export type ErrorResponse = Static<typeof ErrorResponseSchema>;

@@ -20,7 +20,14 @@ import type {
 } from './server-events';
 
 /** Every client event may carry a Socket.IO ack callback answered with this shape. */
-export type AckResponse<T> = ({ ok: true } & T) | { ok: false; error: { code: ErrorCode; message: string } };
+export type AckResponse<T> = ({ ok: true } & T) | { ok: false; error: AckError };
+
+/** A refusal; `retryAfterMs` comes with RATE_LIMITED: when the same request may succeed. */
+export interface AckError {
+  code: ErrorCode;
+  message: string;
+  retryAfterMs?: number;
+}
 export type AckFn<T> = (response: AckResponse<T>) => void;
 
 /** What a client may emit (typed for the SDK; the gateway treats every payload as unknown). */

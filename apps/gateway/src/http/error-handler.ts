@@ -1,4 +1,4 @@
-import { ChatError, ErrorCode, httpStatusOf, isChatError } from '@campzone/protocol';
+import { ChatError, ErrorCode, type ErrorResponse, httpStatusOf, isChatError } from '@campzone/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** The one place REST turns any error into `{ error: { code, message } }` and a status. */
@@ -6,7 +6,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ChatError, request, reply) => {
     const error = toChatError(err);
     if (error.code === ErrorCode.INTERNAL) request.log.error({ err }, 'request failed');
-    return reply.status(httpStatusOf[error.code]).send({ error: { code: error.code, message: error.message } });
+    const body: ErrorResponse = { error: { code: error.code, message: error.message } };
+    if (error.retryAfterMs !== undefined) {
+      body.error.retryAfterMs = error.retryAfterMs;
+      reply.header('retry-after', Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+    }
+    return reply.status(httpStatusOf[error.code]).send(body);
   });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: ErrorCode.NOT_FOUND, message: `no route ${request.method} ${request.url.split('?')[0]}` } }),

@@ -1,4 +1,4 @@
-import { type AckResponse, ChatError, type ClientEventName, ErrorCode, isChatError, type Validator } from '@campzone/protocol';
+import { type AckError, type AckResponse, ChatError, type ClientEventName, ErrorCode, isChatError, type Validator } from '@campzone/protocol';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import type { InFlight } from '../lifecycle/in-flight';
@@ -58,17 +58,41 @@ export class EventTable {
           if (error.code === ErrorCode.INTERNAL)
             kit.logger.error({ err, event, userId: ctx.userId, socketId: ctx.socket.id }, 'event failed');
           else kit.logger.debug({ event, userId: ctx.userId, code: error.code, reason: error.message }, 'event refused');
-          ack?.({ ok: false, error: { code: error.code, message: error.message } });
-          ctx.socket.emit('error', { code: error.code, message: error.message, event });
+          const refusal = ackErrorOf(error);
+          ack?.({ ok: false, error: refusal });
+          ctx.socket.emit('error', { ...refusal, event });
         }
       })();
     });
   }
 
-  /** Serves one socket's events from the table; events it does not know are ignored. */
+  /**
+   * Serves one socket's events from the table. An event it does not know is refused like bad
+   * input (a failed ack and an `error`), so a client built against a newer protocol, or with a
+   * typo, learns why nothing happened instead of waiting for an answer that never comes.
+   */
   attach(ctx: HandlerContext): void {
-    ctx.socket.onAny((event: string, ...args: unknown[]) => this.dispatch.get(event)?.(ctx, args));
+    ctx.socket.onAny((event: string, ...args: unknown[]) => {
+      const dispatch = this.dispatch.get(event);
+      if (dispatch) dispatch(ctx, args);
+      else this.refuseUnknown(ctx, event, args);
+    });
   }
+
+  private refuseUnknown(ctx: HandlerContext, event: string, args: unknown[]): void {
+    const last = args.at(-1);
+    const refusal: AckError = { code: ErrorCode.VALIDATION_FAILED, message: `unknown event ${JSON.stringify(event.slice(0, 64))}` };
+    this.kit.metrics.errors.inc({ code: refusal.code });
+    if (typeof last === 'function') (last as (response: AckResponse<object>) => void)({ ok: false, error: refusal });
+    ctx.socket.emit('error', { ...refusal, event: event.slice(0, 64) });
+  }
+}
+
+/** What a client is told of a refusal: the SDK's outbox waits `retryAfterMs` before it sends again. */
+export function ackErrorOf(error: ChatError): AckError {
+  const refusal: AckError = { code: error.code, message: error.message };
+  if (error.retryAfterMs !== undefined) refusal.retryAfterMs = error.retryAfterMs;
+  return refusal;
 }
 
 export function asChatError(err: unknown): ChatError {
