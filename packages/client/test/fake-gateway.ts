@@ -129,6 +129,8 @@ export class FakeGateway {
     if (emitted.event === 'send_message' && custom === undefined && this.echoOwnSends) {
       const sent = answer as MessageSent & { ok: true };
       const echo = () => this.broadcast(this.stored.get(sent.roomId)!.find((m) => m.seq === sent.seq)!);
+      // The real gateway sends the sender its ack before the broadcast of the message (see
+      // apps/gateway/test/sdk/own-message-link.test.ts, which checks that order end to end).
       // In the same socket read, socket.io-client dispatches the broadcast right after the ack,
       // with no microtask turn between; otherwise it comes in a later task.
       if (!sent.duplicate) {

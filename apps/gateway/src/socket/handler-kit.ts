@@ -20,6 +20,13 @@ export interface HandlerKit {
 type Dispatch = (ctx: HandlerContext, args: unknown[]) => void;
 
 /**
+ * Registers work to run once the client has its answer (ack and named reply sent). A send's
+ * broadcast goes here: the sender's socket then reads its ack before the echo of its own
+ * message, so the SDK presents that message already linked to the send's local id.
+ */
+export type AfterReply = (work: () => void) => void;
+
+/**
  * Every client event's handler, built once per server. A socket gets one listener that looks
  * its events up here, instead of a closure per event per socket: those closures were a third
  * of a gateway's memory per idle socket (heap snapshot at 5,000 sockets: ~39 closures, 17
@@ -38,7 +45,7 @@ export class EventTable {
   on<S extends TSchema, R extends object>(
     event: ClientEventName,
     validator: Validator<S>,
-    handler: (ctx: HandlerContext, input: Static<S>) => Promise<R>,
+    handler: (ctx: HandlerContext, input: Static<S>, afterReply: AfterReply) => Promise<R>,
     reply?: (socket: ChatSocket, result: R) => void,
   ): void {
     const kit = this.kit;
@@ -48,10 +55,12 @@ export class EventTable {
       const payload = ack && args.length === 1 ? undefined : args[0];
       kit.metrics.events.inc({ event });
       void (async () => {
+        const followUps: Array<() => void> = [];
         try {
-          const result = await kit.inFlight.track(() => handler(ctx, validator.parse(payload)));
+          const result = await kit.inFlight.track(() => handler(ctx, validator.parse(payload), (work) => followUps.push(work)));
           ack?.({ ok: true, ...result });
           reply?.(ctx.socket, result);
+          for (const work of followUps) work();
         } catch (err) {
           const error = asChatError(err);
           kit.metrics.errors.inc({ code: error.code });

@@ -11,7 +11,7 @@ export function messageEvents(events: EventTable, kit: HandlerKit, chat: ChatSer
   events.on(
     'send_message',
     sendMessage,
-    async ({ userId }, input): Promise<MessageSent> => {
+    async ({ userId }, input, afterReply): Promise<MessageSent> => {
       const started = performance.now();
       const { message, duplicate } = await chat.send.send(userId, input);
       const tracked = { messageId: message.messageId, roomId: message.roomId, seq: message.seq, senderId: message.senderId };
@@ -23,8 +23,9 @@ export function messageEvents(events: EventTable, kit: HandlerKit, chat: ChatSer
         // to exactly the online members who do not hold it, and costs nothing once delivered.
         if (message.status === 'PENDING') chat.queues?.trackDelivery(tracked);
       } else {
-        // Only the send that stored the message broadcasts it: one broadcast per message.
-        io.to(roomChannel(message.roomId)).emit('new_message', message);
+        // Only the send that stored the message broadcasts it: one broadcast per message, after
+        // the sender's ack, so the sender's own copy arrives behind the ack that names its local id.
+        afterReply(() => io.to(roomChannel(message.roomId)).emit('new_message', message));
         // Buffered, never awaited: the worker re-sends it to online members who do not ack.
         chat.queues?.trackDelivery(tracked);
         kit.metrics.messagesSent.inc();
