@@ -10,7 +10,7 @@ export class CoalescingFlusher<T> {
 
   constructor(
     private readonly write: (batch: T[]) => Promise<void>,
-    /** A failed write is reported, not retried: the next value for those keys replaces it. */
+    /** A failed write is reported, and its values are kept for the next flush. */
     private readonly onError: (err: unknown, size: number) => void,
     everyMs: number,
   ) {
@@ -29,10 +29,15 @@ export class CoalescingFlusher<T> {
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()];
+    const batch = this.pending;
     this.pending = new Map();
-    this.flushing = this.write(batch)
-      .catch((err: unknown) => this.onError(err, batch.length))
+    this.flushing = this.write([...batch.values()])
+      .catch((err: unknown) => {
+        this.onError(err, batch.size);
+        // Dropping them would leave the mirror wrong until the key changes again (a user
+        // shown online for good); a value set while the write was out is newer and wins.
+        for (const [key, value] of batch) if (!this.pending.has(key)) this.pending.set(key, value);
+      })
       .finally(() => {
         this.flushing = undefined;
       });
