@@ -8,10 +8,19 @@ export interface SweptPod {
   wentOffline: string[];
 }
 
+/** What putting a pod's sockets back into the counts changed, cluster-wide. */
+export interface RecountResult {
+  cameOnline: string[];
+  /** Users counted on the pod with no socket open there, nor anywhere else. */
+  wentOffline: string[];
+}
+
 /**
  * Cluster-wide presence: a user is online while any pod holds a socket of theirs. Each pod
  * counts its sockets in its own hash and renews a lease; a pod whose lease lapses (killed
- * without a goodbye) is swept by another pod, which takes its users offline.
+ * without a goodbye) is swept by another pod, which takes its users offline. Every script
+ * is given each key it touches, all under the `{presence}` hash tag, so it also runs on
+ * Redis Cluster.
  */
 export class Presence {
   constructor(
@@ -30,28 +39,59 @@ export class Presence {
     return Number(await this.lua.run('presenceDisconnect', [this.keys.presencePod(podId), this.keys.presenceOnline()], [userId]));
   }
 
-  async heartbeat(podId: string, leaseMs: number): Promise<void> {
-    await this.lua.run('presenceHeartbeat', [this.keys.presencePods()], [podId, leaseMs]);
+  /**
+   * Renews the pod's lease; answers false when a sweep claimed it meanwhile (the pod then
+   * calls `recount`). `take` takes the lease whatever its state: the pod's first renewal.
+   */
+  async heartbeat(podId: string, leaseMs: number, take = false): Promise<boolean> {
+    const held = await this.lua.run('presenceHeartbeat', [this.keys.presencePods()], [podId, leaseMs, take ? '1' : '']);
+    return Number(held) === 1;
   }
 
-  /** Claims lapsed pods (and `alsoClaim`, e.g. this pod's previous life) and reports who went offline. */
-  async sweep(alsoClaim = '', maxPods = 20): Promise<SweptPod[]> {
+  /**
+   * Sets the pod's counts to `sockets` (userId -> sockets open on the pod) and takes its
+   * lease again. The Redis call leaves in this tick: a caller that counts its sockets
+   * synchronously before calling is ordered consistently with the connects and disconnects
+   * it sends on the same connection.
+   */
+  async recount(podId: string, leaseMs: number, sockets: ReadonlyMap<string, number>): Promise<RecountResult> {
+    const pairs: string[] = [];
+    for (const [userId, count] of sockets) if (count > 0) pairs.push(userId, String(count));
     const reply = await this.lua.run(
-      'presenceSweep',
-      [this.keys.presencePods(), this.keys.presenceOnline()],
-      [this.keys.presencePodPrefix(), alsoClaim, maxPods],
+      'presenceRecount',
+      [this.keys.presencePods(), this.keys.presenceOnline(), this.keys.presencePod(podId)],
+      [podId, leaseMs, ...pairs],
     );
-    if (!Array.isArray(reply)) throw new Error(`presenceSweep answered ${JSON.stringify(reply)}`);
-    const swept: SweptPod[] = [];
-    let current: SweptPod | undefined;
-    for (const item of reply.map(String)) {
-      if (item === '') current = undefined;
-      else if (!current) {
-        current = { podId: item, wentOffline: [] };
-        swept.push(current);
-      } else current.wentOffline.push(item);
-    }
-    return swept;
+    if (!Array.isArray(reply)) throw new Error(`presenceRecount answered ${JSON.stringify(reply)}`);
+    const items = reply.map(String);
+    const split = items.indexOf('');
+    return { cameOnline: items.slice(0, split), wentOffline: items.slice(split + 1) };
+  }
+
+  /**
+   * Claims lapsed pods (and `alsoClaim` whatever its lease, e.g. this pod's previous life)
+   * and reports who went offline. Listing and claiming are separate steps, so that each
+   * claim names the one pod hash it empties; the claim re-checks the lease, so concurrent
+   * sweepers still report each pod once.
+   */
+  async sweep(alsoClaim = '', maxPods = 20): Promise<SweptPod[]> {
+    const lapsed = await this.lua.run('presenceLapsed', [this.keys.presencePods()], [maxPods]);
+    if (!Array.isArray(lapsed)) throw new Error(`presenceLapsed answered ${JSON.stringify(lapsed)}`);
+    const podIds = lapsed.map(String).filter((podId) => podId !== alsoClaim);
+    const claims = podIds.map((podId) => this.claim(podId, false));
+    if (alsoClaim !== '') claims.push(this.claim(alsoClaim, true));
+    return (await Promise.all(claims)).filter((p): p is SweptPod => p !== undefined);
+  }
+
+  private async claim(podId: string, whateverItsLease: boolean): Promise<SweptPod | undefined> {
+    const reply = await this.lua.run(
+      'presenceClaim',
+      [this.keys.presencePods(), this.keys.presenceOnline(), this.keys.presencePod(podId)],
+      [podId, whateverItsLease ? '1' : ''],
+    );
+    if (!Array.isArray(reply)) throw new Error(`presenceClaim answered ${JSON.stringify(reply)}`);
+    const [claimed, ...wentOffline] = reply.map(String);
+    return claimed === '1' ? { podId, wentOffline } : undefined;
   }
 
   /** Which of these users are online now. */

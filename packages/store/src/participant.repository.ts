@@ -43,6 +43,13 @@ export class ParticipantRepository {
     return result.upsertedCount;
   }
 
+  /** Which of these users are members of the room (mentions resolve against this). */
+  async membersAmong(roomId: string, userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.participants.find({ roomId, userId: { $in: userIds } }, { projection: { _id: 0, userId: 1 } }).toArray();
+    return rows.map((r) => r.userId);
+  }
+
   async memberIds(roomId: string): Promise<string[]> {
     const rows = await this.participants.find({ roomId }, { projection: { userId: 1 } }).toArray();
     return rows.map((r) => r.userId);
@@ -52,6 +59,28 @@ export class ParticipantRepository {
   async roomsOf(userId: string): Promise<Array<{ roomId: string; role: ParticipantRole }>> {
     const rows = await this.participants.find({ userId }, { projection: { roomId: 1, role: 1 } }).toArray();
     return rows.map((r) => ({ roomId: r.roomId, role: r.role }));
+  }
+
+  /** One user's memberships with their read cursors (the room list's unread counts start there). */
+  async membershipsOf(userId: string): Promise<Array<{ roomId: string; role: ParticipantRole; lastReadSeq: number }>> {
+    const rows = await this.participants.find({ userId }, { projection: { _id: 0, roomId: 1, role: 1, lastReadSeq: 1 } }).toArray();
+    return rows.map((r) => ({ roomId: r.roomId, role: r.role, lastReadSeq: r.lastReadSeq ?? 0 }));
+  }
+
+  /**
+   * The rooms of many users in one query (userId -> roomIds; users in no room are absent):
+   * a swept pod's users are announced from this, not from a query each.
+   */
+  async roomsOfUsers(userIds: string[]): Promise<Map<string, string[]>> {
+    const rooms = new Map<string, string[]>();
+    if (userIds.length === 0) return rooms;
+    const rows = await this.participants.find({ userId: { $in: userIds } }, { projection: { _id: 0, userId: 1, roomId: 1 } }).toArray();
+    for (const { userId, roomId } of rows) {
+      const of = rooms.get(userId);
+      if (of) of.push(roomId);
+      else rooms.set(userId, [roomId]);
+    }
+    return rooms;
   }
 
   /** Raises a member's read cursor; a lower seq changes nothing ($max never goes back). */

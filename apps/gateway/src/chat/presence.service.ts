@@ -1,10 +1,22 @@
-import type { Presence, SweptPod } from '@campzone/realtime';
+import type { Presence } from '@campzone/realtime';
 import type { ParticipantRepository, SeenUpdate, UserRepository } from '@campzone/store';
 import type { Logger } from 'pino';
 import { CoalescingFlusher } from '../lifecycle/coalescing-flusher';
 
 /** How often the MongoDB mirror of presence is written: Redis is the live truth. */
 const MIRROR_EVERY_MS = 1000;
+
+/** A user whose presence changed, with the rooms to tell. */
+export interface PresenceChange {
+  userId: string;
+  roomIds: string[];
+}
+
+/** What a lease renewal found: nothing, unless a sweep had taken the lease (see renewLease). */
+export interface LeaseRenewal {
+  joined: PresenceChange[];
+  left: PresenceChange[];
+}
 
 /**
  * Who is online, cluster-wide, and the MongoDB mirror of it (users.isOnline, lastSeen).
@@ -14,18 +26,22 @@ const MIRROR_EVERY_MS = 1000;
  */
 export class PresenceService {
   private readonly mirror: CoalescingFlusher<SeenUpdate>;
+  private leaseTaken = false;
+  private readonly sweeps = new Set<Promise<unknown>>();
+  private readonly logger: Logger;
 
   constructor(
     private readonly presence: Presence,
-    private readonly users: UserRepository,
+    users: UserRepository,
     private readonly participants: ParticipantRepository,
     readonly podId: string,
     private readonly leaseMs: number,
     logger: Logger,
   ) {
+    this.logger = logger.child({ pod: podId, component: 'presence' });
     this.mirror = new CoalescingFlusher(
       (batch) => users.markSeen(batch),
-      (err, count) => logger.warn({ err, users: count }, 'could not mirror presence to MongoDB'),
+      (err, count) => this.logger.warn({ err, users: count }, 'could not mirror presence to MongoDB; retrying at the next flush'),
       MIRROR_EVERY_MS,
     );
   }
@@ -44,9 +60,10 @@ export class PresenceService {
     return left === 0;
   }
 
-  /** Writes what the mirror still holds (on shutdown). */
-  stop(): Promise<void> {
-    return this.mirror.stop();
+  /** Writes what the mirror still holds (on shutdown), after the sweeps that add to it. */
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.sweeps]);
+    await this.mirror.stop();
   }
 
   private seen(userId: string, isOnline: boolean, username?: string): void {
@@ -61,23 +78,66 @@ export class PresenceService {
     return members.filter((m) => online.has(m));
   }
 
-  async renewLease(): Promise<void> {
-    await this.presence.heartbeat(this.podId, this.leaseMs);
+  /**
+   * Renews this pod's lease. If a sweep took it (the pod stalled past the lease, and another
+   * pod announced its users offline), the pod's sockets are counted again from
+   * `openSockets` (userId -> sockets open on this pod) and the lease is taken back; answers
+   * who that brought back online, and who it found gone.
+   *
+   * `openSockets` is called just before the recount leaves, in the same tick: connects and
+   * disconnects are sent on the same Redis connection, so each one is either in the count
+   * or applied after it, never both.
+   */
+  async renewLease(openSockets: () => ReadonlyMap<string, number>): Promise<LeaseRenewal> {
+    const first = !this.leaseTaken;
+    const held = await this.presence.heartbeat(this.podId, this.leaseMs, first);
+    this.leaseTaken = true;
+    if (held) return { joined: [], left: [] };
+    const sockets = openSockets();
+    const { cameOnline, wentOffline } = await this.presence.recount(this.podId, this.leaseMs, sockets);
+    this.logger.warn(
+      { users: sockets.size, cameOnline: cameOnline.length, wentOffline: wentOffline.length },
+      'presence lease was lost to a sweep (stalled past it?); sockets counted again',
+    );
+    for (const userId of cameOnline) this.seen(userId, true);
+    for (const userId of wentOffline) this.seen(userId, false);
+    const changed = await this.withRooms([...cameOnline, ...wentOffline], 'the recount changed');
+    return { joined: changed.slice(0, cameOnline.length), left: changed.slice(cameOnline.length) };
   }
 
   /**
    * Takes dead pods' users offline (and this pod's previous life, when asked at start);
-   * answers each user gone offline with their rooms, for the announcement.
+   * answers each user gone offline with their rooms, for the announcement. The Redis claim
+   * is final, so nothing after it may lose the announcement: the mirror is queued, and the
+   * rooms of every user come from one query.
    */
-  async sweep(claimOwnPreviousLife = false): Promise<Array<{ userId: string; roomIds: string[] }>> {
-    const swept: SweptPod[] = await this.presence.sweep(claimOwnPreviousLife ? this.podId : '');
+  sweep(claimOwnPreviousLife = false): Promise<PresenceChange[]> {
+    const run = this.sweepOnce(claimOwnPreviousLife);
+    // stop() waits for it: a last sweep's offline users must reach the mirror before it closes.
+    this.sweeps.add(run);
+    const done = () => this.sweeps.delete(run);
+    run.then(done, done);
+    return run;
+  }
+
+  private async sweepOnce(claimOwnPreviousLife: boolean): Promise<PresenceChange[]> {
+    const swept = await this.presence.sweep(claimOwnPreviousLife ? this.podId : '');
     const offline = swept.flatMap((p) => p.wentOffline);
     if (offline.length === 0) return [];
-    // Upserts: a pod killed within a mirror interval of a connect never wrote that user.
-    const at = new Date();
-    await this.users.markSeen(offline.map((userId) => ({ userId, isOnline: false, at })));
-    return Promise.all(
-      offline.map(async (userId) => ({ userId, roomIds: (await this.participants.roomsOf(userId)).map((r) => r.roomId) })),
-    );
+    // Queued like any disconnect (upserts: a pod killed within a mirror interval of a
+    // connect never wrote that user), so a MongoDB failure cannot hold back the announcement.
+    for (const userId of offline) this.seen(userId, false);
+    return this.withRooms(offline, 'gone offline');
+  }
+
+  /** The users with their rooms, from one query; if it fails they are logged and get none. */
+  private async withRooms(userIds: string[], what: string): Promise<PresenceChange[]> {
+    let rooms = new Map<string, string[]>();
+    try {
+      if (userIds.length > 0) rooms = await this.participants.roomsOfUsers(userIds);
+    } catch (err) {
+      this.logger.warn({ err, users: userIds.length }, `could not look up the rooms of users ${what}: not announced`);
+    }
+    return userIds.map((userId) => ({ userId, roomIds: rooms.get(userId) ?? [] }));
   }
 }
