@@ -1,4 +1,4 @@
-import { DeliveryCursors, MessageCounters } from '../src';
+import { DeliveryCursors } from '../src';
 import { openRealtime } from './realtime-fixture';
 
 let rt: Awaited<ReturnType<typeof openRealtime>>;
@@ -6,14 +6,17 @@ let cursors: DeliveryCursors;
 beforeAll(async () => {
   rt = await openRealtime();
   cursors = new DeliveryCursors(rt.lua, rt.keys, rt.client);
-  await new MessageCounters(rt.lua, rt.keys).seed('room', 10, 10);
+  // The room has handed out seqs 1-10 (what allocateMessage and seedCounters leave).
+  await rt.client.hSet(rt.keys.roomCounters('room'), { seq: '10', lamport: '10', rev: '10' });
 });
 afterAll(() => rt.close());
 
+const at = (seq: number) => ({ seq, countersMissing: false });
+
 test('a cursor only moves forward, whatever order acks arrive in', async () => {
-  expect(await cursors.advance('room', 'ann', 5)).toBe(5);
-  expect(await cursors.advance('room', 'ann', 3)).toBe(5);
-  expect(await cursors.advance('room', 'ben', 2)).toBe(2);
+  expect(await cursors.advance('room', 'ann', 5)).toEqual(at(5));
+  expect(await cursors.advance('room', 'ann', 3)).toEqual(at(5));
+  expect(await cursors.advance('room', 'ben', 2)).toEqual(at(2));
   expect(await cursors.all('room')).toEqual(
     new Map([
       ['ann', 5],
@@ -23,9 +26,27 @@ test('a cursor only moves forward, whatever order acks arrive in', async () => {
 });
 
 test('a cursor cannot pass the last seq the room has handed out', async () => {
-  expect(await cursors.advance('room', 'cat', 999)).toBe(10);
+  expect(await cursors.advance('room', 'cat', 999)).toEqual(at(10));
 });
 
 test('a room nobody acked in has no cursors', async () => {
   expect(await cursors.all('silent')).toEqual(new Map());
+});
+
+test('in a room without counters (before its first send) an ack far ahead moves nothing and says so', async () => {
+  expect(await cursors.advance('fresh', 'dan', 1e12)).toEqual({ seq: 0, countersMissing: true });
+  expect(await cursors.all('fresh')).toEqual(new Map());
+  // Once the first message is allocated, the same ack is capped at it: it never stuck at 1e12.
+  await rt.client.hSet(rt.keys.roomCounters('fresh'), { seq: '1', lamport: '1', rev: '1' });
+  expect(await cursors.advance('fresh', 'dan', 1e12)).toEqual(at(1));
+});
+
+test('after Redis lost the counters a cursor keeps where it stood until they are seeded again', async () => {
+  await rt.client.hSet(rt.keys.roomCounters('amnesia'), { seq: '8', lamport: '8', rev: '8' });
+  expect(await cursors.advance('amnesia', 'eve', 4)).toEqual(at(4));
+  await rt.client.del(rt.keys.roomCounters('amnesia'));
+  expect(await cursors.advance('amnesia', 'eve', 1e12)).toEqual({ seq: 4, countersMissing: true });
+  expect(await cursors.all('amnesia')).toEqual(new Map([['eve', 4]]));
+  await rt.client.hSet(rt.keys.roomCounters('amnesia'), { seq: '8', lamport: '8', rev: '8' });
+  expect(await cursors.advance('amnesia', 'eve', 1e12)).toEqual(at(8));
 });

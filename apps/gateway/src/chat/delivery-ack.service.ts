@@ -1,7 +1,13 @@
-import type { DeliveryCursors } from '@campzone/realtime';
-import type { CursorUpdate, ParticipantRepository } from '@campzone/store';
+import type { DeliveryCursors, MessageCounters } from '@campzone/realtime';
+import type { CursorUpdate, MessageRepository, ParticipantRepository } from '@campzone/store';
 import type { Logger } from 'pino';
 import { CoalescingFlusher } from '../lifecycle/coalescing-flusher';
+
+/** What re-seeds a room's Redis counters from MongoDB's highest stored message. */
+export interface CounterSeeding {
+  counters: Pick<MessageCounters, 'seed'>;
+  messages: Pick<MessageRepository, 'latestCounters'>;
+}
 
 /**
  * Delivery acks arrive at message rate, so the cursor moves in Redis first (one Lua call)
@@ -14,8 +20,13 @@ export class DeliveryAckService {
     private readonly cursors: DeliveryCursors,
     participants: ParticipantRepository,
     private readonly cursorsMoved: (roomId: string) => void,
-    logger: Logger,
+    private readonly logger: Logger,
     flushEveryMs: number,
+    /**
+     * Without it, an ack in a room whose counters Redis lost leaves the cursor where it stands
+     * until a send re-seeds them; with it, the ack re-seeds them itself.
+     */
+    private readonly seeding?: CounterSeeding,
   ) {
     this.copies = new CoalescingFlusher(
       (batch) => participants.advanceDelivered(batch),
@@ -25,15 +36,33 @@ export class DeliveryAckService {
     );
   }
 
-  /** Answers where the member's cursor stands (capped at the room's last seq). */
+  /**
+   * Answers where the member's cursor stands, capped at the room's last seq. A room without
+   * counters in Redis has no known last seq: they are seeded from MongoDB first, so an honest
+   * ack after a Redis loss still counts, and an ack past every stored message does not.
+   */
   async ack(member: { roomId: string; userId: string; participantId: string }, seq: number): Promise<number> {
-    const standing = await this.cursors.advance(member.roomId, member.userId, seq);
-    this.copies.set(member.participantId, { participantId: member.participantId, seq: standing });
+    let standing = await this.cursors.advance(member.roomId, member.userId, seq);
+    if (standing.countersMissing && this.seeding) {
+      await reseed(this.seeding, member.roomId);
+      this.logger.info({ roomId: member.roomId, userId: member.userId }, 'room counters re-seeded from MongoDB for an ack');
+      standing = await this.cursors.advance(member.roomId, member.userId, seq);
+    }
+    if (standing.countersMissing) {
+      this.logger.debug({ roomId: member.roomId, userId: member.userId, seq }, 'ack left the cursor unmoved: room counters missing');
+    }
+    this.copies.set(member.participantId, { participantId: member.participantId, seq: standing.seq });
     this.cursorsMoved(member.roomId);
-    return standing;
+    return standing.seq;
   }
 
   stop(): Promise<void> {
     return this.copies.stop();
   }
+}
+
+/** Never lowers what Redis holds: another pod may have seeded and allocated meanwhile. */
+async function reseed(seeding: CounterSeeding, roomId: string): Promise<void> {
+  const latest = await seeding.messages.latestCounters(roomId);
+  await seeding.counters.seed(roomId, latest.seq, latest.lamport, latest.rev);
 }
