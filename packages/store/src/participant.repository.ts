@@ -83,9 +83,13 @@ export class ParticipantRepository {
     return rooms;
   }
 
-  /** Raises a member's read cursor; a lower seq changes nothing ($max never goes back). */
-  async advanceRead(roomId: string, userId: string, seq: number, readAt: Date): Promise<void> {
-    await this.participants.updateOne({ roomId, userId }, { $max: { lastReadSeq: seq, lastReadAt: readAt } });
+  /**
+   * Raises a member's read cursor; a lower seq changes nothing ($max never goes back). Answers
+   * whether it moved: a repeated mark_read learns from it whether its first attempt's raise landed.
+   */
+  async advanceRead(roomId: string, userId: string, seq: number, readAt: Date): Promise<boolean> {
+    const result = await this.participants.updateOne({ roomId, userId }, { $max: { lastReadSeq: seq, lastReadAt: readAt } });
+    return result.modifiedCount > 0;
   }
 
   /**

@@ -15,6 +15,12 @@ export class ReceiptRepository {
     }
   }
 
+  /** When the user first read the message (their stored receipt), if they have. */
+  async readAtOf(messageId: ObjectId, userId: string): Promise<Date | undefined> {
+    const stored = await this.receipts.findOne({ messageId, userId }, { projection: { readAt: 1 } });
+    return stored?.readAt;
+  }
+
   countFor(roomId: string, messageId: ObjectId): Promise<number> {
     return this.receipts.countDocuments({ roomId, messageId });
   }

@@ -9,9 +9,8 @@ const ack = compile(AckSchema);
 export function receiptEvents(events: EventTable, chat: ChatServices, io: ChatServer): void {
   events.on('mark_read', markRead, async ({ userId }, input) => {
     await chat.membership.requireMember(input.roomId, userId);
-    const { receipt, duplicate } = await chat.receipts.markRead(userId, input);
-    // A repeat changes nothing, so nobody is told again.
-    if (!duplicate) io.to(roomChannel(input.roomId)).emit('read_receipt', receipt);
+    const { receipt, duplicate, announce } = await chat.receipts.markRead(userId, input);
+    if (announce) io.to(roomChannel(input.roomId)).emit('read_receipt', receipt);
     return { roomId: input.roomId, messageId: input.messageId, duplicate };
   });
 
