@@ -91,9 +91,11 @@ async function raiseOwnMessages(
   );
   if (own.length === 0) return 0;
   const messageIds = own.map((m) => m.messageId);
-  // Announcement before the update here: a re-run finds these still below the status.
-  await deps.emitter.emit((e) => e.to(roomChannel(roomId)).emit('message_status', { roomId, messageIds, status }));
+  // The write first, then the announcement, as for the floors: a client told DELIVERED that
+  // reloads reads DELIVERED. A crash in between skips this announcement (a re-run finds them
+  // raised); the room's floor announces them when it passes them.
   const changed = await deps.messages.raiseStatusOf(roomId, messageIds, status as MessageStatus);
+  if (changed > 0) await deps.emitter.emit((e) => e.to(roomChannel(roomId)).emit('message_status', { roomId, messageIds, status }));
   if (own.length === LAGGARD_LIMIT) {
     run.logger.info({ roomId, status }, 'more own messages of the lagging member: follow-up rollup');
     await followUp(deps, roomId);
