@@ -47,3 +47,20 @@ test('messages stored before encryption was turned on still read as they are', a
   const codec = new EncryptedContentCodec(new RoomKeyring(fixture.store.collections.encryptionKeys, master));
   expect(await codec.open('legacy', 'plain old text')).toBe('plain old text');
 });
+
+test('the keyring holds at most its bound of keys and still opens content whose key it dropped', async () => {
+  const keyring = new RoomKeyring(fixture.store.collections.encryptionKeys, master, { maxCachedKeys: 2 });
+  const codec = new EncryptedContentCodec(keyring);
+  const rooms = ['lru-a', 'lru-b', 'lru-c', 'lru-d'];
+  const sealed = [];
+  for (const room of rooms) sealed.push({ room, ...(await codec.seal(room, `words of ${room}`)) });
+  expect(keyring.cachedKeys).toBe(2);
+  for (const s of sealed) expect(await codec.open(s.room, s.content, s.keyVersion)).toBe(`words of ${s.room}`);
+  expect(keyring.cachedKeys).toBe(2);
+  // A room whose current key was dropped seals with its stored key again, not a new one.
+  const again = await codec.seal('lru-a', 'more words');
+  expect(again.keyVersion).toBe(1);
+  expect(
+    await new EncryptedContentCodec(new RoomKeyring(fixture.store.collections.encryptionKeys, master)).open('lru-a', again.content, 1),
+  ).toBe('more words');
+});

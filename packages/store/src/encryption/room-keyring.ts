@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Collection, MongoServerError } from 'mongodb';
 import type { EncryptionKeyDoc } from '../documents';
 import { open, seal } from './aes-gcm';
+import { LruMap } from './lru-map';
 
 /** Ids never contain '#', so this entry cannot collide with a room's keys. */
 const MASTER_CHECK_ROOM = '#master-key-check';
@@ -16,20 +17,44 @@ interface RoomKey {
   key: Buffer;
 }
 
+export interface RoomKeyringOptions {
+  /** How long a pod keeps using a room's current version before asking again (a rotation elsewhere shows within it). */
+  currentTtlMs?: number;
+  /**
+   * Opened keys (room and version) kept in memory, the least recently used dropped first; a
+   * dropped one is read and unwrapped again from MongoDB when needed. Also bounds the current
+   * versions kept. Each entry is a 32-byte key and its room:version name.
+   */
+  maxCachedKeys?: number;
+}
+
 /**
  * Per-room data keys, stored wrapped by the master key with a keyVersion. The newest
  * version seals new messages; every version stays to open old ones. The current version is
  * cached for a short while, so a rotation on one pod reaches the others within `currentTtlMs`.
+ * Both caches are bounded: a pod serving every room of a large install would otherwise keep
+ * every key it ever opened.
  */
 export class RoomKeyring {
-  private readonly opened = new Map<string, Buffer>();
-  private readonly current = new Map<string, { key: RoomKey; until: number }>();
+  private readonly opened: LruMap<string, Buffer>;
+  private readonly current: LruMap<string, { key: RoomKey; until: number }>;
+  private readonly currentTtlMs: number;
 
   constructor(
     private readonly keys: Collection<EncryptionKeyDoc>,
     private readonly masterKey: Buffer,
-    private readonly currentTtlMs = 30_000,
-  ) {}
+    options: RoomKeyringOptions = {},
+  ) {
+    this.currentTtlMs = options.currentTtlMs ?? 30_000;
+    const maxCachedKeys = options.maxCachedKeys ?? 10_000;
+    this.opened = new LruMap(maxCachedKeys);
+    this.current = new LruMap(maxCachedKeys);
+  }
+
+  /** Opened keys held in memory now (at most `maxCachedKeys`). */
+  get cachedKeys(): number {
+    return this.opened.size;
+  }
 
   /** Fails when the stored keys were wrapped with another master key, rather than reading garbage later. */
   async verifyMasterKey(): Promise<void> {
