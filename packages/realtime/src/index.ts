@@ -6,4 +6,5 @@ export * from './message-counters';
 export * from './presence';
 export * from './rate-limiter';
 export * from './redis-client';
+export * from './startup-redis-client';
 export * from './typing';

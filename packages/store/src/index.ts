@@ -12,6 +12,7 @@ export * from './queue-log.repository';
 export * from './receipt.repository';
 export * from './room.repository';
 export * from './seq-hole';
+export * from './startup-retry';
 export * from './status-floor.repository';
 export * from './store';
 export * from './user.repository';

@@ -1,5 +1,6 @@
-import { type Db, type IndexDescription, MongoServerError } from 'mongodb';
+import { type Db, type IndexDescription, type IndexDescriptionInfo, MongoServerError } from 'mongodb';
 import { CollectionName } from './collections';
+import { PermanentStartupError } from './startup-retry';
 
 /**
  * Every index, by collection: the seed's, plus unique {roomId, seq} and the idempotency
@@ -38,23 +39,71 @@ export const indexDefinitions: Record<string, IndexDescription[]> = {
 /**
  * Creates the indexes that do not exist yet; safe to run at every start of every pod.
  * Existing ones are skipped by name rather than re-sent: FerretDB v1 drops the connection
- * when createIndexes repeats an index it already has.
+ * when createIndexes repeats an index it already has, or when pods create the same indexes at
+ * once. A dropped connection is thrown for the start-up loop to retry (this skips what the
+ * other pod finished meanwhile); MongoDB's answers to the same race ("already exists", an
+ * options or key-spec conflict) are success when what now exists is what was asked for.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
-  for (const [name, indexes] of Object.entries(indexDefinitions)) {
-    const collection = db.collection(name);
-    const existing = new Set(await indexNames(db, name));
-    const missing = indexes.filter((i) => !existing.has(i.name ?? ''));
-    if (missing.length > 0) await collection.createIndexes(missing);
+  for (const [name, wanted] of Object.entries(indexDefinitions)) {
+    const existing = await listIndexes(db, name);
+    const missing = wanted.filter((i) => !existing.has(i.name ?? ''));
+    if (missing.length === 0) continue;
+    try {
+      await db.collection(name).createIndexes(missing);
+    } catch (err) {
+      if (!(err instanceof MongoServerError && INDEX_RACE_CODES.has(Number(err.code)))) throw err;
+      const now = await listIndexes(db, name);
+      const states = missing.map((i) => raceOutcome(i, now));
+      const conflicting = missing.filter((_, k) => states[k] === 'conflict');
+      if (conflicting.length > 0) {
+        throw new IndexSpecConflictError(`${name}: ${conflicting.map((i) => i.name).join(', ')} (${err.message})`);
+      }
+      // One still being built by the other pod is not listed yet: the next attempt finds it.
+      if (states.includes('absent')) throw err;
+    }
   }
 }
 
-async function indexNames(db: Db, collection: string): Promise<string[]> {
+/** IndexAlreadyExists, IndexOptionsConflict, IndexKeySpecsConflict. */
+const INDEX_RACE_CODES = new Set([68, 85, 86]);
+
+/** An index that exists with another spec than ours: retrying cannot fix it, an operator must. */
+export class IndexSpecConflictError extends PermanentStartupError {
+  override readonly name = 'IndexSpecConflictError';
+
+  constructor(detail: string) {
+    super(`an existing index conflicts with the one this version needs: ${detail}`);
+  }
+}
+
+/**
+ * After a refused createIndexes: `created` when our name now holds our spec (another pod won the
+ * race), `conflict` when our name holds another spec or our key sits under another name,
+ * `absent` when neither is listed yet.
+ */
+function raceOutcome(wanted: IndexDescription, now: Map<string, IndexDescriptionInfo>): 'created' | 'conflict' | 'absent' {
+  const byName = now.get(wanted.name ?? '');
+  if (byName) return sameSpec(byName, wanted) ? 'created' : 'conflict';
+  const sameKey = [...now.values()].some((i) => JSON.stringify(i.key) === JSON.stringify(wanted.key));
+  return sameKey ? 'conflict' : 'absent';
+}
+
+/** Same key (order included) and the same uniqueness: what queries and duplicate checks rely on. */
+function sameSpec(existing: IndexDescriptionInfo, wanted: IndexDescription): boolean {
+  return (
+    JSON.stringify(existing.key) === JSON.stringify(wanted.key) &&
+    Boolean(existing.unique) === Boolean(wanted.unique) &&
+    Boolean(existing.sparse) === Boolean(wanted.sparse)
+  );
+}
+
+async function listIndexes(db: Db, collection: string): Promise<Map<string, IndexDescriptionInfo>> {
   try {
-    return (await db.collection(collection).indexes()).map((i) => i.name ?? '');
+    return new Map((await db.collection(collection).indexes()).map((i) => [i.name ?? '', i]));
   } catch (err) {
     // A collection that does not exist yet has no indexes.
-    if (err instanceof MongoServerError && err.code === 26) return [];
+    if (err instanceof MongoServerError && err.code === 26) return new Map();
     throw err;
   }
 }

@@ -9,3 +9,4 @@ export { dropNamespace, type TestNamespace, uniqueNamespace } from './namespace.
 export { type RedisServer, type StartRedisServerOptions, startRedisServer } from './redis-server.provider';
 export { type MongoKind, type ProvisionedServices, type ProvisionOptions, provisionServices, type RedisKind } from './services.provisioner';
 export { type ServiceName, ServicesUnavailableError } from './services-unavailable.error';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';
