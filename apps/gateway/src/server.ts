@@ -65,6 +65,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     maxBatch: config.WRITE_BATCH_MAX,
     windowMs: config.WRITE_BATCH_WINDOW_MS,
     maxInFlight: config.WRITE_BATCH_CONCURRENCY,
+    maxPending: config.WRITE_QUEUE_MAX,
     onBatch: ({ size, durationMs }) => {
       metrics.batchSize.observe(size);
       metrics.batchSeconds.observe(durationMs / 1000);

@@ -70,6 +70,8 @@ export const GatewayEnvSchema = Type.Object({
   WRITE_BATCH_WINDOW_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 2 }),
   /** Message batches on the wire at once per pod; later sends gather into the next batch. */
   WRITE_BATCH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  /** Messages waiting for MongoDB per pod at most; beyond it sends are refused UNAVAILABLE at once. */
+  WRITE_QUEUE_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10_000 }),
   /**
    * How often delivered cursors are copied from Redis to MongoDB: one update per moved member
    * per flush, so this bounds the store's cursor writes however fast acks arrive. The copy only

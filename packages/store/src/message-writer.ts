@@ -19,7 +19,24 @@ export interface MessageWriterOptions {
    * (group commit): under load batches grow instead of the store seeing more writers.
    */
   maxInFlight: number;
+  /**
+   * Documents waiting or on the wire at most; beyond it write() refuses at once. While the store
+   * hangs every send would otherwise wait here, each holding its seq, until memory runs out.
+   * Default 10 000.
+   */
+  maxPending?: number;
   onBatch?: (stats: BatchStats) => void;
+}
+
+const DEFAULT_MAX_PENDING = 10_000;
+
+/** write() refused: too many documents already wait for the store. Nothing of it was written. */
+export class StoreOverloadedError extends Error {
+  override readonly name = 'StoreOverloadedError';
+
+  constructor(pending: number) {
+    super(`store overloaded: ${pending} messages already wait for MongoDB; retry later`);
+  }
 }
 
 interface Pending {
@@ -38,6 +55,8 @@ export class MessageWriter {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Documents in batches on the wire (the queue holds the rest). */
+  private inFlightDocs = 0;
 
   constructor(
     private readonly messages: Collection<MessageDoc>,
@@ -45,6 +64,8 @@ export class MessageWriter {
   ) {}
 
   write(doc: MessageDoc): Promise<WriteOutcome> {
+    const pending = this.queue.length + this.inFlightDocs;
+    if (pending >= (this.options.maxPending ?? DEFAULT_MAX_PENDING)) return Promise.reject(new StoreOverloadedError(pending));
     return new Promise<WriteOutcome>((resolve, reject) => {
       this.queue.push({ doc, resolve, reject });
       if (this.inFlight.size >= this.options.maxInFlight) return; // the next settle flushes it
@@ -64,8 +85,10 @@ export class MessageWriter {
     this.timer = undefined;
     while (this.queue.length > 0 && this.inFlight.size < this.options.maxInFlight) {
       const batch = this.queue.splice(0, this.options.maxBatch);
+      this.inFlightDocs += batch.length;
       const run = this.insert(batch).finally(() => {
         this.inFlight.delete(run);
+        this.inFlightDocs -= batch.length;
         // What gathered meanwhile has waited long enough: send it at once.
         this.flushNow();
       });
