@@ -1,10 +1,10 @@
 import { ConfigError, type GatewayConfig, loadGatewayConfig } from '@campzone/config';
 import { createQueueProducers } from '@campzone/queue';
-import { RedisKeys } from '@campzone/realtime';
-import { ensureIndexes } from '@campzone/store';
+import { connectRedisClients, createStartupRedisClient, RedisKeys } from '@campzone/realtime';
+import { ensureIndexes, retryUntilReady, StartupDeadlineError, type StartupRetryOptions } from '@campzone/store';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
-import { createClient } from 'redis';
+import { listenWhileStarting } from './http/startup-health.server';
 import { buildGateway } from './server';
 
 // Composition root: the only place that reads the environment, creates clients and exits.
@@ -28,18 +28,43 @@ async function main(): Promise<void> {
   });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
-  const command = createClient({ url: config.REDIS_URL });
-  const pub = command.duplicate();
-  const sub = command.duplicate();
+  // Probes get answers at once; readiness stays 503 until Redis and MongoDB are there.
+  const starting = await listenWhileStarting(config.PORT, config.HOST);
+  logger.info({ port: starting.port, deadlineMs: config.STARTUP_DEADLINE_MS }, 'start-up: waiting for redis and mongodb');
+  const retry: StartupRetryOptions = {
+    signal: AbortSignal.timeout(config.STARTUP_DEADLINE_MS),
+    onRetry: ({ dependency, attempt, delayMs, error }) =>
+      logger.warn({ dependency, attempt, delayMs, err: error }, 'start-up: dependency not ready, retrying'),
+  };
+
+  const command = createStartupRedisClient(config.REDIS_URL);
+  const pub = createStartupRedisClient(config.REDIS_URL);
+  const sub = createStartupRedisClient(config.REDIS_URL);
   for (const [role, client] of Object.entries({ command, pub, sub })) {
     // node-redis reconnects by itself; an unhandled 'error' event would kill the process.
     client.on('error', (err: Error) => logger.warn({ redis: role, err: err.message }, 'redis connection error'));
   }
-  await Promise.all([command.connect(), pub.connect(), sub.connect()]);
-  const mongo = new MongoClient(config.MONGO_URL, { serverSelectionTimeoutMS: 5000, maxPoolSize: 20 });
-  await mongo.connect();
+  const mongo = new MongoClient(config.MONGO_URL, {
+    serverSelectionTimeoutMS: 5000,
+    maxPoolSize: 20,
+    socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
+  });
   const db = mongo.db(config.MONGO_DB);
-  await ensureIndexes(db);
+  await Promise.all([
+    retryUntilReady('redis', () => connectRedisClients([command, pub, sub]), retry),
+    // Other pods may be creating the same indexes; FerretDB drops the connection then: retried.
+    retryUntilReady(
+      'mongodb',
+      async () => {
+        await mongo.connect();
+        await ensureIndexes(db);
+      },
+      retry,
+    ),
+  ]).catch((err: unknown) => {
+    if (err instanceof StartupDeadlineError) throw new Error(`${err.message} (STARTUP_DEADLINE_MS=${config.STARTUP_DEADLINE_MS})`);
+    throw err;
+  });
 
   // BullMQ opens its own (ioredis) connections; the producers only buffer on the send path.
   const queues = createQueueProducers({
@@ -49,7 +74,8 @@ async function main(): Promise<void> {
     rollupDelayMs: config.ROLLUP_DELAY_MS,
   });
   const gateway = await buildGateway({ config, logger, redis: { command, pub, sub }, db, queues });
-  await gateway.app.listen({ port: config.PORT, host: config.HOST });
+  await starting.close();
+  await gateway.app.listen({ port: starting.port, host: config.HOST });
   const address = gateway.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ url: `http://127.0.0.1:${port}`, port }, 'gateway listening');

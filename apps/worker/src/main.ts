@@ -1,8 +1,16 @@
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from '@campzone/config';
-import { createStore, ensureIndexes, openContentCodec } from '@campzone/store';
+import { connectRedisClients, createStartupRedisClient } from '@campzone/realtime';
+import {
+  createStore,
+  ensureIndexes,
+  openContentCodec,
+  retryUntilReady,
+  StartupDeadlineError,
+  type StartupRetryOptions,
+} from '@campzone/store';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
-import { createClient } from 'redis';
+import { listenWhileStarting } from './http/startup-health.server';
 import { buildWorker } from './worker-app';
 
 // Composition root: the only place that reads the environment, creates clients and exits.
@@ -26,19 +34,45 @@ async function main(): Promise<void> {
   });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
-  const redis = createClient({ url: config.REDIS_URL });
+  // Probes get answers at once; readiness stays 503 until Redis and MongoDB are there.
+  const starting = await listenWhileStarting(config.PORT, config.HOST);
+  logger.info({ port: starting.port, deadlineMs: config.STARTUP_DEADLINE_MS }, 'start-up: waiting for redis and mongodb');
+  const retry: StartupRetryOptions = {
+    signal: AbortSignal.timeout(config.STARTUP_DEADLINE_MS),
+    onRetry: ({ dependency, attempt, delayMs, error }) =>
+      logger.warn({ dependency, attempt, delayMs, err: error }, 'start-up: dependency not ready, retrying'),
+  };
+
+  const redis = createStartupRedisClient(config.REDIS_URL);
   // node-redis reconnects by itself; an unhandled 'error' event would kill the process.
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
-  await redis.connect();
-  const mongo = new MongoClient(config.MONGO_URL, { serverSelectionTimeoutMS: 5000, maxPoolSize: 20 });
-  await mongo.connect();
+  const mongo = new MongoClient(config.MONGO_URL, {
+    serverSelectionTimeoutMS: 5000,
+    maxPoolSize: 20,
+    socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
+  });
   const db = mongo.db(config.MONGO_DB);
-  await ensureIndexes(db);
+  await Promise.all([
+    retryUntilReady('redis', () => connectRedisClients([redis]), retry),
+    // Other pods may be creating the same indexes; FerretDB drops the connection then: retried.
+    retryUntilReady(
+      'mongodb',
+      async () => {
+        await mongo.connect();
+        await ensureIndexes(db);
+      },
+      retry,
+    ),
+  ]).catch((err: unknown) => {
+    if (err instanceof StartupDeadlineError) throw new Error(`${err.message} (STARTUP_DEADLINE_MS=${config.STARTUP_DEADLINE_MS})`);
+    throw err;
+  });
   const { codec } = await openContentCodec(createStore(db).collections.encryptionKeys, config.masterKey);
 
   const worker = await buildWorker({ config, logger, redis, db, bullConnection: config.REDIS_URL, codec });
   await worker.start();
-  await worker.http.listen({ port: config.PORT, host: config.HOST });
+  await starting.close();
+  await worker.http.listen({ port: starting.port, host: config.HOST });
   const address = worker.http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, concurrency: config.WORKER_CONCURRENCY, retryDelaysMs: config.DELIVERY_RETRY_DELAYS_MS }, 'worker running');

@@ -34,6 +34,17 @@ const commonProps = {
   REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', default: 'cz' }),
   MONGO_URL: Type.String({ pattern: '^mongodb(\\+srv)?://', description: 'mongodb://host:port' }),
   MONGO_DB: Type.String({ pattern: '^[A-Za-z0-9_-]{1,63}$', default: 'campzone' }),
+  /**
+   * A MongoDB operation with no answer for this long fails instead of hanging (and with it every
+   * send behind it). Generous: FerretDB answers slowly under load, and the worker's sweeps read
+   * the whole queue log.
+   */
+  MONGO_SOCKET_TIMEOUT_MS: Millis(30_000, 500),
+  /**
+   * Redis and MongoDB may come up after the pod (a fresh cluster, a rolling deploy): start-up
+   * retries with backoff for this long, then exits non-zero.
+   */
+  STARTUP_DEADLINE_MS: Millis(120_000, 1000),
   /** 32 bytes, base64 or hex: turns on AES-256-GCM encryption of message content at rest. */
   ENCRYPTION_MASTER_KEY: Type.Optional(Type.String({ minLength: 1 })),
   MAX_CONTENT_LENGTH: Type.Integer({ minimum: 1, maximum: 100_000, default: 4000 }),

@@ -80,3 +80,19 @@ test('the worker has its own port default and needs credentials for Bull Board',
     /BULL_BOARD_USER/,
   );
 });
+
+test('start-up, store-timeout and write-queue settings have defaults and bounds', () => {
+  const gateway = loadGatewayConfig(base);
+  expect(gateway).toMatchObject({ STARTUP_DEADLINE_MS: 120_000, MONGO_SOCKET_TIMEOUT_MS: 30_000, WRITE_QUEUE_MAX: 10_000 });
+  expect(loadWorkerConfig({ REDIS_URL: base.REDIS_URL, MONGO_URL: base.MONGO_URL })).toMatchObject({
+    STARTUP_DEADLINE_MS: 120_000,
+    MONGO_SOCKET_TIMEOUT_MS: 30_000,
+  });
+  expect(loadGatewayConfig({ ...base, STARTUP_DEADLINE_MS: '5000', WRITE_QUEUE_MAX: '50' })).toMatchObject({
+    STARTUP_DEADLINE_MS: 5000,
+    WRITE_QUEUE_MAX: 50,
+  });
+  expect(failure({ ...base, STARTUP_DEADLINE_MS: '10' })).toMatch(/^Invalid configuration: STARTUP_DEADLINE_MS /);
+  expect(failure({ ...base, MONGO_SOCKET_TIMEOUT_MS: '0' })).toMatch(/^Invalid configuration: MONGO_SOCKET_TIMEOUT_MS /);
+  expect(failure({ ...base, WRITE_QUEUE_MAX: '0' })).toMatch(/^Invalid configuration: WRITE_QUEUE_MAX /);
+});
