@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { IdempotencyKeySchema, MessageIdSchema, RoomIdSchema } from './ids';
 import { MAX_LAMPORT, MAX_PAGE_LIMIT, MAX_SKIP, MAX_SYNC_LIMIT } from './limits';
+import { ReactionEmojiSchema } from './reaction-emoji';
 
 // Client -> server payloads. Extra fields are tolerated (the seed's `join_room` carries a
 // userId the server ignores: the token decides who speaks) but never passed on: handlers
@@ -31,6 +32,8 @@ export const SendMessageSchema = Type.Object({
   lamportTimestamp: Type.Integer({ minimum: 0, maximum: MAX_LAMPORT }),
   idempotencyKey: IdempotencyKeySchema,
   messageType: Type.Optional(ClientMessageTypeSchema),
+  /** Answers this message of the same room; the reply joins its thread. */
+  replyTo: Type.Optional(MessageIdSchema),
 });
 export type SendMessage = Static<typeof SendMessageSchema>;
 
@@ -48,8 +51,39 @@ export const SyncSchema = Type.Object({
   roomId: RoomIdSchema,
   afterSeq: Seq,
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SYNC_LIMIT })),
+  /** With it, the answer also carries `changed`: messages up to afterSeq changed after this rev. */
+  afterRev: Type.Optional(Seq),
 });
 export type Sync = Static<typeof SyncSchema>;
+
+/** One message of a room: the target of an edit, a delete, a pin. */
+export const MessageRefSchema = Type.Object({ roomId: RoomIdSchema, messageId: MessageIdSchema });
+export type MessageRef = Static<typeof MessageRefSchema>;
+
+export const EditMessageSchema = Type.Object({
+  roomId: RoomIdSchema,
+  messageId: MessageIdSchema,
+  // Checked against the configured limit after validation, like a send's.
+  content: Type.String({ minLength: 1 }),
+});
+export type EditMessage = Static<typeof EditMessageSchema>;
+
+export const DeleteMessageSchema = MessageRefSchema;
+export type DeleteMessage = MessageRef;
+export const PinMessageSchema = MessageRefSchema;
+export type PinMessage = MessageRef;
+
+export const ReactionSchema = Type.Object({ roomId: RoomIdSchema, messageId: MessageIdSchema, emoji: ReactionEmojiSchema });
+export type Reaction = Static<typeof ReactionSchema>;
+
+export const GetThreadSchema = Type.Object({
+  roomId: RoomIdSchema,
+  rootId: MessageIdSchema,
+  /** Replies after this seq; without it the page starts with the root itself. */
+  afterSeq: Type.Optional(Seq),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT })),
+});
+export type GetThread = Static<typeof GetThreadSchema>;
 
 export const AckSchema = Type.Object({ roomId: RoomIdSchema, seq: Seq });
 export type Ack = Static<typeof AckSchema>;

@@ -1,4 +1,4 @@
-/** Socket event names, exactly as the seed names them, plus `sync`/`synced` and `ack`. */
+/** Socket event names, exactly as the seed names them, plus `sync`/`synced`, `ack` and message changes. */
 export const ClientEvent = {
   JOIN_ROOM: 'join_room',
   LEAVE_ROOM: 'leave_room',
@@ -10,6 +10,13 @@ export const ClientEvent = {
   GET_ONLINE_USERS: 'get_online_users',
   SYNC: 'sync',
   ACK: 'ack',
+  EDIT_MESSAGE: 'edit_message',
+  DELETE_MESSAGE: 'delete_message',
+  ADD_REACTION: 'add_reaction',
+  REMOVE_REACTION: 'remove_reaction',
+  PIN_MESSAGE: 'pin_message',
+  UNPIN_MESSAGE: 'unpin_message',
+  GET_THREAD: 'get_thread',
 } as const;
 export type ClientEventName = (typeof ClientEvent)[keyof typeof ClientEvent];
 
@@ -27,6 +34,14 @@ export const ServerEvent = {
   MESSAGES: 'messages',
   SYNCED: 'synced',
   MESSAGE_STATUS: 'message_status',
+  MESSAGE_EDITED: 'message_edited',
+  MESSAGE_DELETED: 'message_deleted',
+  REACTION_UPDATED: 'reaction_updated',
+  MESSAGE_PINNED: 'message_pinned',
+  THREAD_UPDATED: 'thread_updated',
+  THREAD: 'thread',
+  PARTICIPANT_REMOVED: 'participant_removed',
+  ROOM_UPDATED: 'room_updated',
   ERROR: 'error',
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];

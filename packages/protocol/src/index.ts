@@ -1,10 +1,14 @@
+import './formats';
+
 export * from './client-events';
 export * from './errors';
 export * from './events';
 export * from './ids';
 export * from './limits';
 export * from './models';
+export * from './reaction-emoji';
 export * from './rest';
+export * from './room-permissions';
 export * from './server-events';
 export * from './socket-types';
 export * from './validate';

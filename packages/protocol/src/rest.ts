@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { RoomIdSchema, UserIdSchema } from './ids';
+import { MessageIdSchema, RoomIdSchema, UserIdSchema } from './ids';
 import { MAX_PAGE_LIMIT, MAX_PARTICIPANTS_PER_REQUEST } from './limits';
-import { ChatMessageSchema, ParticipantRoleSchema, RoomTypeSchema } from './models';
+import { ChatMessageSchema, MAX_SLOW_MODE_SECONDS, ParticipantRoleSchema, PostingPolicySchema, RoomTypeSchema } from './models';
 
 export const CreateRoomBodySchema = Type.Object({
   roomId: Type.Optional(RoomIdSchema),
@@ -49,6 +49,15 @@ export const RoomListItemSchema = Type.Object({
   roomType: RoomTypeSchema,
   role: ParticipantRoleSchema,
   description: Type.Optional(Type.String()),
+  /** Others' messages after the caller's read cursor (deleted ones not counted). */
+  unreadCount: Type.Integer({ minimum: 0 }),
+  /** Of those, the ones that mention the caller or `@room`. */
+  unreadMentions: Type.Integer({ minimum: 0 }),
+  postingPolicy: PostingPolicySchema,
+  slowModeSeconds: Type.Integer({ minimum: 0 }),
+  archived: Type.Boolean(),
+  /** While the caller is muted in the room. */
+  mutedUntil: Type.Optional(Type.String({ format: 'date-time' })),
 });
 export const RoomListResponseSchema = Type.Object({ rooms: Type.Array(RoomListItemSchema) });
 export type RoomListResponse = Static<typeof RoomListResponseSchema>;
@@ -57,3 +66,112 @@ export const ErrorResponseSchema = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), retryAfterMs: Type.Optional(Type.Integer({ minimum: 0 })) }),
 });
 export type ErrorResponse = Static<typeof ErrorResponseSchema>;
+
+export const MessageParamsSchema = Type.Object({ roomId: RoomIdSchema, messageId: MessageIdSchema });
+export type MessageParams = Static<typeof MessageParamsSchema>;
+
+export const PinsResponseSchema = Type.Object({ roomId: RoomIdSchema, messages: Type.Array(ChatMessageSchema) });
+export type PinsResponse = Static<typeof PinsResponseSchema>;
+
+/** A message's earlier versions, oldest first: for room admins only. */
+export const MessageEditsResponseSchema = Type.Object({
+  roomId: RoomIdSchema,
+  messageId: MessageIdSchema,
+  edits: Type.Array(
+    Type.Object({ editorId: UserIdSchema, editedAt: Type.String({ format: 'date-time' }), previousContent: Type.String() }),
+  ),
+});
+export type MessageEditsResponse = Static<typeof MessageEditsResponseSchema>;
+
+// ---- membership and moderation ----
+
+export const MAX_ROSTER = 5000;
+
+export const ParticipantParamsSchema = Type.Object({ roomId: RoomIdSchema, userId: UserIdSchema });
+export type ParticipantParams = Static<typeof ParticipantParamsSchema>;
+
+export const ChangeRoleBodySchema = Type.Object({ role: ParticipantRoleSchema });
+export type ChangeRoleBody = Static<typeof ChangeRoleBodySchema>;
+
+export const RosterBodySchema = Type.Object({
+  participants: Type.Array(Type.Object({ userId: UserIdSchema, role: Type.Optional(ParticipantRoleSchema) }), { maxItems: MAX_ROSTER }),
+  /** Members missing from the roster are removed (owners never are). */
+  removeMissing: Type.Boolean(),
+});
+export type RosterBody = Static<typeof RosterBodySchema>;
+
+export const RosterResultSchema = Type.Object({
+  added: Type.Integer(),
+  removed: Type.Integer(),
+  changed: Type.Integer(),
+  unchanged: Type.Integer(),
+  /** Entries not applied, and why (a banned user is not added back). */
+  skipped: Type.Array(Type.Object({ userId: UserIdSchema, reason: Type.String() })),
+});
+export type RosterResult = Static<typeof RosterResultSchema>;
+
+export const UpdateRoomBodySchema = Type.Object(
+  {
+    roomName: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    description: Type.Optional(Type.String({ maxLength: 1000 })),
+    postingPolicy: Type.Optional(PostingPolicySchema),
+    slowModeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_SLOW_MODE_SECONDS })),
+    archived: Type.Optional(Type.Boolean()),
+  },
+  { minProperties: 1 },
+);
+export type UpdateRoomBody = Static<typeof UpdateRoomBodySchema>;
+
+export const MuteBodySchema = Type.Object({ userId: UserIdSchema, until: Type.String({ format: 'date-time' }) });
+export type MuteBody = Static<typeof MuteBodySchema>;
+
+export const BanBodySchema = Type.Object({ userId: UserIdSchema, reason: Type.String({ minLength: 1, maxLength: 500 }) });
+export type BanBody = Static<typeof BanBodySchema>;
+
+export const ReportBodySchema = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) });
+export type ReportBody = Static<typeof ReportBodySchema>;
+
+export const ReportStatusSchema = Type.Union([Type.Literal('open'), Type.Literal('resolved')]);
+
+export const ReportSchema = Type.Object({
+  reportId: MessageIdSchema,
+  roomId: RoomIdSchema,
+  messageId: MessageIdSchema,
+  reporterId: UserIdSchema,
+  reason: Type.String(),
+  status: ReportStatusSchema,
+  createdAt: Type.String({ format: 'date-time' }),
+  resolvedBy: Type.Optional(UserIdSchema),
+  resolvedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  resolution: Type.Optional(Type.String()),
+});
+export type Report = Static<typeof ReportSchema>;
+
+export const ReportsQuerySchema = Type.Object({ status: Type.Optional(ReportStatusSchema) });
+export const ReportParamsSchema = Type.Object({ roomId: RoomIdSchema, reportId: MessageIdSchema });
+export const ResolveReportBodySchema = Type.Object({ resolution: Type.String({ minLength: 1, maxLength: 500 }) });
+export type ResolveReportBody = Static<typeof ResolveReportBodySchema>;
+
+export const BlockBodySchema = Type.Object({ userId: UserIdSchema });
+export const BlockParamsSchema = Type.Object({ userId: UserIdSchema });
+
+export const AuditQuerySchema = Type.Object({
+  /** Entries older than this one (an entry id from the previous page). */
+  before: Type.Optional(MessageIdSchema),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT })),
+});
+export type AuditQuery = Static<typeof AuditQuerySchema>;
+
+export const AuditEntrySchema = Type.Object({
+  entryId: MessageIdSchema,
+  roomId: RoomIdSchema,
+  actorId: UserIdSchema,
+  action: Type.String(),
+  targetId: Type.Optional(Type.String()),
+  before: Type.Optional(Type.Unknown()),
+  after: Type.Optional(Type.Unknown()),
+  at: Type.String({ format: 'date-time' }),
+});
+export type AuditEntry = Static<typeof AuditEntrySchema>;
+export const AuditPageSchema = Type.Object({ roomId: RoomIdSchema, entries: Type.Array(AuditEntrySchema), hasMore: Type.Boolean() });
+export type AuditPage = Static<typeof AuditPageSchema>;

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { IdempotencyKeySchema, MessageIdSchema, RoomIdSchema, UserIdSchema } from './ids';
-import { ChatMessageSchema, MessageStatusSchema } from './models';
+import { ChatMessageSchema, MessageStatusSchema, PostingPolicySchema } from './models';
 
 // Server -> client payloads: the seed's fields, kept exactly, plus additions.
 
@@ -66,8 +66,69 @@ export const SyncedSchema = Type.Object({
    * was refused or retried under a fresh seq): a client moves past them without waiting.
    */
   holes: Type.Optional(Type.Array(Type.Integer())),
+  /** Asked with afterRev: the current state of messages up to afterSeq changed after it, by rev. */
+  changed: Type.Optional(Type.Array(ChatMessageSchema)),
+  /** Asked with afterRev: the rev to ask after next time (every change up to it is in this answer or earlier). */
+  latestRev: Type.Optional(Type.Integer()),
 });
 export type Synced = Static<typeof SyncedSchema>;
+
+export const MessageEditedSchema = Type.Object({
+  roomId: RoomIdSchema,
+  messageId: MessageIdSchema,
+  content: Type.String(),
+  editedAt: Type.String({ format: 'date-time' }),
+  rev: Type.Integer(),
+});
+export type MessageEdited = Static<typeof MessageEditedSchema>;
+
+export const MessageDeletedSchema = Type.Object({
+  roomId: RoomIdSchema,
+  messageId: MessageIdSchema,
+  deletedAt: Type.String({ format: 'date-time' }),
+  deletedBy: UserIdSchema,
+  rev: Type.Integer(),
+});
+export type MessageDeleted = Static<typeof MessageDeletedSchema>;
+
+export const ReactionUpdatedSchema = Type.Object({
+  roomId: RoomIdSchema,
+  messageId: MessageIdSchema,
+  emoji: Type.String(),
+  userId: UserIdSchema,
+  added: Type.Boolean(),
+  /** How many users now react with this emoji. */
+  count: Type.Integer({ minimum: 0 }),
+  rev: Type.Integer(),
+});
+export type ReactionUpdated = Static<typeof ReactionUpdatedSchema>;
+
+export const MessagePinnedSchema = Type.Object({
+  roomId: RoomIdSchema,
+  messageId: MessageIdSchema,
+  pinned: Type.Boolean(),
+  by: UserIdSchema,
+  rev: Type.Integer(),
+});
+export type MessagePinned = Static<typeof MessagePinnedSchema>;
+
+export const ThreadUpdatedSchema = Type.Object({
+  roomId: RoomIdSchema,
+  rootId: MessageIdSchema,
+  replyCount: Type.Integer({ minimum: 0 }),
+  lastReplyAt: Type.String({ format: 'date-time' }),
+  repliers: Type.Array(UserIdSchema),
+  rev: Type.Integer(),
+});
+export type ThreadUpdated = Static<typeof ThreadUpdatedSchema>;
+
+export const ThreadSchema = Type.Object({
+  roomId: RoomIdSchema,
+  rootId: MessageIdSchema,
+  messages: Type.Array(ChatMessageSchema),
+  hasMore: Type.Boolean(),
+});
+export type Thread = Static<typeof ThreadSchema>;
 
 export const AckedSchema = Type.Object({ roomId: RoomIdSchema, seq: Type.Integer() });
 export type Acked = Static<typeof AckedSchema>;
@@ -92,3 +153,18 @@ export const ErrorEventSchema = Type.Object({
   retryAfterMs: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type ErrorEvent = Static<typeof ErrorEventSchema>;
+
+export const ParticipantRemovedSchema = Type.Object({ roomId: RoomIdSchema, userId: UserIdSchema, by: UserIdSchema });
+export type ParticipantRemoved = Static<typeof ParticipantRemovedSchema>;
+
+/** A room's name, description or settings changed: the room as it now is. */
+export const RoomUpdatedSchema = Type.Object({
+  roomId: RoomIdSchema,
+  roomName: Type.String(),
+  description: Type.Optional(Type.String()),
+  postingPolicy: PostingPolicySchema,
+  slowModeSeconds: Type.Integer(),
+  archived: Type.Boolean(),
+  by: UserIdSchema,
+});
+export type RoomUpdated = Static<typeof RoomUpdatedSchema>;

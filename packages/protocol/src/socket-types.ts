@@ -1,4 +1,4 @@
-import type { Ack, GetMessages, MarkRead, RoomRef, SendMessage, Sync } from './client-events';
+import type { Ack, EditMessage, GetMessages, GetThread, MarkRead, MessageRef, Reaction, RoomRef, SendMessage, Sync } from './client-events';
 import type { ErrorCode } from './errors';
 import type {
   Acked,
@@ -7,13 +7,21 @@ import type {
   JoinedRoom,
   LeftRoom,
   MarkedRead,
+  MessageDeleted,
+  MessageEdited,
+  MessagePinned,
   MessageSent,
   MessageStatusEvent,
   Messages,
   NewMessage,
   OnlineUsers,
+  ParticipantRemoved,
+  ReactionUpdated,
   ReadReceipt,
+  RoomUpdated,
   Synced,
+  Thread,
+  ThreadUpdated,
   UserJoined,
   UserLeft,
   UserTyping,
@@ -42,6 +50,13 @@ export interface ClientToServerEvents {
   get_online_users: (payload: RoomRef, ack?: AckFn<OnlineUsers>) => void;
   sync: (payload: Sync, ack?: AckFn<Synced>) => void;
   ack: (payload: Ack, ack?: AckFn<Acked>) => void;
+  edit_message: (payload: EditMessage, ack?: AckFn<MessageEdited>) => void;
+  delete_message: (payload: MessageRef, ack?: AckFn<MessageDeleted>) => void;
+  add_reaction: (payload: Reaction, ack?: AckFn<ReactionUpdated>) => void;
+  remove_reaction: (payload: Reaction, ack?: AckFn<ReactionUpdated>) => void;
+  pin_message: (payload: MessageRef, ack?: AckFn<MessagePinned>) => void;
+  unpin_message: (payload: MessageRef, ack?: AckFn<MessagePinned>) => void;
+  get_thread: (payload: GetThread, ack?: AckFn<Thread>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -58,5 +73,13 @@ export interface ServerToClientEvents {
   messages: (payload: Messages) => void;
   synced: (payload: Synced) => void;
   message_status: (payload: MessageStatusEvent) => void;
+  message_edited: (payload: MessageEdited) => void;
+  message_deleted: (payload: MessageDeleted) => void;
+  reaction_updated: (payload: ReactionUpdated) => void;
+  message_pinned: (payload: MessagePinned) => void;
+  thread_updated: (payload: ThreadUpdated) => void;
+  thread: (payload: Thread) => void;
+  participant_removed: (payload: ParticipantRemoved) => void;
+  room_updated: (payload: RoomUpdated) => void;
   error: (payload: ErrorEvent) => void;
 }

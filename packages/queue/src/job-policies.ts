@@ -47,6 +47,16 @@ export const rollupJobOptions = (roomId: string, delayMs: number): JobsOptions =
   removeOnFail: { count: 1000 },
 });
 
+/** Thread summaries are coalesced per root like rollups per room: a burst of replies costs one write. */
+export const threadSummaryJobOptions = (roomId: string, rootId: string, delayMs: number): JobsOptions => ({
+  delay: delayMs,
+  deduplication: { id: `thread-${roomId}-${rootId}`, keepLastIfActive: true },
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 200 },
+  removeOnComplete: true,
+  removeOnFail: { count: 1000 },
+});
+
 export const sweepJobTemplate = { removeOnComplete: true, removeOnFail: { count: 100 } } satisfies JobsOptions;
 export const SWEEP_SCHEDULER_ID = 'queue-log-sweep';
 

@@ -44,5 +44,9 @@ export type DeliveryCheckJob = Static<typeof DeliveryCheckJobSchema>;
 export const RollupJobSchema = Type.Object({ roomId: RoomIdSchema });
 export type RollupJob = Static<typeof RollupJobSchema>;
 
+/** Recompute one thread root's summary (reply count, last reply, recent repliers) from its replies. */
+export const ThreadSummaryJobSchema = Type.Object({ roomId: RoomIdSchema, rootId: MessageIdSchema });
+export type ThreadSummaryJob = Static<typeof ThreadSummaryJobSchema>;
+
 export const SweepJobSchema = Type.Object({});
 export type SweepJob = Static<typeof SweepJobSchema>;

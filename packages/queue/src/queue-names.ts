@@ -5,7 +5,7 @@
 export const QueueName = {
   /** Delivery tracking: one `track` job per producer batch, then one `check` job per retry stage. */
   delivery: 'chat-delivery',
-  /** Message status rollups (DELIVERED / READ), coalesced per room. */
+  /** Message status rollups (DELIVERED / READ), coalesced per room, and thread summaries, per root. */
   rollup: 'chat-rollup',
   /** Repeatable sweeps of the queue log. */
   maintenance: 'chat-maintenance',
@@ -17,6 +17,7 @@ export const JobName = {
   deliveryTrack: 'track',
   deliveryCheck: 'check',
   rollup: 'rollup',
+  threadSummary: 'thread-summary',
   sweep: 'sweep',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { rollupJobOptions, trackJobOptions } from './job-policies';
-import { type DeliveryTrackJob, MAX_MESSAGES_PER_JOB, type RollupJob, type TrackedMessage } from './job-schemas';
+import { rollupJobOptions, threadSummaryJobOptions, trackJobOptions } from './job-policies';
+import { type DeliveryTrackJob, MAX_MESSAGES_PER_JOB, type RollupJob, type ThreadSummaryJob, type TrackedMessage } from './job-schemas';
 import { connectionOptions, type QueueSettings } from './queue-connection';
 import { JobName, QueueName } from './queue-names';
 
@@ -11,6 +11,8 @@ export interface QueueProducers {
   trackDelivery(message: TrackedMessage): void;
   /** Cursors moved in this room (acks or reads); coalesced per room. Never throws. */
   requestRollup(roomId: string): void;
+  /** A reply was stored or deleted in this thread; its root's summary is recomputed, coalesced per root. Never throws. */
+  requestThreadSummary(roomId: string, rootId: string): void;
   /** Enqueues what is still buffered, waits for it, and closes the queues' connections. */
   close(): Promise<void>;
 }
@@ -62,7 +64,7 @@ export function createQueueProducers(options: QueueProducerOptions): QueueProduc
 
 class BufferedQueueProducers implements QueueProducers {
   private readonly delivery: Queue<DeliveryTrackJob>;
-  private readonly rollup: Queue<RollupJob>;
+  private readonly rollup: Queue<RollupJob | ThreadSummaryJob>;
   private readonly producerId = randomBytes(6).toString('hex');
   private readonly windowMs: number;
   private readonly maxBatch: number;
@@ -71,6 +73,8 @@ class BufferedQueueProducers implements QueueProducers {
   private readonly rollupDelayMs: number;
   private messages: TrackedMessage[] = [];
   private rooms = new Set<string>();
+  /** `roomId rootId` of threads whose summary is due. */
+  private threads = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private batchSeq = 0;
@@ -80,7 +84,7 @@ class BufferedQueueProducers implements QueueProducers {
   constructor(private readonly options: QueueProducerOptions) {
     const opts = { connection: connectionOptions(options.connection), prefix: options.prefix };
     this.delivery = new Queue<DeliveryTrackJob>(QueueName.delivery, opts);
-    this.rollup = new Queue<RollupJob>(QueueName.rollup, opts);
+    this.rollup = new Queue<RollupJob | ThreadSummaryJob>(QueueName.rollup, opts);
     for (const queue of [this.delivery, this.rollup]) {
       // An 'error' event without a listener would throw; ioredis reconnects by itself.
       queue.on('error', (err: Error) => options.logger?.warn({ queue: queue.name, err: err.message }, 'queue connection error'));
@@ -119,12 +123,25 @@ class BufferedQueueProducers implements QueueProducers {
     }
   }
 
+  requestThreadSummary(roomId: string, rootId: string): void {
+    try {
+      if (this.closed) {
+        this.dropped('rollup', 1, 'producer closed');
+        return;
+      }
+      this.threads.add(`${roomId} ${rootId}`);
+      this.schedule(false);
+    } catch (err) {
+      this.options.logger?.error({ err }, 'requestThreadSummary failed');
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.messages.length > 0 || this.rooms.size > 0 || this.inFlight.size > 0) {
+    while (this.messages.length > 0 || this.rooms.size > 0 || this.threads.size > 0 || this.inFlight.size > 0) {
       this.flush(true);
       await Promise.allSettled([...this.inFlight]);
     }
@@ -146,9 +163,11 @@ class BufferedQueueProducers implements QueueProducers {
     if (!closing && this.inFlight.size >= this.maxInFlight) return; // a finishing round trip reschedules
     const messages = this.messages;
     const rooms = [...this.rooms];
+    const threads = [...this.threads];
     this.messages = [];
     this.rooms = new Set();
-    if (messages.length === 0 && rooms.length === 0) return;
+    this.threads = new Set();
+    if (messages.length === 0 && rooms.length === 0 && threads.length === 0) return;
 
     const started = performance.now();
     const batches: Array<{ name: typeof JobName.deliveryTrack; data: DeliveryTrackJob; opts: ReturnType<typeof trackJobOptions> }> = [];
@@ -169,11 +188,21 @@ class BufferedQueueProducers implements QueueProducers {
         }),
       );
     }
-    if (rooms.length > 0) {
-      const jobs = rooms.map((roomId) => ({ name: JobName.rollup, data: { roomId }, opts: rollupJobOptions(roomId, this.rollupDelayMs) }));
+    if (rooms.length > 0 || threads.length > 0) {
+      const jobs = [
+        ...rooms.map((roomId) => ({ name: JobName.rollup, data: { roomId }, opts: rollupJobOptions(roomId, this.rollupDelayMs) })),
+        ...threads.map((key) => {
+          const [roomId = '', rootId = ''] = key.split(' ');
+          return {
+            name: JobName.threadSummary,
+            data: { roomId, rootId },
+            opts: threadSummaryJobOptions(roomId, rootId, this.rollupDelayMs),
+          };
+        }),
+      ];
       adds.push(
         this.rollup.addBulk(jobs).catch((err: unknown) => {
-          this.dropped('rollup', rooms.length, errorText(err));
+          this.dropped('rollup', jobs.length, errorText(err));
           throw err;
         }),
       );
@@ -186,7 +215,8 @@ class BufferedQueueProducers implements QueueProducers {
         durationMs: performance.now() - started,
         failed: results.some((r) => r.status === 'rejected'),
       });
-      if (!this.closed && (this.messages.length > 0 || this.rooms.size > 0)) this.schedule(this.messages.length >= this.maxBatch);
+      if (!this.closed && (this.messages.length > 0 || this.rooms.size > 0 || this.threads.size > 0))
+        this.schedule(this.messages.length >= this.maxBatch);
     });
     this.inFlight.add(run);
   }

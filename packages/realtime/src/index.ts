@@ -3,6 +3,7 @@ export * from './delivery-cursors';
 export * from './keys';
 export * from './lua-runner';
 export * from './message-counters';
+export * from './message-locks';
 export * from './presence';
 export * from './rate-limiter';
 export * from './redis-client';

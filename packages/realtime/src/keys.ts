@@ -1,3 +1,6 @@
+/** Per-user message rate, per-address connection rate, and per-member slow mode (`<roomId>:<userId>`). */
+export type RateLimitKind = 'msg' | 'conn' | 'slow';
+
 /**
  * Every Redis key this system writes, built in one place. Keys of one room share the hash
  * tag `{r:<roomId>}`, so a room's scripts touch a single slot on Redis Cluster. Ids are
@@ -12,6 +15,16 @@ export class RedisKeys {
 
   idempotency(roomId: string, senderId: string, idempotencyKey: string): string {
     return `${this.prefix}:{r:${roomId}}:idem:${senderId}:${idempotencyKey}`;
+  }
+
+  /** Held while one writer changes a stored message (see message-locks.ts). */
+  messageLock(roomId: string, messageId: string): string {
+    return `${this.prefix}:{r:${roomId}}:lock:${messageId}`;
+  }
+
+  /** Revs of a room's changes allocated and not yet written (rev -> allocation time). */
+  revsInFlight(roomId: string): string {
+    return `${this.prefix}:{r:${roomId}}:revs`;
   }
 
   /** Delivered cursors of a room's members (userId -> highest contiguous seq acked). */
@@ -51,7 +64,7 @@ export class RedisKeys {
     return `${this.prefix}:{typing}:said`;
   }
 
-  rateLimit(kind: 'msg' | 'conn', subject: string): string {
+  rateLimit(kind: RateLimitKind, subject: string): string {
     return `${this.prefix}:rl:${kind}:${subject}`;
   }
 

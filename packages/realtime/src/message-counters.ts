@@ -10,9 +10,16 @@ export interface PriorAllocation {
 }
 
 export type Allocation =
-  | { kind: 'allocated'; seq: number; lamport: number }
+  | { kind: 'allocated'; seq: number; lamport: number; rev: number }
   | { kind: 'duplicate'; prior: PriorAllocation }
   | { kind: 'countersMissing' };
+
+/** A room's highest stored seq, lamport and rev, as MongoDB has them (for seeding). */
+export interface StoredCounters {
+  seq: number;
+  lamport: number;
+  rev: number;
+}
 
 export interface AllocateRequest {
   roomId: string;
@@ -37,17 +44,65 @@ export class MessageCounters {
       [this.keys.roomCounters(req.roomId), this.keys.idempotency(req.roomId, req.senderId, req.idempotencyKey)],
       [req.clientLamport, this.idempotencyTtlSeconds, req.messageId, req.createdAtMs],
     );
-    const [kind, a, b] = asArray(reply);
-    if (kind === 'ok') return { kind: 'allocated', seq: Number(a), lamport: Number(b) };
+    const [kind, a, b, c] = asArray(reply);
+    if (kind === 'ok') return { kind: 'allocated', seq: Number(a), lamport: Number(b), rev: Number(c) };
     if (kind === 'missing') return { kind: 'countersMissing' };
     if (kind === 'dup') return { kind: 'duplicate', prior: parsePrior(String(a)) };
     throw new Error(`allocateMessage answered ${JSON.stringify(reply)}`);
   }
 
   /** Raises the room's counters to at least these values (never lowers them). */
-  async seed(roomId: string, seq: number, lamport: number): Promise<{ seq: number; lamport: number }> {
-    const [s, l] = asArray(await this.lua.run('seedCounters', [this.keys.roomCounters(roomId)], [seq, lamport]));
-    return { seq: Number(s), lamport: Number(l) };
+  async seed(roomId: string, seq: number, lamport: number, rev: number): Promise<{ seq: number; lamport: number; rev: number }> {
+    const [s, l, r] = asArray(await this.lua.run('seedCounters', [this.keys.roomCounters(roomId)], [seq, lamport, rev]));
+    return { seq: Number(s), lamport: Number(l), rev: Number(r) };
+  }
+
+  /**
+   * The room's next rev for a change to a stored message, noted as in flight until settleRev;
+   * undefined when the counters are gone (seed them first).
+   */
+  async allocateRev(roomId: string): Promise<number | undefined> {
+    const [kind, rev] = asArray(await this.lua.run('allocateRev', [this.keys.roomCounters(roomId), this.keys.revsInFlight(roomId)], []));
+    if (kind === 'missing') return undefined;
+    if (kind === 'ok') return Number(rev);
+    throw new Error(`allocateRev answered ${String(kind)}`);
+  }
+
+  /**
+   * Runs one write of a change under the room's next rev: allocates it (seeding the counters
+   * from `latest` first if Redis lost them), runs `write`, and settles the rev however the write
+   * ends. Answers what the write answered.
+   */
+  async withRev<T>(roomId: string, latest: () => Promise<StoredCounters>, write: (rev: number) => Promise<T>): Promise<T> {
+    let rev = await this.allocateRev(roomId);
+    if (rev === undefined) {
+      const stored = await latest();
+      await this.seed(roomId, stored.seq, stored.lamport, stored.rev);
+      rev = await this.allocateRev(roomId);
+      if (rev === undefined) throw new Error(`counters of room ${roomId} vanished while seeding`);
+    }
+    try {
+      return await write(rev);
+    } finally {
+      // A failed settle leaves an entry that lapses by itself (revWatermark's staleMs).
+      await this.settleRev(roomId, rev).catch(() => undefined);
+    }
+  }
+
+  /** The change that took this rev was written, or given up. */
+  async settleRev(roomId: string, rev: number): Promise<void> {
+    await this.lua.run('settleRev', [this.keys.revsInFlight(roomId)], [rev]);
+  }
+
+  /**
+   * The highest rev up to which every change of the room is written (see revWatermark-2.lua);
+   * undefined when the counters are gone. Changes in flight longer than staleMs are ignored.
+   */
+  async revWatermark(roomId: string, staleMs: number): Promise<number | undefined> {
+    const [kind, rev] = asArray(
+      await this.lua.run('revWatermark', [this.keys.roomCounters(roomId), this.keys.revsInFlight(roomId)], [staleMs]),
+    );
+    return kind === 'ok' ? Number(rev) : undefined;
   }
 
   /** Lets a send allocate again after its seq collided; only if the key still holds messageId. */

@@ -1,4 +1,4 @@
-import type { RedisKeys } from './keys';
+import type { RateLimitKind, RedisKeys } from './keys';
 import type { LuaRunner } from './lua-runner';
 
 export interface RateDecision {
@@ -14,7 +14,7 @@ export class RateLimiter {
     private readonly keys: RedisKeys,
   ) {}
 
-  async hit(kind: 'msg' | 'conn', subject: string, limit: number, windowMs: number): Promise<RateDecision> {
+  async hit(kind: RateLimitKind, subject: string, limit: number, windowMs: number): Promise<RateDecision> {
     const reply = await this.lua.run('rateLimit', [this.keys.rateLimit(kind, subject)], [limit, windowMs]);
     if (!Array.isArray(reply)) throw new Error(`rateLimit answered ${JSON.stringify(reply)}`);
     return { allowed: Number(reply[0]) === 1, retryAfterMs: Number(reply[1]) };

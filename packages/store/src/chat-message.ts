@@ -1,4 +1,5 @@
-import type { ChatMessage } from '@campzone/protocol';
+import type { ChatMessage, ReactionSummary } from '@campzone/protocol';
+import type { ReactionDoc } from './documents';
 import type { ContentCodec } from './encryption/content-codec';
 import type { StoredMessage } from './message.repository';
 import { type StatusFloors, statusAt } from './status-floor.repository';
@@ -6,23 +7,51 @@ import { type StatusFloors, statusAt } from './status-floor.repository';
 /**
  * The one place a stored message becomes what clients see, on the gateway and in the worker's
  * re-sends. Its status comes from the room's floors when given; a message just stored has none
- * above it, so its own field is exact.
+ * above it, so its own field is exact. `viewerId` is who reads it: reactions say whether they
+ * are among the reactors (`me`); without one (a broadcast to the room), `me` is false.
  */
-export function toChatMessage(doc: StoredMessage, content: string, floors?: StatusFloors): ChatMessage {
-  return {
+export function toChatMessage(doc: StoredMessage, content: string, floors?: StatusFloors, viewerId?: string): ChatMessage {
+  const message: ChatMessage = {
     messageId: doc._id.toHexString(),
     roomId: doc.roomId,
     senderId: doc.senderId,
-    content,
+    content: doc.deletedAt ? '' : content,
     messageType: doc.messageType,
     lamportTimestamp: doc.lamportTimestamp,
     seq: doc.seq,
     createdAt: doc.createdAt.toISOString(),
     status: floors ? statusAt(doc, floors) : doc.status,
   };
+  if (doc.rev !== undefined) message.rev = doc.rev;
+  if (doc.editedAt) message.editedAt = doc.editedAt.toISOString();
+  if (doc.deletedAt) message.deletedAt = doc.deletedAt.toISOString();
+  if (doc.deletedBy) message.deletedBy = doc.deletedBy;
+  if (doc.replyTo) message.replyTo = doc.replyTo.toHexString();
+  if (doc.threadRootId) message.threadRootId = doc.threadRootId.toHexString();
+  if (doc.thread)
+    message.thread = {
+      replyCount: doc.thread.replyCount,
+      lastReplyAt: doc.thread.lastReplyAt.toISOString(),
+      repliers: doc.thread.repliers,
+    };
+  if (doc.reactions && doc.reactions.length > 0) message.reactions = reactionSummaries(doc.reactions, viewerId);
+  if (doc.mentions && doc.mentions.length > 0) message.mentions = doc.mentions;
+  if (doc.pinned) message.pinned = true;
+  return message;
+}
+
+export function reactionSummaries(reactions: ReactionDoc[], viewerId?: string): ReactionSummary[] {
+  return reactions.map((r) => ({ emoji: r.emoji, count: r.userIds.length, me: viewerId !== undefined && r.userIds.includes(viewerId) }));
 }
 
 /** Stored messages as clients see them: content opened (plaintext even when encrypted at rest). */
-export function openChatMessages(codec: ContentCodec, docs: StoredMessage[], floors: StatusFloors): Promise<ChatMessage[]> {
-  return Promise.all(docs.map(async (d) => toChatMessage(d, await codec.open(d.roomId, d.content, d.keyVersion), floors)));
+export function openChatMessages(
+  codec: ContentCodec,
+  docs: StoredMessage[],
+  floors: StatusFloors,
+  viewerId?: string,
+): Promise<ChatMessage[]> {
+  return Promise.all(
+    docs.map(async (d) => toChatMessage(d, d.deletedAt ? '' : await codec.open(d.roomId, d.content, d.keyVersion), floors, viewerId)),
+  );
 }

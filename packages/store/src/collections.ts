@@ -1,12 +1,17 @@
 import type { Collection, Db } from 'mongodb';
 import type {
+  AuditEntryDoc,
   EncryptionKeyDoc,
   MessageDoc,
+  MessageEditDoc,
+  MessageReportDoc,
   ParticipantDoc,
   QueueLogDoc,
   ReadReceiptDoc,
+  RoomBanDoc,
   RoomDoc,
   StatusFloorDoc,
+  UserBlockDoc,
   UserDoc,
 } from './documents';
 
@@ -16,10 +21,15 @@ export const CollectionName = {
   rooms: 'chat_rooms',
   participants: 'chat_participants',
   messages: 'messages',
+  messageEdits: 'message_edits',
   receipts: 'message_read_receipts',
   statusFloors: 'message_status_floors',
   queueLog: 'message_queue_log',
   encryptionKeys: 'chat_encryption_keys',
+  bans: 'room_bans',
+  reports: 'message_reports',
+  blocks: 'user_blocks',
+  audit: 'room_audit_log',
 } as const;
 
 export interface Collections {
@@ -27,10 +37,15 @@ export interface Collections {
   rooms: Collection<RoomDoc>;
   participants: Collection<ParticipantDoc>;
   messages: Collection<MessageDoc>;
+  messageEdits: Collection<MessageEditDoc>;
   receipts: Collection<ReadReceiptDoc>;
   statusFloors: Collection<StatusFloorDoc>;
   queueLog: Collection<QueueLogDoc>;
   encryptionKeys: Collection<EncryptionKeyDoc>;
+  bans: Collection<RoomBanDoc>;
+  reports: Collection<MessageReportDoc>;
+  blocks: Collection<UserBlockDoc>;
+  audit: Collection<AuditEntryDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -39,9 +54,14 @@ export function collectionsOf(db: Db): Collections {
     rooms: db.collection<RoomDoc>(CollectionName.rooms),
     participants: db.collection<ParticipantDoc>(CollectionName.participants),
     messages: db.collection<MessageDoc>(CollectionName.messages),
+    messageEdits: db.collection<MessageEditDoc>(CollectionName.messageEdits),
     receipts: db.collection<ReadReceiptDoc>(CollectionName.receipts),
     statusFloors: db.collection<StatusFloorDoc>(CollectionName.statusFloors),
     queueLog: db.collection<QueueLogDoc>(CollectionName.queueLog),
     encryptionKeys: db.collection<EncryptionKeyDoc>(CollectionName.encryptionKeys),
+    bans: db.collection<RoomBanDoc>(CollectionName.bans),
+    reports: db.collection<MessageReportDoc>(CollectionName.reports),
+    blocks: db.collection<UserBlockDoc>(CollectionName.blocks),
+    audit: db.collection<AuditEntryDoc>(CollectionName.audit),
   };
 }

@@ -1,4 +1,4 @@
-import type { MessageStatus, MessageType, ParticipantRole, RoomType } from '@campzone/protocol';
+import type { MessageStatus, MessageType, ParticipantRole, PostingPolicy, RoomType } from '@campzone/protocol';
 import type { ObjectId } from 'mongodb';
 
 // The seed's collections and fields, plus `seq` on messages and the participants' cursors.
@@ -19,6 +19,11 @@ export interface RoomDoc {
   createdBy: string;
   description?: string;
   createdAt: Date;
+  /** Absent: everyone posts. */
+  postingPolicy?: PostingPolicy;
+  /** Absent or 0: no slow mode. */
+  slowModeSeconds?: number;
+  archived?: boolean;
 }
 
 export interface ParticipantDoc {
@@ -31,6 +36,49 @@ export interface ParticipantDoc {
   lastReadSeq: number;
   /** Highest seq this member's clients acknowledged holding; only ever raised. */
   deliveredSeq: number;
+  /** Cannot post until then. */
+  mutedUntil?: Date;
+}
+
+/** A user removed from a room who may not be added back until the ban is lifted. */
+export interface RoomBanDoc {
+  roomId: string;
+  userId: string;
+  reason: string;
+  bannedBy: string;
+  bannedAt: Date;
+}
+
+export interface MessageReportDoc {
+  _id: ObjectId;
+  roomId: string;
+  messageId: ObjectId;
+  reporterId: string;
+  reason: string;
+  status: 'open' | 'resolved';
+  createdAt: Date;
+  resolvedBy?: string;
+  resolvedAt?: Date;
+  resolution?: string;
+}
+
+/** userId blocked blockedId: no one-to-one room between them, and the SDK hides blockedId's messages. */
+export interface UserBlockDoc {
+  userId: string;
+  blockedId: string;
+  createdAt: Date;
+}
+
+/** One moderation or membership action; written once, never changed through the API. */
+export interface AuditEntryDoc {
+  _id: ObjectId;
+  roomId: string;
+  actorId: string;
+  action: string;
+  targetId?: string;
+  before?: unknown;
+  after?: unknown;
+  at: Date;
 }
 
 export interface MessageDoc {
@@ -52,6 +100,50 @@ export interface MessageDoc {
    * every page and tell syncing clients to move past it.
    */
   hole?: true;
+  /**
+   * The room's change number of this message's last change (creation, edit, delete, reaction,
+   * pin, thread summary); only ever raised. Absent on messages stored before revs existed.
+   */
+  rev?: number;
+  editedAt?: Date;
+  /** A tombstone: content, edits, reactions and mentions are erased; seq and order stay. */
+  deletedAt?: Date;
+  deletedBy?: string;
+  replyTo?: ObjectId;
+  threadRootId?: ObjectId;
+  /** On a thread's root, kept by the worker. */
+  thread?: ThreadSummaryDoc;
+  /** One entry per emoji in the order first used; never an empty userIds. */
+  reactions?: ReactionDoc[];
+  /** Mentioned members' ids, and '@room'. */
+  mentions?: string[];
+  pinned?: boolean;
+  pinnedBy?: string;
+  pinnedAt?: Date;
+}
+
+export interface ReactionDoc {
+  emoji: string;
+  userIds: string[];
+}
+
+export interface ThreadSummaryDoc {
+  replyCount: number;
+  lastReplyAt: Date;
+  /** Up to 5, most recent first. */
+  repliers: string[];
+}
+
+/** A message's content before one edit; only room admins may read these, and a delete erases them. */
+export interface MessageEditDoc {
+  _id: ObjectId;
+  roomId: string;
+  messageId: ObjectId;
+  editorId: string;
+  editedAt: Date;
+  /** The content the edit replaced, sealed like a message's when encryption at rest is on. */
+  previousContent: string;
+  keyVersion?: number;
 }
 
 export interface ReadReceiptDoc {

@@ -22,7 +22,12 @@ export const indexDefinitions: Record<string, IndexDescription[]> = {
     { key: { roomId: 1, seq: 1 }, name: 'roomId_seq_unique', unique: true },
     { key: { senderId: 1, idempotencyKey: 1 }, name: 'senderId_idempotencyKey_unique', unique: true },
     { key: { createdAt: 1 }, name: 'createdAt' },
+    // sync's `changed`, and re-seeding the rev counter
+    { key: { roomId: 1, rev: 1 }, name: 'roomId_rev' },
+    { key: { roomId: 1, threadRootId: 1, seq: 1 }, name: 'roomId_threadRootId_seq' },
+    { key: { roomId: 1, pinned: 1 }, name: 'roomId_pinned' },
   ],
+  [CollectionName.messageEdits]: [{ key: { roomId: 1, messageId: 1, editedAt: 1 }, name: 'roomId_messageId_editedAt' }],
   [CollectionName.receipts]: [
     { key: { messageId: 1, userId: 1 }, name: 'messageId_userId_unique', unique: true },
     { key: { roomId: 1, userId: 1 }, name: 'roomId_userId' },
@@ -34,6 +39,10 @@ export const indexDefinitions: Record<string, IndexDescription[]> = {
     { key: { createdAt: 1 }, name: 'createdAt' },
   ],
   [CollectionName.encryptionKeys]: [{ key: { roomId: 1, keyVersion: 1 }, name: 'roomId_keyVersion_unique', unique: true }],
+  [CollectionName.bans]: [{ key: { roomId: 1, userId: 1 }, name: 'roomId_userId_unique', unique: true }],
+  [CollectionName.reports]: [{ key: { roomId: 1, status: 1, createdAt: 1 }, name: 'roomId_status_createdAt' }],
+  [CollectionName.blocks]: [{ key: { userId: 1, blockedId: 1 }, name: 'userId_blockedId_unique', unique: true }],
+  [CollectionName.audit]: [{ key: { roomId: 1, _id: -1 }, name: 'roomId_id' }],
 };
 
 /**

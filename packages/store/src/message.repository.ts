@@ -1,4 +1,4 @@
-import { MESSAGE_STATUS_RANK, type MessageStatus } from '@campzone/protocol';
+import { MESSAGE_STATUS_RANK, type MessageStatus, ROOM_MENTION } from '@campzone/protocol';
 import { type Collection, ObjectId } from 'mongodb';
 import type { MessageDoc } from './documents';
 
@@ -15,6 +15,16 @@ const wireProjection = {
   createdAt: 1,
   keyVersion: 1,
   hole: 1,
+  rev: 1,
+  editedAt: 1,
+  deletedAt: 1,
+  deletedBy: 1,
+  replyTo: 1,
+  threadRootId: 1,
+  thread: 1,
+  reactions: 1,
+  mentions: 1,
+  pinned: 1,
 } as const;
 
 export type StoredMessage = Omit<MessageDoc, 'idempotencyKey'>;
@@ -47,14 +57,86 @@ export class MessageRepository {
     return found?.hole ? null : found;
   }
 
-  /** The room's highest stored seq and lamport (both grow together), for re-seeding Redis. */
-  async latestCounters(roomId: string): Promise<{ seq: number; lamport: number }> {
-    const [top] = await this.messages
-      .find({ roomId }, { projection: { seq: 1, lamportTimestamp: 1 } })
-      .sort({ seq: -1 })
-      .limit(1)
+  /** The room's highest stored seq and lamport (both grow together) and rev, for re-seeding Redis. */
+  async latestCounters(roomId: string): Promise<{ seq: number; lamport: number; rev: number }> {
+    const [[top], [topRev]] = await Promise.all([
+      this.messages
+        .find({ roomId }, { projection: { seq: 1, lamportTimestamp: 1 } })
+        .sort({ seq: -1 })
+        .limit(1)
+        .toArray(),
+      this.messages
+        .find({ roomId }, { projection: { rev: 1 } })
+        .sort({ rev: -1 })
+        .limit(1)
+        .toArray(),
+    ]);
+    return { seq: top?.seq ?? 0, lamport: top?.lamportTimestamp ?? 0, rev: topRev?.rev ?? 0 };
+  }
+
+  /**
+   * Messages up to uptoSeq changed after afterRev, in rev order: what a syncing client holds an
+   * older copy of. A new message's rev is its creation, so only those it already holds count.
+   */
+  async changedSince(
+    roomId: string,
+    uptoSeq: number,
+    afterRev: number,
+    limit: number,
+  ): Promise<{ messages: StoredMessage[]; hasMore: boolean }> {
+    const rows = await this.messages
+      .find({ roomId, rev: { $gt: afterRev }, seq: { $lte: uptoSeq } }, { projection: wireProjection })
+      .sort({ rev: 1 })
+      .limit(limit + 1)
       .toArray();
-    return { seq: top?.seq ?? 0, lamport: top?.lamportTimestamp ?? 0 };
+    return { messages: rows.slice(0, limit).filter((m) => !m.hole), hasMore: rows.length > limit };
+  }
+
+  /** A thread's replies after afterSeq, in seq order. */
+  async threadReplies(
+    roomId: string,
+    rootId: ObjectId,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ messages: StoredMessage[]; hasMore: boolean }> {
+    const rows = await this.messages
+      .find({ roomId, threadRootId: rootId, seq: { $gt: afterSeq } }, { projection: wireProjection })
+      .sort({ seq: 1 })
+      .limit(limit + 1)
+      .toArray();
+    return { messages: rows.slice(0, limit), hasMore: rows.length > limit };
+  }
+
+  /** A thread's summary as its replies stand: count, last reply, up to 5 recent distinct repliers. */
+  async threadStats(roomId: string, rootId: ObjectId): Promise<{ replyCount: number; lastReplyAt: Date; repliers: string[] } | null> {
+    const filter = { roomId, threadRootId: rootId, deletedAt: { $exists: false } };
+    const [replyCount, recent] = await Promise.all([
+      this.messages.countDocuments(filter),
+      this.messages
+        .find(filter, { projection: { senderId: 1, createdAt: 1 } })
+        .sort({ seq: -1 })
+        .limit(50)
+        .toArray(),
+    ]);
+    const last = recent[0];
+    if (!last) return null;
+    const repliers = [...new Set(recent.map((r) => r.senderId))].slice(0, 5);
+    return { replyCount, lastReplyAt: last.createdAt, repliers };
+  }
+
+  /** The room's pinned messages, oldest first. */
+  pinned(roomId: string, limit: number): Promise<StoredMessage[]> {
+    return this.messages.find({ roomId, pinned: true }, { projection: wireProjection }).sort({ seq: 1 }).limit(limit).toArray();
+  }
+
+  /** Others' live messages after a read cursor, and those of them that mention userId or the room. */
+  async unreadFor(roomId: string, userId: string, afterSeq: number): Promise<{ unread: number; mentions: number }> {
+    const filter = { roomId, seq: { $gt: afterSeq }, senderId: { $ne: userId }, hole: { $exists: false }, deletedAt: { $exists: false } };
+    const [unread, mentions] = await Promise.all([
+      this.messages.countDocuments(filter),
+      this.messages.countDocuments({ ...filter, mentions: { $in: [userId, ROOM_MENTION] } }),
+    ]);
+    return { unread, mentions };
   }
 
   /** Messages with seq > afterSeq, oldest first (sync, and history paging forward). */

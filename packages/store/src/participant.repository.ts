@@ -1,5 +1,5 @@
 import type { ParticipantRole } from '@campzone/protocol';
-import { type Collection, ObjectId } from 'mongodb';
+import { type Collection, MongoBulkWriteError, ObjectId, type WriteError } from 'mongodb';
 import { bulkWriteInChunks } from './bulk-write';
 import type { ParticipantDoc } from './documents';
 
@@ -9,18 +9,29 @@ export interface CursorUpdate {
   seq: number;
 }
 
+const INSERT_CHUNK = 1000;
+
+function toArray(value: WriteError | readonly WriteError[] | undefined): readonly WriteError[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value as WriteError];
+}
+
 export interface Membership {
   /** The participant document's `_id`, by which its cursor copies are written. */
   participantId: string;
   role: ParticipantRole;
+  mutedUntil?: Date;
 }
 
 export class ParticipantRepository {
   constructor(private readonly participants: Collection<ParticipantDoc>) {}
 
   async membershipOf(roomId: string, userId: string): Promise<Membership | null> {
-    const row = await this.participants.findOne({ roomId, userId }, { projection: { _id: 1, role: 1 } });
-    return row ? { participantId: row._id.toHexString(), role: row.role } : null;
+    const row = await this.participants.findOne({ roomId, userId }, { projection: { _id: 1, role: 1, mutedUntil: 1 } });
+    if (!row) return null;
+    const membership: Membership = { participantId: row._id.toHexString(), role: row.role };
+    if (row.mutedUntil) membership.mutedUntil = row.mutedUntil;
+    return membership;
   }
 
   async roleOf(roomId: string, userId: string): Promise<ParticipantRole | null> {
@@ -50,6 +61,66 @@ export class ParticipantRepository {
     return rows.map((r) => r.userId);
   }
 
+  /**
+   * Adds users known not to be members, in one unordered insert per chunk: on FerretDB an
+   * upsert scans the collection per user, which made a 2,000-student roster take a minute.
+   * One added meanwhile by someone else is skipped by the unique index. Answers how many were added.
+   */
+  async insertNew(roomId: string, userIds: string[], role: ParticipantRole, now = new Date()): Promise<number> {
+    let added = 0;
+    for (let i = 0; i < userIds.length; i += INSERT_CHUNK) {
+      const docs = userIds.slice(i, i + INSERT_CHUNK).map((userId) => ({
+        _id: new ObjectId(),
+        roomId,
+        userId,
+        role,
+        joinedAt: now,
+        lastReadAt: null,
+        lastReadSeq: 0,
+        deliveredSeq: 0,
+      }));
+      try {
+        added += (await this.participants.insertMany(docs, { ordered: false })).insertedCount;
+      } catch (err) {
+        if (!(err instanceof MongoBulkWriteError) || toArray(err.writeErrors).some((e) => e.code !== 11000)) throw err;
+        added += err.insertedCount;
+      }
+    }
+    return added;
+  }
+
+  /** Every member with their role (roster sync diffs against it). */
+  async roster(roomId: string): Promise<Array<{ userId: string; role: ParticipantRole }>> {
+    const rows = await this.participants.find({ roomId }, { projection: { _id: 0, userId: 1, role: 1 } }).toArray();
+    return rows.map((r) => ({ userId: r.userId, role: r.role }));
+  }
+
+  /** Removes members for good; answers how many were members. */
+  async remove(roomId: string, userIds: string[]): Promise<number> {
+    if (userIds.length === 0) return 0;
+    return (await this.participants.deleteMany({ roomId, userId: { $in: userIds } })).deletedCount;
+  }
+
+  /** Sets roles of existing members (several users may share one role). */
+  async setRoles(roomId: string, changes: Array<{ userId: string; role: ParticipantRole }>): Promise<void> {
+    if (changes.length === 0) return;
+    await bulkWriteInChunks(
+      this.participants,
+      changes.map((c) => ({ updateOne: { filter: { roomId, userId: c.userId }, update: { $set: { role: c.role } } } })),
+    );
+  }
+
+  /** Mutes a member until a time (null lifts it); answers whether they are a member. */
+  async setMute(roomId: string, userId: string, until: Date | null): Promise<boolean> {
+    const update = until ? { $set: { mutedUntil: until } } : { $unset: { mutedUntil: '' as const } };
+    return (await this.participants.updateOne({ roomId, userId }, update)).matchedCount === 1;
+  }
+
+  /** How many owners the room has (it must keep one). */
+  countOwners(roomId: string): Promise<number> {
+    return this.participants.countDocuments({ roomId, role: 'owner' });
+  }
+
   async memberIds(roomId: string): Promise<string[]> {
     const rows = await this.participants.find({ roomId }, { projection: { userId: 1 } }).toArray();
     return rows.map((r) => r.userId);
@@ -62,9 +133,16 @@ export class ParticipantRepository {
   }
 
   /** One user's memberships with their read cursors (the room list's unread counts start there). */
-  async membershipsOf(userId: string): Promise<Array<{ roomId: string; role: ParticipantRole; lastReadSeq: number }>> {
-    const rows = await this.participants.find({ userId }, { projection: { _id: 0, roomId: 1, role: 1, lastReadSeq: 1 } }).toArray();
-    return rows.map((r) => ({ roomId: r.roomId, role: r.role, lastReadSeq: r.lastReadSeq ?? 0 }));
+  async membershipsOf(userId: string): Promise<Array<{ roomId: string; role: ParticipantRole; lastReadSeq: number; mutedUntil?: Date }>> {
+    const rows = await this.participants
+      .find({ userId }, { projection: { _id: 0, roomId: 1, role: 1, lastReadSeq: 1, mutedUntil: 1 } })
+      .toArray();
+    return rows.map((r) => ({
+      roomId: r.roomId,
+      role: r.role,
+      lastReadSeq: r.lastReadSeq ?? 0,
+      ...(r.mutedUntil ? { mutedUntil: r.mutedUntil } : {}),
+    }));
   }
 
   /**

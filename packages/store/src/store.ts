@@ -1,10 +1,15 @@
 import type { Db } from 'mongodb';
+import { AuditLogRepository } from './audit-log.repository';
+import { BlockRepository } from './block.repository';
 import { type Collections, collectionsOf } from './collections';
 import { MessageRepository } from './message.repository';
+import { MessageChangeRepository } from './message-change.repository';
 import { ParticipantRepository } from './participant.repository';
 import { QueueLogRepository } from './queue-log.repository';
 import { ReceiptRepository } from './receipt.repository';
+import { ReportRepository } from './report.repository';
 import { RoomRepository } from './room.repository';
+import { RoomBanRepository } from './room-ban.repository';
 import { StatusFloorRepository } from './status-floor.repository';
 import { UserRepository } from './user.repository';
 
@@ -14,9 +19,14 @@ export interface Store {
   rooms: RoomRepository;
   participants: ParticipantRepository;
   messages: MessageRepository;
+  messageChanges: MessageChangeRepository;
   receipts: ReceiptRepository;
   statusFloors: StatusFloorRepository;
   queueLog: QueueLogRepository;
+  bans: RoomBanRepository;
+  reports: ReportRepository;
+  blocks: BlockRepository;
+  audit: AuditLogRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -27,8 +37,13 @@ export function createStore(db: Db): Store {
     rooms: new RoomRepository(collections.rooms),
     participants: new ParticipantRepository(collections.participants),
     messages: new MessageRepository(collections.messages),
+    messageChanges: new MessageChangeRepository(collections.messages, collections.messageEdits),
     receipts: new ReceiptRepository(collections.receipts),
     statusFloors: new StatusFloorRepository(collections.statusFloors),
     queueLog: new QueueLogRepository(collections.queueLog),
+    bans: new RoomBanRepository(collections.bans),
+    reports: new ReportRepository(collections.reports),
+    blocks: new BlockRepository(collections.blocks),
+    audit: new AuditLogRepository(collections.audit),
   };
 }

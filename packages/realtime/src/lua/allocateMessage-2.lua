@@ -1,8 +1,9 @@
 --[[
-  Allocates the next {seq, lamport} of a room for one message, unless the sender already
-  used this idempotency key in this room.
+  Allocates the next {seq, lamport, rev} of a room for one message, unless the sender already
+  used this idempotency key in this room. A new message is a change too: it takes the room's
+  next rev, the counter edits, deletes, reactions and pins share.
 
-  KEYS[1] room counters hash  {prefix}:{r:<roomId>}:ctr   fields: seq, lamport
+  KEYS[1] room counters hash  {prefix}:{r:<roomId>}:ctr   fields: seq, lamport, rev
   KEYS[2] idempotency key     {prefix}:{r:<roomId>}:idem:<senderId>:<key>
   ARGV[1] client lamport timestamp (integer >= 0)
   ARGV[2] idempotency TTL in seconds
@@ -12,7 +13,7 @@
   Returns
     {'dup', '<messageId>|<seq>|<lamport>|<createdAt>'}  the key was seen: the original allocation
     {'missing'}                                         the room's counters are gone: seed them first
-    {'ok', seq, lamport}                                allocated; the key now points to it
+    {'ok', seq, lamport, rev}                           allocated; the key now points to it
 ]]
 local seen = redis.call('GET', KEYS[2])
 if seen then
@@ -25,6 +26,7 @@ local roomLamport = tonumber(redis.call('HGET', KEYS[1], 'lamport') or '0')
 local clientLamport = tonumber(ARGV[1])
 local lamport = math.max(roomLamport, clientLamport) + 1
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local rev = redis.call('HINCRBY', KEYS[1], 'rev', 1)
 redis.call('HSET', KEYS[1], 'lamport', string.format('%d', lamport))
 redis.call('SET', KEYS[2], ARGV[3] .. '|' .. seq .. '|' .. string.format('%d', lamport) .. '|' .. ARGV[4], 'EX', ARGV[2])
-return {'ok', seq, string.format('%d', lamport)}
+return {'ok', seq, string.format('%d', lamport), rev}

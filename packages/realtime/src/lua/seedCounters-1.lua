@@ -5,10 +5,12 @@
   KEYS[1] room counters hash  {prefix}:{r:<roomId>}:ctr
   ARGV[1] highest stored seq of the room (from MongoDB)
   ARGV[2] highest stored lamport of the room (from MongoDB)
+  ARGV[3] highest stored rev of the room (from MongoDB)
 
-  Returns {seq, lamport} as now held.
+  Returns {seq, lamport, rev} as now held.
 ]]
 local seq = math.max(tonumber(redis.call('HGET', KEYS[1], 'seq') or '0'), tonumber(ARGV[1]))
 local lamport = math.max(tonumber(redis.call('HGET', KEYS[1], 'lamport') or '0'), tonumber(ARGV[2]))
-redis.call('HSET', KEYS[1], 'seq', string.format('%d', seq), 'lamport', string.format('%d', lamport))
-return {string.format('%d', seq), string.format('%d', lamport)}
+local rev = math.max(tonumber(redis.call('HGET', KEYS[1], 'rev') or '0'), tonumber(ARGV[3]))
+redis.call('HSET', KEYS[1], 'seq', string.format('%d', seq), 'lamport', string.format('%d', lamport), 'rev', string.format('%d', rev))
+return {string.format('%d', seq), string.format('%d', lamport), string.format('%d', rev)}
