@@ -4,6 +4,7 @@ import {
   DeliveryCursors,
   LuaRunner,
   MessageCounters,
+  MessageLocks,
   Presence,
   RateLimiter,
   type RedisClient,
@@ -16,22 +17,32 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import { TokenVerifier } from './auth/token-verifier';
+import { BlocksService } from './chat/blocks.service';
 import type { ChatServices } from './chat/chat-services';
 import { DeliveryAckService } from './chat/delivery-ack.service';
 import { HistoryService } from './chat/history.service';
 import { MembershipService } from './chat/membership.service';
+import { MentionResolver } from './chat/mention.resolver';
+import { MessageChangeService } from './chat/message-change.service';
+import { PostingRules } from './chat/posting-rules';
 import { PresenceService } from './chat/presence.service';
 import { ReceiptService } from './chat/receipt.service';
+import { ReportsService } from './chat/reports.service';
 import { RoomService } from './chat/room.service';
+import { RoomMembersService } from './chat/room-members.service';
+import { RoomRulesCache } from './chat/room-settings.cache';
 import { SendMessageService } from './chat/send-message.service';
 import { devTokenRoutes } from './http/dev-token.routes';
 import { registerErrorHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
+import { moderationRoutes } from './http/moderation.routes';
 import { roomRoutes } from './http/rooms.routes';
+import { userRoutes } from './http/user.routes';
 import { webClientRoutes } from './http/web-client.routes';
 import { startBackgroundLoops } from './lifecycle/background-loops';
 import { InFlight } from './lifecycle/in-flight';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics';
+import { createClusterSync } from './socket/cluster-sync';
 import { createSocketServer } from './socket/socket-server';
 import type { ChatServer } from './socket/socket-types';
 
@@ -76,15 +87,32 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const limiter = new RateLimiter(lua, keys);
   // Rollups of message status (DELIVERED/READ) belong to the worker; see its queue producer.
   const cursorsMoved = (roomId: string) => deps.queues?.requestRollup(roomId);
+  const counters = new MessageCounters(lua, keys);
+  const mentions = new MentionResolver(store.participants);
+  const roomRules = new RoomRulesCache(store.rooms);
+  const rules = new PostingRules({ membership, rules: roomRules, blocks: store.blocks, participants: store.participants, limiter });
   const chat: ChatServices = {
     queues: deps.queues,
     membership,
-    rooms: new RoomService(store.rooms, store.participants, membership),
-    history: new HistoryService(store.messages, store.statusFloors, codec),
-    send: new SendMessageService({
+    roomRules,
+    rules,
+    rooms: new RoomService(store.rooms, store.participants, store.messages, membership, store.blocks, store.audit),
+    members: new RoomMembersService({
       membership,
-      counters: new MessageCounters(lua, keys),
+      rooms: store.rooms,
+      participants: store.participants,
+      bans: store.bans,
+      audit: store.audit,
+    }),
+    reports: new ReportsService(membership, store.reports, store.messageChanges, store.audit),
+    blocks: new BlocksService(store.blocks),
+    history: new HistoryService(store.messages, store.statusFloors, codec, counters),
+    send: new SendMessageService({
+      rules,
+      counters,
       messages: store.messages,
+      changes: store.messageChanges,
+      mentions,
       floors: store.statusFloors,
       writer,
       codec,
@@ -97,6 +125,19 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
         const end = metrics.luaSeconds.startTimer({ script });
         return call().finally(end);
       },
+    }),
+    changes: new MessageChangeService({
+      rules,
+      audit: store.audit,
+      counters,
+      locks: new MessageLocks(lua, keys),
+      messages: store.messages,
+      changes: store.messageChanges,
+      mentions,
+      codec,
+      maxContentLength: config.MAX_CONTENT_LENGTH,
+      editWindowMs: config.MESSAGE_EDIT_WINDOW_MS,
+      logger: logger.child({ component: 'message-changes' }),
     }),
     presence: new PresenceService(
       new Presence(lua, keys, deps.redis.command),
@@ -114,6 +155,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       cursorsMoved,
       logger,
       config.CURSOR_FLUSH_MS,
+      { counters, messages: store.messages },
     ),
   };
   const verifier = new TokenVerifier(config.jwt);
@@ -148,7 +190,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     adapterKey: keys.socketIoChannel(),
     accepting: () => !inFlight.isClosed,
   });
-  await app.register(roomRoutes, { chat, verifier, io: () => io, keyring });
+  const sync = createClusterSync(io, chat, logger);
+  await app.register(roomRoutes, { chat, verifier, io: () => io, sync: () => sync, keyring });
+  await app.register(moderationRoutes, { chat, verifier, io: () => io, sync: () => sync });
+  await app.register(userRoutes, { chat, verifier });
   if (config.AUTH_DEV_TOKENS) {
     await app.register(devTokenRoutes, { verifier, ttlSeconds: config.DEV_TOKEN_TTL_S, production: config.NODE_ENV === 'production' });
   }

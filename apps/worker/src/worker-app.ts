@@ -9,7 +9,16 @@ import {
   SWEEP_SCHEDULER_ID,
   sweepJobTemplate,
 } from '@campzone/queue';
-import { ClaimedPublisher, DeliveryCursors, LuaRunner, Presence, type RedisClient, RedisKeys } from '@campzone/realtime';
+import {
+  ClaimedPublisher,
+  DeliveryCursors,
+  LuaRunner,
+  MessageCounters,
+  MessageLocks,
+  Presence,
+  type RedisClient,
+  RedisKeys,
+} from '@campzone/realtime';
 import { type ContentCodec, createStore } from '@campzone/store';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -27,6 +36,7 @@ import { deliveryTrackProcessor } from './processors/delivery-track.processor';
 import { type JobProcessor, jobRun } from './processors/job-run';
 import { rollupProcessor } from './processors/rollup.processor';
 import { sweepProcessor } from './processors/sweep.processor';
+import { threadSummaryProcessor } from './processors/thread-summary.processor';
 import { type QueueBinding, queueBindings } from './worker-init.config';
 
 export interface WorkerDeps {
@@ -97,6 +107,13 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
         rollup: queues.rollup,
         rollupDelayMs: config.ROLLUP_DELAY_MS,
         metrics,
+      }),
+      threadSummary: threadSummaryProcessor({
+        messages: store.messages,
+        changes: store.messageChanges,
+        counters: new MessageCounters(lua, keys),
+        locks: new MessageLocks(lua, keys),
+        emitter,
       }),
       sweep: sweepProcessor({
         queueLog: store.queueLog,

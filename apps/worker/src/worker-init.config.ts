@@ -6,6 +6,7 @@ export interface Processors {
   track: JobProcessor;
   check: JobProcessor;
   rollup: JobProcessor;
+  threadSummary: JobProcessor;
   sweep: JobProcessor;
 }
 
@@ -24,7 +25,11 @@ export function queueBindings(processors: Processors, config: Pick<WorkerConfig,
       concurrency: config.WORKER_CONCURRENCY,
       processors: { [JobName.deliveryTrack]: processors.track, [JobName.deliveryCheck]: processors.check },
     },
-    { queue: QueueName.rollup, concurrency: config.WORKER_CONCURRENCY, processors: { [JobName.rollup]: processors.rollup } },
+    {
+      queue: QueueName.rollup,
+      concurrency: config.WORKER_CONCURRENCY,
+      processors: { [JobName.rollup]: processors.rollup, [JobName.threadSummary]: processors.threadSummary },
+    },
     // Sweeps scan whole collections: one at a time is plenty.
     { queue: QueueName.maintenance, concurrency: 1, processors: { [JobName.sweep]: processors.sweep } },
   ];

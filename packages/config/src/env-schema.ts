@@ -77,6 +77,8 @@ export const GatewayEnvSchema = Type.Object({
   /** `classic` pub/sub, or `sharded` (Redis 7 SSUBSCRIBE) for large clusters. */
   REDIS_ADAPTER: Type.Union([Type.Literal('classic'), Type.Literal('sharded')], { default: 'classic' }),
   MAX_HTTP_BUFFER_SIZE: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1_000_000 }),
+  /** How long after sending its author may edit a message; 0 = no limit. */
+  MESSAGE_EDIT_WINDOW_MS: Type.Integer({ minimum: 0, maximum: 365 * 86_400_000, default: 0 }),
   WRITE_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 5000, default: 256 }),
   WRITE_BATCH_WINDOW_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 2 }),
   /** Message batches on the wire at once per pod; later sends gather into the next batch. */

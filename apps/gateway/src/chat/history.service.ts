@@ -1,12 +1,18 @@
 import {
+  ChatError,
   DEFAULT_SYNC_LIMIT,
+  ErrorCode,
   type GetMessages,
+  type GetThread,
   type HistoryQuery,
   type HistoryResponse,
   type Messages,
+  type PinsResponse,
   type Sync,
   type Synced,
+  type Thread,
 } from '@campzone/protocol';
+import type { MessageCounters } from '@campzone/realtime';
 import {
   type ContentCodec,
   type MessageRepository,
@@ -18,6 +24,9 @@ import {
 import { SingleFlight } from './single-flight';
 
 const DEFAULT_PAGE = 50;
+const MAX_PINS = 100;
+/** A change still unwritten after this long lost its writer: it stops holding latestRev back. */
+const CHANGE_IN_FLIGHT_MS = 30_000;
 
 /**
  * Reads a room's messages in seq order: recent pages, forward pages, and reconnect sync, each
@@ -31,15 +40,16 @@ export class HistoryService {
     private readonly messages: MessageRepository,
     private readonly floors: Pick<StatusFloorRepository, 'get'>,
     private readonly codec: ContentCodec,
+    private readonly revs: Pick<MessageCounters, 'revWatermark'>,
   ) {}
 
   /** The seed's get_messages: the newest `limit` after skipping `skip`, oldest first. */
-  async recent(input: GetMessages): Promise<Messages> {
+  async recent(input: GetMessages, viewerId: string): Promise<Messages> {
     const [page, floors] = await Promise.all([
       this.messages.latest(input.roomId, input.limit ?? DEFAULT_PAGE, { skip: input.skip ?? 0 }),
       this.floors.get(input.roomId),
     ]);
-    const messages = await openChatMessages(this.codec, page.messages, floors);
+    const messages = await openChatMessages(this.codec, page.messages, floors, viewerId);
     return { roomId: input.roomId, messages, count: messages.length };
   }
 
@@ -49,25 +59,57 @@ export class HistoryService {
    * newest, so only an empty or partial page costs a second query. Holes in the page's range
    * are named, so the client moves past them instead of waiting for messages that never come.
    */
-  async sync(input: Sync): Promise<Synced> {
+  async sync(input: Sync, viewerId: string): Promise<Synced> {
     const { roomId, afterSeq } = input;
     const limit = input.limit ?? DEFAULT_SYNC_LIMIT;
+    // Read before the changes: every change at or below it is written, so none can land there unseen.
+    const watermark = input.afterRev === undefined ? undefined : await this.revWatermark(roomId);
     // Identical concurrent syncs (every member missing the same message) share both reads.
     const [page, floors] = await this.syncPages.run(`${roomId}|${afterSeq}|${limit}`, () =>
       Promise.all([this.messages.afterSeq(roomId, afterSeq, limit), this.floors.get(roomId)]),
     );
-    const messages = await openChatMessages(this.codec, page.messages, floors);
+    const messages = await openChatMessages(this.codec, page.messages, floors, viewerId);
     const latestSeq =
       page.topSeq > 0 && !page.hasMore
         ? page.topSeq
         : Math.max(page.topSeq, await this.latestSeqs.run(roomId, async () => (await this.messages.latestCounters(roomId)).seq));
     const synced: Synced = { roomId, messages, count: messages.length, latestSeq, hasMore: page.hasMore };
     if (page.holes.length > 0) synced.holes = page.holes;
+    if (input.afterRev !== undefined && watermark !== undefined) {
+      const changes = await this.messages.changedSince(roomId, afterSeq, input.afterRev, limit);
+      synced.changed = await openChatMessages(this.codec, changes.messages, floors, viewerId);
+      const lastRev = changes.messages.at(-1)?.rev;
+      // A capped answer continues after its last change; hasMore asks the client for the rest.
+      synced.latestRev = changes.hasMore && lastRev !== undefined ? Math.min(watermark, lastRev) : watermark;
+      if (changes.hasMore) synced.hasMore = true;
+    }
     return synced;
   }
 
+  /** A thread: its root first (unless paging on with afterSeq), then replies in seq order. */
+  async thread(input: GetThread, viewerId: string): Promise<Thread> {
+    const { roomId, rootId } = input;
+    const root = await this.messages.findById(roomId, rootId);
+    if (!root || root.threadRootId) throw new ChatError(ErrorCode.NOT_FOUND, `no thread rooted at ${rootId} in room ${roomId}`);
+    const [replies, floors] = await Promise.all([
+      this.messages.threadReplies(roomId, root._id, input.afterSeq ?? 0, input.limit ?? DEFAULT_PAGE),
+      this.floors.get(roomId),
+    ]);
+    const docs = input.afterSeq === undefined ? [root, ...replies.messages] : replies.messages;
+    return { roomId, rootId, messages: await openChatMessages(this.codec, docs, floors, viewerId), hasMore: replies.hasMore };
+  }
+
+  async pins(roomId: string, viewerId: string): Promise<PinsResponse> {
+    const [docs, floors] = await Promise.all([this.messages.pinned(roomId, MAX_PINS), this.floors.get(roomId)]);
+    return { roomId, messages: await openChatMessages(this.codec, docs, floors, viewerId) };
+  }
+
+  private async revWatermark(roomId: string): Promise<number> {
+    return (await this.revs.revWatermark(roomId, CHANGE_IN_FLIGHT_MS)) ?? (await this.messages.latestCounters(roomId)).rev;
+  }
+
   /** REST history: forward from afterSeq, else backward from beforeSeq (or the newest). */
-  async page(roomId: string, query: HistoryQuery): Promise<HistoryResponse> {
+  async page(roomId: string, query: HistoryQuery, viewerId: string): Promise<HistoryResponse> {
     const limit = query.limit ?? DEFAULT_PAGE;
     const [page, floors] = await Promise.all([
       query.afterSeq === undefined
@@ -75,7 +117,7 @@ export class HistoryService {
         : this.messages.afterSeq(roomId, query.afterSeq, limit, query.beforeSeq),
       this.floors.get(roomId),
     ]);
-    const messages = await openChatMessages(this.codec, page.messages, floors);
+    const messages = await openChatMessages(this.codec, page.messages, floors, viewerId);
     return { roomId, messages, count: messages.length, hasMore: page.hasMore };
   }
 }

@@ -1,41 +1,85 @@
-import { ChatError, ErrorCode } from '@campzone/protocol';
-import type { ParticipantRepository } from '@campzone/store';
+import { ChatError, can, ErrorCode, type ParticipantRole, type RoomAction } from '@campzone/protocol';
+import type { Membership, ParticipantRepository } from '@campzone/store';
 import { SingleFlight } from './single-flight';
 
-/** How long a pod trusts a membership it has seen; memberships are only ever added. */
+/** How long a pod trusts a membership it has seen without a change signal. */
 const MEMBER_TTL_MS = 5 * 60_000;
 const MAX_CACHED = 100_000;
 
 /**
- * Answers "may this user act in this room?" on every event. Memberships are only ever added,
- * so a positive answer stays true and is cached per pod; concurrent misses for one member (a
- * client joining, syncing and acking at once) share one query. Roles can change, so admin
- * checks, which guard rare actions, always ask the store.
+ * Answers "may this user act in this room?" on every event. Memberships (with role and mute)
+ * are cached per pod; concurrent misses for one member (a client joining, syncing and acking at
+ * once) share one query. Removals, role changes and mutes on any pod reach every pod's cache at
+ * once through forget() (signalled over the Socket.IO adapter); the expiry only bounds the
+ * damage of a lost signal. Actions that change others ask the store (roleIn), never the cache.
  */
 export class MembershipService {
-  private readonly members = new Map<string, { until: number; participantId: string }>();
-  private readonly lookups = new SingleFlight<string | null>();
+  private readonly members = new Map<string, { until: number; membership: Membership }>();
+  private readonly lookups = new SingleFlight<Membership | null>();
 
   constructor(private readonly participants: Pick<ParticipantRepository, 'membershipOf'>) {}
 
   /** Refuses a non-member; answers the member's participant `_id` (cursor copies are written by it). */
   async requireMember(roomId: string, userId: string): Promise<string> {
-    const key = `${roomId}\u0000${userId}`;
+    return (await this.member(roomId, userId)).participantId;
+  }
+
+  /** The member's cached membership (role, mute); refuses a non-member. */
+  async member(roomId: string, userId: string): Promise<Membership> {
+    const key = keyOf(roomId, userId);
     const cached = this.members.get(key);
-    if (cached !== undefined && cached.until > Date.now()) return cached.participantId;
-    const participantId = await this.lookups.run(
-      key,
-      async () => (await this.participants.membershipOf(roomId, userId))?.participantId ?? null,
-    );
-    if (participantId === null) throw new ChatError(ErrorCode.FORBIDDEN, `not a member of room ${roomId}`);
+    if (cached !== undefined && cached.until > Date.now()) return cached.membership;
+    const membership = await this.lookups.run(key, () => this.participants.membershipOf(roomId, userId));
+    if (membership === null) throw new ChatError(ErrorCode.FORBIDDEN, `not a member of room ${roomId}`);
     if (this.members.size >= MAX_CACHED) this.members.clear();
-    this.members.set(key, { until: Date.now() + MEMBER_TTL_MS, participantId });
-    return participantId;
+    this.members.set(key, { until: Date.now() + MEMBER_TTL_MS, membership });
+    return membership;
+  }
+
+  /** Drops what this pod cached of these members (removed, role changed, muted). */
+  forget(roomId: string, userIds: readonly string[]): void {
+    for (const userId of userIds) this.members.delete(keyOf(roomId, userId));
   }
 
   async requireAdmin(roomId: string, userId: string): Promise<void> {
+    await this.require(roomId, userId, 'changeSettings');
+  }
+
+  /** The member's role as the store has it now, if it allows `action`; refuses otherwise. */
+  async require(roomId: string, userId: string, action: RoomAction): Promise<ParticipantRole> {
+    const role = await this.roleIn(roomId, userId);
+    if (!can(role, action)) throw new ChatError(ErrorCode.FORBIDDEN, `a ${role} of room ${roomId} may not ${describe(action)}`);
+    return role;
+  }
+
+  /** The member's role as the store has it now; refuses a non-member. */
+  async roleIn(roomId: string, userId: string): Promise<ParticipantRole> {
     const member = await this.participants.membershipOf(roomId, userId);
     if (member === null) throw new ChatError(ErrorCode.FORBIDDEN, `not a member of room ${roomId}`);
-    if (member.role !== 'admin') throw new ChatError(ErrorCode.FORBIDDEN, `only admins of room ${roomId} may do this`);
+    return member.role;
   }
+}
+
+function keyOf(roomId: string, userId: string): string {
+  return `${roomId}\u0000${userId}`;
+}
+
+const ACTION_WORDS: Record<RoomAction, string> = {
+  post: 'post',
+  react: 'react',
+  editOthers: "edit others' messages",
+  deleteOthers: "delete others' messages",
+  pin: 'pin messages',
+  mute: 'mute members',
+  ban: 'ban members',
+  remove: 'remove members',
+  changeRoles: 'change roles',
+  changeSettings: 'change room settings',
+  readAudit: 'read the audit log',
+  readReports: 'read reports',
+  readEdits: "read messages' earlier versions",
+};
+
+function describe(action: RoomAction): string {
+  return ACTION_WORDS[action];
 }

@@ -1,19 +1,40 @@
 import { randomBytes } from 'node:crypto';
-import { type AddParticipantBody, ChatError, type CreateRoomBody, ErrorCode, type Room, type RoomListResponse } from '@campzone/protocol';
-import type { ParticipantRepository, RoomDoc, RoomRepository } from '@campzone/store';
+import {
+  type AuditPage,
+  type AuditQuery,
+  ChatError,
+  type CreateRoomBody,
+  ErrorCode,
+  type Room,
+  type RoomListResponse,
+  type RoomUpdated,
+  type UpdateRoomBody,
+} from '@campzone/protocol';
+import type {
+  AuditLogRepository,
+  BlockRepository,
+  MessageRepository,
+  ParticipantRepository,
+  RoomDoc,
+  RoomRepository,
+} from '@campzone/store';
 import type { MembershipService } from './membership.service';
+import { settingsOf } from './room-settings.cache';
 
 export interface RoomCreated {
   room: Room;
   participants: string[];
 }
 
-/** Rooms and their members: creation (the caller becomes admin) and admin-only additions. */
+/** Rooms: creation (the caller becomes its owner), the caller's list, and settings. */
 export class RoomService {
   constructor(
     private readonly rooms: RoomRepository,
     private readonly participants: ParticipantRepository,
-    private readonly membership: MembershipService,
+    private readonly messages: Pick<MessageRepository, 'unreadFor'>,
+    private readonly membership: Pick<MembershipService, 'require'>,
+    private readonly blocks: Pick<BlockRepository, 'has'>,
+    private readonly audit: Pick<AuditLogRepository, 'append' | 'page'>,
   ) {}
 
   async create(creatorId: string, body: CreateRoomBody): Promise<RoomCreated> {
@@ -29,34 +50,88 @@ export class RoomService {
       ...(body.description === undefined ? {} : { description: body.description }),
       createdAt: new Date(),
     };
+    if (body.roomType === 'one-to-one' && (await this.blocks.has(others[0] as string, creatorId))) {
+      throw new ChatError(ErrorCode.FORBIDDEN, `${others[0]} has blocked you`);
+    }
     await this.rooms.create(doc);
-    await this.participants.upsert(doc.roomId, [creatorId], 'admin');
+    await this.participants.upsert(doc.roomId, [creatorId], 'owner');
     await this.participants.upsert(doc.roomId, others, 'member');
     return { room: toRoom(doc), participants: [creatorId, ...others] };
   }
 
-  /** Adds a member (room admins only); answers whether the user is new to the room. */
-  async addParticipant(actorId: string, roomId: string, body: AddParticipantBody): Promise<boolean> {
-    await this.membership.requireAdmin(roomId, actorId);
-    const room = await this.rooms.findById(roomId);
-    if (!room) throw new ChatError(ErrorCode.NOT_FOUND, `room ${roomId} does not exist`);
-    if (room.roomType === 'one-to-one' && (await this.participants.roleOf(roomId, body.userId)) === null) {
-      throw new ChatError(ErrorCode.FORBIDDEN, 'a one-to-one room cannot take more participants');
+  /** Changes a room's name, description or rules (owners and admins); answers the room as it now is. */
+  async update(actorId: string, roomId: string, body: UpdateRoomBody): Promise<RoomUpdated> {
+    await this.membership.require(roomId, actorId, 'changeSettings');
+    const set: Partial<RoomDoc> = {};
+    for (const key of ['roomName', 'description', 'postingPolicy', 'slowModeSeconds', 'archived'] as const) {
+      if (body[key] !== undefined) Object.assign(set, { [key]: body[key] });
     }
-    return (await this.participants.upsert(roomId, [body.userId], body.role ?? 'member')) > 0;
+    const before = await this.rooms.update(roomId, set);
+    if (!before) throw new ChatError(ErrorCode.NOT_FOUND, `room ${roomId} does not exist`);
+    const after: RoomDoc = { ...before, ...set };
+    const changed = (Object.keys(set) as Array<keyof RoomDoc>).filter((k) => before[k] !== after[k]);
+    if (changed.length > 0) {
+      await this.audit.append([
+        {
+          roomId,
+          actorId,
+          action: 'room.updated',
+          before: Object.fromEntries(changed.map((k) => [k, before[k] ?? null])),
+          after: Object.fromEntries(changed.map((k) => [k, after[k]])),
+        },
+      ]);
+    }
+    return {
+      roomId,
+      roomName: after.roomName,
+      ...(after.description === undefined ? {} : { description: after.description }),
+      ...settingsOf(after),
+      by: actorId,
+    };
   }
 
+  /** The caller's rooms, each with its unread and unread-mention counts (two counts per room, by roomId). */
   async listFor(userId: string): Promise<RoomListResponse> {
-    const memberships = await this.participants.roomsOf(userId);
-    const rooms = await this.rooms.findMany(memberships.map((m) => m.roomId));
-    const roleOf = new Map(memberships.map((m) => [m.roomId, m.role]));
+    const memberships = await this.participants.membershipsOf(userId);
+    const [rooms, unread] = await Promise.all([
+      this.rooms.findMany(memberships.map((m) => m.roomId)),
+      Promise.all(memberships.map((m) => this.messages.unreadFor(m.roomId, userId, m.lastReadSeq))),
+    ]);
+    const of = new Map(memberships.map((m, i) => [m.roomId, { role: m.role, mutedUntil: m.mutedUntil, unread: unread[i] }]));
     return {
-      rooms: rooms.map((r) => ({
-        roomId: r.roomId,
-        roomName: r.roomName,
-        roomType: r.roomType,
-        role: roleOf.get(r.roomId) ?? 'member',
-        ...(r.description === undefined ? {} : { description: r.description }),
+      rooms: rooms.map((r) => {
+        const mine = of.get(r.roomId);
+        return {
+          roomId: r.roomId,
+          roomName: r.roomName,
+          roomType: r.roomType,
+          role: mine?.role ?? 'member',
+          ...(r.description === undefined ? {} : { description: r.description }),
+          unreadCount: mine?.unread?.unread ?? 0,
+          unreadMentions: mine?.unread?.mentions ?? 0,
+          ...settingsOf(r),
+          ...(mine?.mutedUntil && mine.mutedUntil.getTime() > Date.now() ? { mutedUntil: mine.mutedUntil.toISOString() } : {}),
+        };
+      }),
+    };
+  }
+
+  /** The room's audit log, newest first (owners and admins). */
+  async auditPage(actorId: string, roomId: string, query: AuditQuery): Promise<AuditPage> {
+    await this.membership.require(roomId, actorId, 'readAudit');
+    const page = await this.audit.page(roomId, query.limit ?? 50, query.before);
+    return {
+      roomId,
+      hasMore: page.hasMore,
+      entries: page.entries.map((e) => ({
+        entryId: e._id.toHexString(),
+        roomId: e.roomId,
+        actorId: e.actorId,
+        action: e.action,
+        ...(e.targetId === undefined ? {} : { targetId: e.targetId }),
+        ...(e.before === undefined ? {} : { before: e.before }),
+        ...(e.after === undefined ? {} : { after: e.after }),
+        at: e.at.toISOString(),
       })),
     };
   }
@@ -74,5 +149,6 @@ export function toRoom(doc: RoomDoc): Room {
     createdBy: doc.createdBy,
     ...(doc.description === undefined ? {} : { description: doc.description }),
     createdAt: doc.createdAt.toISOString(),
+    ...settingsOf(doc),
   };
 }

@@ -2,6 +2,7 @@ import { ChatError, type ChatMessage, ErrorCode, type SendMessage } from '@campz
 import type { AllocateRequest, Allocation, MessageCounters, RateLimiter } from '@campzone/realtime';
 import {
   type ContentCodec,
+  type MessageChangeRepository,
   type MessageDoc,
   type MessageRepository,
   type MessageWriter,
@@ -11,7 +12,9 @@ import {
   toChatMessage,
 } from '@campzone/store';
 import type { Logger } from 'pino';
-import type { MembershipService } from './membership.service';
+import { guarded } from './dependency-errors';
+import type { MentionResolver } from './mention.resolver';
+import type { PostingRules } from './posting-rules';
 
 export interface SendResult {
   message: ChatMessage;
@@ -20,9 +23,13 @@ export interface SendResult {
 }
 
 export interface SendMessageDeps {
-  membership: Pick<MembershipService, 'requireMember'>;
+  /** Membership, role, mute, room rules (archived, announcements, slow mode), blocks. */
+  rules: Pick<PostingRules, 'check' | 'checkSlowMode'>;
   counters: MessageCounters;
   messages: MessageRepository;
+  /** Finds the message a reply answers. */
+  changes: Pick<MessageChangeRepository, 'find'>;
+  mentions: Pick<MentionResolver, 'resolve'>;
   /** Status floors, for the status of a message a retried send finds stored already. */
   floors: Pick<StatusFloorRepository, 'get'>;
   writer: MessageWriter;
@@ -38,6 +45,24 @@ export interface SendMessageDeps {
 }
 
 const MAX_ATTEMPTS = 3;
+const RETRY_HINT = 'retry with the same idempotencyKey';
+
+/** Where a reply goes: what it answers, and that message's thread. */
+interface ReplyPlace {
+  replyTo: ObjectId;
+  threadRootId: ObjectId;
+}
+
+/** Everything a stored message takes from its allocation and its checks. */
+interface Placement {
+  messageId: string;
+  seq: number;
+  lamport: number;
+  rev: number;
+  createdAt: Date;
+  mentions: string[];
+  thread: ReplyPlace | undefined;
+}
 
 /** A seq this send was given and will not use (see seq-hole.ts). */
 interface GivenUp {
@@ -60,8 +85,11 @@ export class SendMessageService {
     if (input.content.length > this.deps.maxContentLength) {
       throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `content is longer than ${this.deps.maxContentLength} characters`);
     }
-    await this.deps.membership.requireMember(input.roomId, senderId);
+    const member = await this.deps.rules.check(input.roomId, senderId, 'post');
+    const thread = input.replyTo === undefined ? undefined : await this.threadOf(input.roomId, input.replyTo);
     await this.checkRate(senderId);
+    await this.deps.rules.checkSlowMode(input.roomId, member, senderId);
+    const mentions = await this.mongo(() => this.deps.mentions.resolve(input.roomId, senderId, input.content));
     const request: AllocateRequest = {
       roomId: input.roomId,
       senderId,
@@ -90,7 +118,15 @@ export class SendMessageService {
           request.messageId = prior.messageId;
           continue;
         }
-        const doc = await this.build(senderId, input, request.messageId, allocation.seq, allocation.lamport, new Date(request.createdAtMs));
+        const doc = await this.build(senderId, input, {
+          messageId: request.messageId,
+          seq: allocation.seq,
+          lamport: allocation.lamport,
+          rev: allocation.rev,
+          createdAt: new Date(request.createdAtMs),
+          mentions,
+          thread,
+        });
         if ((await this.write(doc)) === 'inserted') return { message: toChatMessage(doc, input.content), duplicate: false };
         const existing = await this.mongo(() => this.deps.messages.findBySenderKey(senderId, input.idempotencyKey));
         if (existing) {
@@ -119,7 +155,10 @@ export class SendMessageService {
     const results = await Promise.allSettled(givenUp.map((g) => this.deps.writer.write(seqHole(roomId, senderId, g.seq, g.lamport))));
     const failed = results.filter((r) => r.status === 'rejected');
     if (failed.length > 0)
-      this.deps.logger?.warn({ roomId, userId: senderId, seqs: givenUp.map((g) => g.seq), err: failed[0]?.reason }, 'could not store seq holes');
+      this.deps.logger?.warn(
+        { roomId, userId: senderId, seqs: givenUp.map((g) => g.seq), err: failed[0]?.reason },
+        'could not store seq holes',
+      );
   }
 
   /** Per user across every pod; a refused send allocates and stores nothing. */
@@ -147,7 +186,14 @@ export class SendMessageService {
   /** Seeds the room's counters from MongoDB's highest stored message (never lowering them). */
   private async reseed(roomId: string): Promise<void> {
     const latest = await this.mongo(() => this.deps.messages.latestCounters(roomId));
-    await this.redis('seedCounters', () => this.deps.counters.seed(roomId, latest.seq, latest.lamport));
+    await this.redis('seedCounters', () => this.deps.counters.seed(roomId, latest.seq, latest.lamport, latest.rev));
+  }
+
+  /** A reply answers a message of the same room (deleted ones too: their tombstone keeps the thread). */
+  private async threadOf(roomId: string, replyTo: string): Promise<ReplyPlace> {
+    const target = await this.mongo(() => this.deps.changes.find(roomId, replyTo));
+    if (!target) throw new ChatError(ErrorCode.NOT_FOUND, `replyTo: no message ${replyTo} in room ${roomId}`);
+    return { replyTo: target._id, threadRootId: target.threadRootId ?? target._id };
   }
 
   private async findStored(senderId: string, input: SendMessage): Promise<SendResult | null> {
@@ -167,28 +213,28 @@ export class SendMessageService {
     return { message: toChatMessage(existing, content, floors), duplicate: true };
   }
 
-  private async build(
-    senderId: string,
-    input: SendMessage,
-    messageId: string,
-    seq: number,
-    lamport: number,
-    createdAt: Date,
-  ): Promise<MessageDoc> {
+  private async build(senderId: string, input: SendMessage, at: Placement): Promise<MessageDoc> {
     const sealed = await this.deps.codec.seal(input.roomId, input.content);
-    return {
-      _id: new ObjectId(messageId),
+    const doc: MessageDoc = {
+      _id: new ObjectId(at.messageId),
       roomId: input.roomId,
       senderId,
       content: sealed.content,
-      ...(sealed.keyVersion === undefined ? {} : { keyVersion: sealed.keyVersion }),
-      lamportTimestamp: lamport,
-      seq,
+      lamportTimestamp: at.lamport,
+      seq: at.seq,
+      rev: at.rev,
       idempotencyKey: input.idempotencyKey,
       status: 'PENDING',
       messageType: input.messageType ?? 'text',
-      createdAt,
+      createdAt: at.createdAt,
     };
+    if (sealed.keyVersion !== undefined) doc.keyVersion = sealed.keyVersion;
+    if (at.thread) {
+      doc.replyTo = at.thread.replyTo;
+      doc.threadRootId = at.thread.threadRootId;
+    }
+    if (at.mentions.length > 0) doc.mentions = at.mentions;
+    return doc;
   }
 
   private write(doc: MessageDoc) {
@@ -196,20 +242,10 @@ export class SendMessageService {
   }
 
   private redis<T>(script: string, call: () => Promise<T>): Promise<T> {
-    const timed = this.deps.timeLua ? this.deps.timeLua(script, call) : call();
-    return timed.catch((err: unknown) => {
-      throw unavailable('message counters (Redis)', err);
-    });
+    return guarded('message counters (Redis)', () => (this.deps.timeLua ? this.deps.timeLua(script, call) : call()), RETRY_HINT);
   }
 
   private mongo<T>(call: () => Promise<T>): Promise<T> {
-    return call().catch((err: unknown) => {
-      throw unavailable('message store (MongoDB)', err);
-    });
+    return guarded('message store (MongoDB)', call, RETRY_HINT);
   }
-}
-
-function unavailable(what: string, err: unknown): ChatError {
-  if (err instanceof ChatError) return err;
-  return new ChatError(ErrorCode.UNAVAILABLE, `${what} is unavailable; retry with the same idempotencyKey`);
 }

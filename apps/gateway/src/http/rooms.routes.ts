@@ -4,6 +4,7 @@ import {
   CreateRoomBodySchema,
   ErrorCode,
   HistoryQuerySchema,
+  MessageParamsSchema,
   RoomParamsSchema,
   roomChannel,
   userChannel,
@@ -12,6 +13,7 @@ import type { RoomKeyring } from '@campzone/store';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { ChatServices } from '../chat/chat-services';
+import type { ClusterSync } from '../socket/cluster-sync';
 import type { ChatServer } from '../socket/socket-types';
 import { authenticate, principalOf } from './auth.hook';
 
@@ -19,11 +21,12 @@ export interface RoomRoutesOptions {
   chat: ChatServices;
   verifier: TokenVerifier;
   io: () => ChatServer;
+  sync: () => ClusterSync;
   /** Present when encryption at rest is on. */
   keyring: RoomKeyring | undefined;
 }
 
-export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (app, { chat, verifier, io, keyring }) => {
+export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (app, { chat, verifier, io, sync, keyring }) => {
   app.addHook('preHandler', authenticate(verifier));
 
   app.get('/v1/rooms', async (request) => chat.rooms.listFor(principalOf(request).userId));
@@ -41,8 +44,9 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
     async (request, reply) => {
       const { roomId } = request.params;
       const role = request.body.role ?? 'member';
-      const added = await chat.rooms.addParticipant(principalOf(request).userId, roomId, request.body);
-      io().in(userChannel(request.body.userId)).socketsJoin(roomChannel(roomId));
+      const added = await chat.members.add(principalOf(request).userId, roomId, request.body);
+      sync().joined(roomId, [request.body.userId]);
+      await sync().changed(roomId, [request.body.userId]);
       if (added)
         io().to(roomChannel(roomId)).emit('user_joined', { roomId, userId: request.body.userId, timestamp: new Date().toISOString() });
       return reply.status(added ? 201 : 200).send({ roomId, userId: request.body.userId, role, added });
@@ -51,8 +55,23 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
 
   app.get('/v1/rooms/:roomId/messages', { schema: { params: RoomParamsSchema, querystring: HistoryQuerySchema } }, async (request) => {
     const { roomId } = request.params;
-    await chat.membership.requireMember(roomId, principalOf(request).userId);
-    return chat.history.page(roomId, request.query);
+    const { userId } = principalOf(request);
+    await chat.membership.requireMember(roomId, userId);
+    return chat.history.page(roomId, request.query, userId);
+  });
+
+  app.get('/v1/rooms/:roomId/pins', { schema: { params: RoomParamsSchema } }, async (request) => {
+    const { roomId } = request.params;
+    const { userId } = principalOf(request);
+    await chat.membership.requireMember(roomId, userId);
+    return chat.history.pins(roomId, userId);
+  });
+
+  // Earlier versions of a message: room admins only (moderation); a delete erases them.
+  app.get('/v1/rooms/:roomId/messages/:messageId/edits', { schema: { params: MessageParamsSchema } }, async (request) => {
+    const { roomId, messageId } = request.params;
+    await chat.membership.require(roomId, principalOf(request).userId, 'readEdits');
+    return chat.changes.editsOf(roomId, messageId);
   });
 
   app.post('/v1/rooms/:roomId/keys/rotate', { schema: { params: RoomParamsSchema } }, async (request) => {

@@ -1,4 +1,12 @@
-import { type AckError, type AckResponse, ChatError, type ClientEventName, ErrorCode, isChatError, type Validator } from '@campzone/protocol';
+import {
+  type AckError,
+  type AckResponse,
+  ChatError,
+  type ClientEventName,
+  ErrorCode,
+  isChatError,
+  type Validator,
+} from '@campzone/protocol';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import type { InFlight } from '../lifecycle/in-flight';

@@ -28,6 +28,7 @@ export function messageEvents(events: EventTable, kit: HandlerKit, chat: ChatSer
         afterReply(() => io.to(roomChannel(message.roomId)).emit('new_message', message));
         // Buffered, never awaited: the worker re-sends it to online members who do not ack.
         chat.queues?.trackDelivery(tracked);
+        if (message.threadRootId) chat.queues?.requestThreadSummary(message.roomId, message.threadRootId);
         kit.metrics.messagesSent.inc();
       }
       kit.metrics.sendAck.observe((performance.now() - started) / 1000);
@@ -50,7 +51,7 @@ export function messageEvents(events: EventTable, kit: HandlerKit, chat: ChatSer
     getMessages,
     async ({ userId }, input) => {
       await chat.membership.requireMember(input.roomId, userId);
-      return chat.history.recent(input);
+      return chat.history.recent(input, userId);
     },
     (s, result) => s.emit('messages', result),
   );
@@ -60,7 +61,7 @@ export function messageEvents(events: EventTable, kit: HandlerKit, chat: ChatSer
     sync,
     async ({ userId }, input) => {
       await chat.membership.requireMember(input.roomId, userId);
-      return chat.history.sync(input);
+      return chat.history.sync(input, userId);
     },
     (s, result) => s.emit('synced', result),
   );

@@ -11,6 +11,7 @@ import type { InFlight } from '../lifecycle/in-flight';
 import type { GatewayMetrics } from '../observability/metrics';
 import { asChatError, EventTable, type HandlerContext } from './handler-kit';
 import { messageEvents } from './message.handlers';
+import { messageChangeEvents } from './message-change.handlers';
 import { presenceEvents } from './presence.handlers';
 import { receiptEvents } from './receipt.handlers';
 import { roomEvents } from './room.handlers';
@@ -77,6 +78,7 @@ export function createSocketServer(http: HttpServer, deps: SocketServerDeps): Ch
   const events = new EventTable(kit);
   roomEvents(events, deps.chat);
   messageEvents(events, kit, deps.chat, io);
+  messageChangeEvents(events, deps.chat, io);
   presenceEvents(events, deps.chat);
   typingEvents(events, deps.chat, io);
   receiptEvents(events, deps.chat, io);

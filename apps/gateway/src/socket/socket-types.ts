@@ -11,5 +11,11 @@ export interface SocketData {
   roomIds: string[];
 }
 
-export type ChatServer = Server<IncomingEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type ChatSocket = Socket<IncomingEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between gateway pods (Socket.IO's serverSideEmit over the adapter): caches to drop. */
+export interface InterServerEvents {
+  members_changed: (roomId: string, userIds: string[], done: (ok: boolean) => void) => void;
+  room_changed: (roomId: string, done: (ok: boolean) => void) => void;
+}
+
+export type ChatServer = Server<IncomingEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type ChatSocket = Socket<IncomingEvents, ServerToClientEvents, InterServerEvents, SocketData>;
