@@ -55,6 +55,23 @@ const table: Array<[event: string, payload: unknown, code: string]> = [
   ['get_messages', { roomId: 'target', limit: 0 }, 'VALIDATION_FAILED'],
   ['get_messages', { roomId: 'target', skip: -1 }, 'VALIDATION_FAILED'],
   ['get_messages', { roomId: 'target', skip: { $gt: 0 } }, 'VALIDATION_FAILED'],
+  // Changes to messages: ids are ObjectId hex, emoji are one emoji or a :short_code:, content is bounded.
+  ...['edit_message', 'delete_message', 'add_reaction', 'remove_reaction', 'pin_message', 'unpin_message', 'get_thread'].flatMap((event) =>
+    notObjects.map((p): [string, unknown, string] => [event, p, 'VALIDATION_FAILED']),
+  ),
+  ['edit_message', { roomId: 'target', messageId: { $ne: null }, content: 'x' }, 'VALIDATION_FAILED'],
+  ['edit_message', { roomId: 'target', messageId: 'aaaaaaaaaaaaaaaaaaaaaaaa', content: '' }, 'VALIDATION_FAILED'],
+  ['edit_message', { roomId: 'target', messageId: 'aaaaaaaaaaaaaaaaaaaaaaaa', content: 'x'.repeat(4001) }, 'PAYLOAD_TOO_LARGE'],
+  ['delete_message', { roomId: 'target', messageId: 'not-hex' }, 'VALIDATION_FAILED'],
+  ...[':nope', 'abc', '👍 👍', ':way_too_long_a_short_code_for_this:', { $gt: '' }, '', '<b>'].map((emoji): [string, unknown, string] => [
+    'add_reaction',
+    { roomId: 'target', messageId: 'aaaaaaaaaaaaaaaaaaaaaaaa', emoji },
+    'VALIDATION_FAILED',
+  ]),
+  ['add_reaction', { roomId: 'target', messageId: 'aaaaaaaaaaaaaaaaaaaaaaaa', emoji: '👍' }, 'NOT_FOUND'],
+  ['send_message', { ...valid, replyTo: 'nope' }, 'VALIDATION_FAILED'],
+  ['get_thread', { roomId: 'target', rootId: 'aaaaaaaaaaaaaaaaaaaaaaaa', limit: 0 }, 'VALIDATION_FAILED'],
+  ['sync', { roomId: 'target', afterSeq: 0, afterRev: -1 }, 'VALIDATION_FAILED'],
   // An event the server does not know is answered too, never left waiting.
   ['send_mesage', { roomId: 'target' }, 'VALIDATION_FAILED'],
   ['edit_everything', undefined, 'VALIDATION_FAILED'],

@@ -66,7 +66,7 @@ async function allocateOnly(roomId: string, senderId: string, idempotencyKey: st
     const request = { roomId, senderId, idempotencyKey, clientLamport: 0, messageId, createdAtMs: Date.now() };
     let allocation = await counters.allocate(request);
     if (allocation.kind === 'countersMissing') {
-      await counters.seed(roomId, 0, 0); // a room before its first send
+      await counters.seed(roomId, 0, 0, 0); // a room before its first send
       allocation = await counters.allocate(request);
     }
     if (allocation.kind !== 'allocated') throw new Error(`expected a fresh allocation, got ${allocation.kind}`);

@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterEach(closeAllClients);
 afterAll(() => stack?.stop());
 
-test('a retry that finds its message stored but never broadcast gets it to every member at the worker\'s first check', async () => {
+test("a retry that finds its message stored but never broadcast gets it to every member at the worker's first check", async () => {
   const [a, b] = [stack.gateways[0]!.url, stack.gateways[1]!.url];
   await createRoom(a, 'pia', 'unheard', ['quin', 'rue']);
   const quin = await connectAs(a, 'quin');
@@ -37,7 +37,12 @@ test('a retry that finds its message stored but never broadcast gets it to every
     createdAt: new Date(),
   });
 
-  const retry = await pia.emitWithAck('send_message', { roomId: 'unheard', content: 'stored, never broadcast', lamportTimestamp: 0, idempotencyKey: key });
+  const retry = await pia.emitWithAck('send_message', {
+    roomId: 'unheard',
+    content: 'stored, never broadcast',
+    lamportTimestamp: 0,
+    idempotencyKey: key,
+  });
   expect(retry).toMatchObject({ ok: true, messageId: messageId.toHexString(), seq: 1, duplicate: true });
   const retriedAt = performance.now();
 

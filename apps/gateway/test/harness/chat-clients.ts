@@ -77,7 +77,8 @@ export async function api<T = unknown>(
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: response.status, body: (await response.json()) as T };
+  const text = await response.text();
+  return { status: response.status, body: (text.length > 0 ? JSON.parse(text) : undefined) as T };
 }
 
 export async function createRoom(
