@@ -31,6 +31,7 @@ test('a message sent through one pod reaches members on the other two with every
       seq: 1,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       status: 'PENDING',
+      rev: 1,
     });
   }
 });

@@ -16,41 +16,19 @@ export type RoomAction =
   | 'readReports'
   | 'readEdits';
 
+const MODERATING: readonly RoomAction[] = ['post', 'react', 'deleteOthers', 'pin', 'mute', 'ban', 'remove', 'readReports'];
+/** Owners and admins differ only in whom they outrank (an admin cannot make or act on an owner). */
+const MANAGING: readonly RoomAction[] = [...MODERATING, 'changeRoles', 'changeSettings', 'readAudit', 'readEdits'];
+
 /**
  * The one table of who may do what (the README shows the same table). Acting on another member
  * (mute, ban, remove, change their role) also needs a rank above theirs; see outranks().
  * Nobody edits others' messages: an edit speaks in its author's name.
  */
 export const ROLE_PERMISSIONS: Record<ParticipantRole, readonly RoomAction[]> = {
-  owner: [
-    'post',
-    'react',
-    'deleteOthers',
-    'pin',
-    'mute',
-    'ban',
-    'remove',
-    'changeRoles',
-    'changeSettings',
-    'readAudit',
-    'readReports',
-    'readEdits',
-  ],
-  admin: [
-    'post',
-    'react',
-    'deleteOthers',
-    'pin',
-    'mute',
-    'ban',
-    'remove',
-    'changeRoles',
-    'changeSettings',
-    'readAudit',
-    'readReports',
-    'readEdits',
-  ],
-  moderator: ['post', 'react', 'deleteOthers', 'pin', 'mute', 'ban', 'remove', 'readReports'],
+  owner: MANAGING,
+  admin: MANAGING,
+  moderator: MODERATING,
   member: ['post', 'react'],
   readonly: [],
 };

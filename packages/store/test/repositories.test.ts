@@ -48,11 +48,15 @@ test('markSeen creates users on first sight and records the latest presence of m
   expect(await fixture.store.users.findById('seen-b')).toMatchObject({ username: 'seen-b', isOnline: true });
 });
 
-test('latestCounters reads the highest seq and lamport of the room only', async () => {
+test('latestCounters reads the highest seq, lamport and rev of the room only', async () => {
   await seedMessages('counters-a', 7);
   await seedMessages('counters-b', 3);
-  expect(await fixture.store.messages.latestCounters('counters-a')).toEqual({ seq: 7, lamport: 70 });
-  expect(await fixture.store.messages.latestCounters('empty-room')).toEqual({ seq: 0, lamport: 0 });
+  expect(await fixture.store.messages.latestCounters('counters-a')).toEqual({ seq: 7, lamport: 70, rev: 0 });
+  // A change raised an old message's rev above every later message's.
+  await fixture.store.collections.messages.updateOne({ roomId: 'counters-a', seq: 2 }, { $set: { rev: 40 } });
+  await fixture.store.collections.messages.updateOne({ roomId: 'counters-b', seq: 1 }, { $set: { rev: 90 } });
+  expect(await fixture.store.messages.latestCounters('counters-a')).toEqual({ seq: 7, lamport: 70, rev: 40 });
+  expect(await fixture.store.messages.latestCounters('empty-room')).toEqual({ seq: 0, lamport: 0, rev: 0 });
 });
 
 test('afterSeq pages forward in seq order and says when more remain', async () => {
