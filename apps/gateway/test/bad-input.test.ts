@@ -28,7 +28,7 @@ const table: Array<[event: string, payload: unknown, code: string]> = [
   ...notObjects.map((p): [string, unknown, string] => ['send_message', p, 'VALIDATION_FAILED']),
   ...notObjects.map((p): [string, unknown, string] => ['sync', p, 'VALIDATION_FAILED']),
   ...badRoomIds.map((roomId): [string, unknown, string] => ['send_message', { ...valid, roomId }, 'VALIDATION_FAILED']),
-  ['send_message', { ...valid, content: 'x'.repeat(200 * 1024) }, 'PAYLOAD_TOO_LARGE'],
+  ['send_message', { ...valid, content: 'x'.repeat(40 * 1024) }, 'PAYLOAD_TOO_LARGE'],
   ['send_message', { ...valid, content: 'x'.repeat(4001) }, 'PAYLOAD_TOO_LARGE'],
   // Refused before the membership lookup (so before any store query): not FORBIDDEN.
   ['send_message', { ...valid, roomId: 'not-a-member-here', content: 'x'.repeat(4001) }, 'PAYLOAD_TOO_LARGE'],
@@ -116,6 +116,15 @@ test('after all of that nothing is stored and the pod still serves well-formed t
   const ready = await fetch(`${cluster.url(0)}/readyz`);
   expect(ready.status).toBe(200);
   expect(await member.emitWithAck('send_message', valid)).toMatchObject({ ok: true, seq: 1 });
+});
+
+test('a packet over the engine limit (64 KiB) closes that connection only; the pod serves the next one', async () => {
+  const flooder = await connectAs(cluster.url(0), 'mallory');
+  const closed = new Promise<string>((resolve) => flooder.once('disconnect', resolve));
+  (flooder as unknown as LooseEmitter).emit('send_message', { ...valid, content: 'x'.repeat(200 * 1024) });
+  expect(await closed).toBe('transport close');
+  const next = await connectAs(cluster.url(0), 'mallory');
+  expect(await next.emitWithAck('get_online_users', { roomId: 'target' })).toMatchObject({ ok: true });
 });
 
 test('an event without a payload or ack callback gets an error event and does not crash the pod', async () => {

@@ -1,4 +1,4 @@
-import { closeAllClients, connectAs, connectWithToken, createRoom, sendArgs, tokenFor } from './harness/chat-clients';
+import { closeAllClients, connectAs, connectWithToken, createRoom, eventually, sendArgs, tokenFor } from './harness/chat-clients';
 import { GatewayCluster } from './harness/gateway-cluster';
 
 afterEach(closeAllClients);
@@ -45,6 +45,34 @@ test('connections beyond the per-address limit are refused with RATE_LIMITED on 
       );
     }
     expect(outcomes).toEqual(['connected', 'connected', 'connected', 'RATE_LIMITED', 'RATE_LIMITED']);
+    // The refusal says when to come back.
+    const refusal = await connectWithToken(cluster.url(0), tokenFor('user9')).then(
+      () => undefined,
+      (err: Error & { data?: { retryAfterMs?: number } }) => err.data,
+    );
+    expect(refusal?.retryAfterMs).toBeGreaterThan(0);
+    expect(refusal?.retryAfterMs).toBeLessThanOrEqual(60_000);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('one user holds at most MAX_SOCKETS_PER_USER sockets across the pods; a closed one frees its place', async () => {
+  const cluster = await GatewayCluster.start(`${__filename}-per-user`, 2, { MAX_SOCKETS_PER_USER: '2' });
+  try {
+    const first = await connectAs(cluster.url(0), 'tabby');
+    await connectAs(cluster.url(1), 'tabby');
+    const third = await connectAs(cluster.url(1), 'tabby').then(
+      () => 'connected',
+      (err: Error & { data?: { code: string; message: string } }) => err.data,
+    );
+    expect(third).toEqual({ code: 'RATE_LIMITED', message: expect.stringContaining('at most 2') });
+    await connectAs(cluster.url(0), 'other-user');
+    first.close();
+    await eventually(
+      () => connectAs(cluster.url(0), 'tabby').then(() => true, () => false),
+      'a place freed by the closed socket',
+    );
   } finally {
     await cluster.stop();
   }

@@ -76,7 +76,10 @@ export const GatewayEnvSchema = Type.Object({
   SOCKET_TRANSPORTS: Type.Union([Type.Literal('websocket'), Type.Literal('websocket,polling')], { default: 'websocket' }),
   /** `classic` pub/sub, or `sharded` (Redis 7 SSUBSCRIBE) for large clusters. */
   REDIS_ADAPTER: Type.Union([Type.Literal('classic'), Type.Literal('sharded')], { default: 'classic' }),
-  MAX_HTTP_BUFFER_SIZE: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1_000_000 }),
+  /** The engine's largest packet; 64 KiB (OWASP's advice) holds a send of MAX_CONTENT_LENGTH (4,000) many times over. */
+  MAX_HTTP_BUFFER_SIZE: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 65_536 }),
+  /** Sockets one user may hold across every pod; more are refused at the handshake. */
+  MAX_SOCKETS_PER_USER: Type.Integer({ minimum: 1, maximum: 10_000, default: 20 }),
   /** How long after sending its author may edit a message; 0 = no limit. */
   MESSAGE_EDIT_WINDOW_MS: Type.Integer({ minimum: 0, maximum: 365 * 86_400_000, default: 0 }),
   WRITE_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 5000, default: 256 }),

@@ -52,6 +52,13 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   if (parsed.AUTH_DEV_TOKENS && parsed.NODE_ENV === 'production') {
     throw new ConfigError('Invalid configuration: AUTH_DEV_TOKENS must be false when NODE_ENV=production');
   }
+  // A send's JSON holds at most 6 bytes per UTF-16 unit of content (\uXXXX escapes), plus its envelope.
+  const largestSend = parsed.MAX_CONTENT_LENGTH * 6 + 1024;
+  if (parsed.MAX_HTTP_BUFFER_SIZE < largestSend) {
+    throw new ConfigError(
+      `Invalid configuration: MAX_HTTP_BUFFER_SIZE ${parsed.MAX_HTTP_BUFFER_SIZE} is below the largest valid send (${largestSend} bytes for MAX_CONTENT_LENGTH ${parsed.MAX_CONTENT_LENGTH}); raise it`,
+    );
+  }
   if (parsed.AUTH_DEV_TOKENS && !jwt.signKey) {
     throw new ConfigError('Invalid configuration: AUTH_DEV_TOKENS needs JWT_SECRET (dev tokens are signed with HS256)');
   }

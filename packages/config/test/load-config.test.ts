@@ -96,3 +96,12 @@ test('start-up, store-timeout and write-queue settings have defaults and bounds'
   expect(failure({ ...base, MONGO_SOCKET_TIMEOUT_MS: '0' })).toMatch(/^Invalid configuration: MONGO_SOCKET_TIMEOUT_MS /);
   expect(failure({ ...base, WRITE_QUEUE_MAX: '0' })).toMatch(/^Invalid configuration: WRITE_QUEUE_MAX /);
 });
+
+test('the engine packet limit is 64 KiB by default and must hold the largest valid send', () => {
+  expect(loadGatewayConfig(base)).toMatchObject({ MAX_HTTP_BUFFER_SIZE: 65_536, MAX_SOCKETS_PER_USER: 20 });
+  expect(failure({ ...base, MAX_CONTENT_LENGTH: '20000' })).toBe(
+    'Invalid configuration: MAX_HTTP_BUFFER_SIZE 65536 is below the largest valid send (121024 bytes for MAX_CONTENT_LENGTH 20000); raise it',
+  );
+  expect(loadGatewayConfig({ ...base, MAX_CONTENT_LENGTH: '20000', MAX_HTTP_BUFFER_SIZE: '200000' }).MAX_HTTP_BUFFER_SIZE).toBe(200_000);
+  expect(failure({ ...base, MAX_SOCKETS_PER_USER: '0' })).toMatch(/^Invalid configuration: MAX_SOCKETS_PER_USER/);
+});

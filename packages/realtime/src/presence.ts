@@ -94,6 +94,12 @@ export class Presence {
     return claimed === '1' ? { podId, wentOffline } : undefined;
   }
 
+  /** How many sockets the user holds across the cluster now. */
+  async socketCount(userId: string): Promise<number> {
+    const [count] = await this.client.hmGet(this.keys.presenceOnline(), [userId]);
+    return Number(count ?? 0);
+  }
+
   /** Which of these users are online now. */
   async onlineUsers(userIds: string[]): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();

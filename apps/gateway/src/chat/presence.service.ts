@@ -46,6 +46,11 @@ export class PresenceService {
     );
   }
 
+  /** The user's open sockets across every pod (the handshake caps it). */
+  socketsOf(userId: string): Promise<number> {
+    return this.presence.socketCount(userId);
+  }
+
   /** Answers whether this socket brought the user online. */
   async connected(userId: string, username?: string): Promise<boolean> {
     const sockets = await this.presence.connect(this.podId, userId);

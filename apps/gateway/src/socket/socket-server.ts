@@ -1,6 +1,6 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { GatewayConfig } from '@campzone/config';
-import { ChatError, ErrorCode, roomChannel, userChannel } from '@campzone/protocol';
+import { type AckError, ChatError, ErrorCode, roomChannel, userChannel } from '@campzone/protocol';
 import type { RateLimiter, RedisClient } from '@campzone/realtime';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
@@ -9,7 +9,7 @@ import { bearerOf, type TokenVerifier } from '../auth/token-verifier';
 import type { ChatServices } from '../chat/chat-services';
 import type { InFlight } from '../lifecycle/in-flight';
 import type { GatewayMetrics } from '../observability/metrics';
-import { asChatError, EventTable, type HandlerContext } from './handler-kit';
+import { ackErrorOf, asChatError, EventTable, type HandlerContext } from './handler-kit';
 import { messageEvents } from './message.handlers';
 import { messageChangeEvents } from './message-change.handlers';
 import { presenceEvents } from './presence.handlers';
@@ -60,14 +60,16 @@ export function createSocketServer(http: HttpServer, deps: SocketServerDeps): Ch
       await checkConnectRate(deps, clientAddress(socket.handshake, deps.config.TRUST_PROXY));
       const token = socket.handshake.auth?.token ?? bearerOf(socket.handshake.headers.authorization);
       const principal = deps.verifier.verify(token);
+      await checkSocketsPerUser(deps, principal.userId);
       socket.data.userId = principal.userId;
       if (principal.username) socket.data.username = principal.username;
       socket.data.roomIds = await deps.chat.rooms.roomIdsOf(principal.userId);
       next();
     } catch (err) {
       const error = asChatError(err);
-      const refusal = new Error(error.code) as Error & { data: { code: string; message: string } };
-      refusal.data = { code: error.code, message: error.message };
+      // connect_error's data: the SDK waits retryAfterMs (a connection rate limit) before it tries again.
+      const refusal = new Error(error.code) as Error & { data: AckError };
+      refusal.data = ackErrorOf(error);
       next(refusal);
     }
   });
@@ -119,6 +121,14 @@ async function checkConnectRate(deps: SocketServerDeps, ip: string): Promise<voi
     `too many connections from this address; retry in ${decision.retryAfterMs} ms`,
     decision.retryAfterMs,
   );
+}
+
+/** One user's sockets across every pod are capped (a runaway script or tab storm is one user's problem). */
+async function checkSocketsPerUser(deps: SocketServerDeps, userId: string): Promise<void> {
+  const limit = deps.config.MAX_SOCKETS_PER_USER;
+  if ((await deps.chat.presence.socketsOf(userId)) < limit) return;
+  deps.metrics.rateLimited.inc({ limit: 'sockets_per_user' });
+  throw new ChatError(ErrorCode.RATE_LIMITED, `too many open connections for this user (at most ${limit}); close one first`);
 }
 
 function trackPresence(io: ChatServer, deps: SocketServerDeps, data: SocketData, logger: Logger): void {
