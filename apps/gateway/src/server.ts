@@ -9,6 +9,7 @@ import {
   RateLimiter,
   type RedisClient,
   RedisKeys,
+  TokenRevocations,
   TypingState,
 } from '@campzone/realtime';
 import { createStore, MessageWriter, openContentCodec } from '@campzone/store';
@@ -16,6 +17,7 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
+import { Authenticator } from './auth/authenticator';
 import { TokenVerifier } from './auth/token-verifier';
 import { BlocksService } from './chat/blocks.service';
 import type { ChatServices } from './chat/chat-services';
@@ -32,6 +34,7 @@ import { RoomService } from './chat/room.service';
 import { RoomMembersService } from './chat/room-members.service';
 import { RoomRulesCache } from './chat/room-settings.cache';
 import { SendMessageService } from './chat/send-message.service';
+import { adminRoutes } from './http/admin.routes';
 import { devTokenRoutes } from './http/dev-token.routes';
 import { registerErrorHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
@@ -41,6 +44,7 @@ import { userRoutes } from './http/user.routes';
 import { webClientRoutes } from './http/web-client.routes';
 import { startBackgroundLoops } from './lifecycle/background-loops';
 import { InFlight } from './lifecycle/in-flight';
+import { startTokenExpiry } from './lifecycle/token-expiry';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics';
 import { createClusterSync } from './socket/cluster-sync';
 import { createSocketServer } from './socket/socket-server';
@@ -159,6 +163,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     ),
   };
   const verifier = new TokenVerifier(config.jwt);
+  const revocations = new TokenRevocations(deps.redis.command, keys);
+  const auth = new Authenticator(verifier, revocations);
   const inFlight = new InFlight();
 
   const fastifyLogger: FastifyBaseLogger = logger;
@@ -182,7 +188,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     config,
     logger,
     metrics,
-    verifier,
+    auth,
     chat,
     inFlight,
     limiter,
@@ -191,9 +197,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     accepting: () => !inFlight.isClosed,
   });
   const sync = createClusterSync(io, chat, logger);
-  await app.register(roomRoutes, { chat, verifier, io: () => io, sync: () => sync, keyring });
-  await app.register(moderationRoutes, { chat, verifier, io: () => io, sync: () => sync });
-  await app.register(userRoutes, { chat, verifier });
+  const tokenExpiry = startTokenExpiry(io, config.TOKEN_EXPIRY_WARNING_MS);
+  await app.register(roomRoutes, { chat, auth, io: () => io, sync: () => sync, keyring });
+  await app.register(moderationRoutes, { chat, auth, io: () => io, sync: () => sync });
+  await app.register(adminRoutes, { auth, revocations, io: () => io });
+  await app.register(userRoutes, { chat, auth });
   if (config.AUTH_DEV_TOKENS) {
     await app.register(devTokenRoutes, { verifier, ttlSeconds: config.DEV_TOKEN_TTL_S, production: config.NODE_ENV === 'production' });
   }
@@ -211,6 +219,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       logger.info({ inFlight: inFlight.size }, 'draining: refusing new work');
       const drained = await inFlight.idle(config.SHUTDOWN_TIMEOUT_MS);
       if (!drained) logger.warn({ inFlight: inFlight.size }, 'drain timed out with work in flight');
+      tokenExpiry.stop();
       await writer.flush();
       // Local only: the adapter would otherwise close the sockets of every pod.
       io.local.disconnectSockets(true);

@@ -87,3 +87,7 @@ export type GetThread = Static<typeof GetThreadSchema>;
 
 export const AckSchema = Type.Object({ roomId: RoomIdSchema, seq: Seq });
 export type Ack = Static<typeof AckSchema>;
+
+/** A fresh token for this socket's user, before the one it connected with expires. */
+export const ReauthenticateSchema = Type.Object({ token: Type.String({ minLength: 1, maxLength: 8192 }) });
+export type Reauthenticate = Static<typeof ReauthenticateSchema>;

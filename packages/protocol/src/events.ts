@@ -17,6 +17,7 @@ export const ClientEvent = {
   PIN_MESSAGE: 'pin_message',
   UNPIN_MESSAGE: 'unpin_message',
   GET_THREAD: 'get_thread',
+  REAUTHENTICATE: 'reauthenticate',
 } as const;
 export type ClientEventName = (typeof ClientEvent)[keyof typeof ClientEvent];
 
@@ -42,6 +43,7 @@ export const ServerEvent = {
   THREAD: 'thread',
   PARTICIPANT_REMOVED: 'participant_removed',
   ROOM_UPDATED: 'room_updated',
+  TOKEN_EXPIRING: 'token_expiring',
   ERROR: 'error',
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];

@@ -175,3 +175,13 @@ export const AuditEntrySchema = Type.Object({
 export type AuditEntry = Static<typeof AuditEntrySchema>;
 export const AuditPageSchema = Type.Object({ roomId: RoomIdSchema, entries: Type.Array(AuditEntrySchema), hasMore: Type.Boolean() });
 export type AuditPage = Static<typeof AuditPageSchema>;
+
+/** Revokes a user's tokens (all issued until now) or one token by its `jti`; campus admins only. */
+export const RevocationBodySchema = Type.Object(
+  {
+    userId: Type.Optional(UserIdSchema),
+    tokenId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' })),
+  },
+  { minProperties: 1, maxProperties: 1 },
+);
+export type RevocationBody = Static<typeof RevocationBodySchema>;

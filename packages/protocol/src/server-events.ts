@@ -168,3 +168,10 @@ export const RoomUpdatedSchema = Type.Object({
   by: UserIdSchema,
 });
 export type RoomUpdated = Static<typeof RoomUpdatedSchema>;
+
+/** The socket's token expires then: send `reauthenticate {token}` before it, or be disconnected at it. */
+export const TokenExpiringSchema = Type.Object({ expiresAt: Type.String({ format: 'date-time' }) });
+export type TokenExpiring = Static<typeof TokenExpiringSchema>;
+
+export const ReauthenticatedSchema = Type.Object({ userId: UserIdSchema, expiresAt: Type.String({ format: 'date-time' }) });
+export type Reauthenticated = Static<typeof ReauthenticatedSchema>;

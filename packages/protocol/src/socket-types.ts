@@ -1,4 +1,16 @@
-import type { Ack, EditMessage, GetMessages, GetThread, MarkRead, MessageRef, Reaction, RoomRef, SendMessage, Sync } from './client-events';
+import type {
+  Ack,
+  EditMessage,
+  GetMessages,
+  GetThread,
+  MarkRead,
+  MessageRef,
+  Reaction,
+  Reauthenticate,
+  RoomRef,
+  SendMessage,
+  Sync,
+} from './client-events';
 import type { ErrorCode } from './errors';
 import type {
   Acked,
@@ -18,10 +30,12 @@ import type {
   ParticipantRemoved,
   ReactionUpdated,
   ReadReceipt,
+  Reauthenticated,
   RoomUpdated,
   Synced,
   Thread,
   ThreadUpdated,
+  TokenExpiring,
   UserJoined,
   UserLeft,
   UserTyping,
@@ -57,6 +71,7 @@ export interface ClientToServerEvents {
   pin_message: (payload: MessageRef, ack?: AckFn<MessagePinned>) => void;
   unpin_message: (payload: MessageRef, ack?: AckFn<MessagePinned>) => void;
   get_thread: (payload: GetThread, ack?: AckFn<Thread>) => void;
+  reauthenticate: (payload: Reauthenticate, ack?: AckFn<Reauthenticated>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -81,5 +96,6 @@ export interface ServerToClientEvents {
   thread: (payload: Thread) => void;
   participant_removed: (payload: ParticipantRemoved) => void;
   room_updated: (payload: RoomUpdated) => void;
+  token_expiring: (payload: TokenExpiring) => void;
   error: (payload: ErrorEvent) => void;
 }

@@ -8,4 +8,5 @@ export * from './presence';
 export * from './rate-limiter';
 export * from './redis-client';
 export * from './startup-redis-client';
+export * from './token-revocations';
 export * from './typing';

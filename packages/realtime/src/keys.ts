@@ -68,6 +68,16 @@ export class RedisKeys {
     return `${this.prefix}:rl:${kind}:${subject}`;
   }
 
+  /** A user's tokens issued until the stored time are refused. */
+  revokedUser(userId: string): string {
+    return `${this.prefix}:revoked:u:${userId}`;
+  }
+
+  /** One token (by `jti`) is refused. */
+  revokedToken(tokenId: string): string {
+    return `${this.prefix}:revoked:t:${tokenId}`;
+  }
+
   /** Channel prefix of the Socket.IO Redis adapter and emitter. */
   socketIoChannel(): string {
     return `${this.prefix}:sio`;

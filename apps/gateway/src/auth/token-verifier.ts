@@ -7,6 +7,14 @@ const userIdValidator = compile(UserIdSchema);
 export interface Principal {
   userId: string;
   username?: string;
+  /** When the token expires (its `exp`), in epoch ms. */
+  expiresAtMs: number;
+  /** When it was issued (`iat`), in epoch ms; revoking a user refuses tokens issued before then. */
+  issuedAtMs?: number;
+  /** Its `jti`, when it has one: one token can be revoked by it. */
+  tokenId?: string;
+  /** A `role: 'campus-admin'` claim: may revoke tokens. */
+  campusAdmin: boolean;
 }
 
 /**
@@ -32,11 +40,15 @@ export class TokenVerifier {
     if (typeof payload === 'string' || typeof payload.exp !== 'number') throw new ChatError(ErrorCode.UNAUTHORIZED, 'token has no exp');
     if (!userIdValidator.check(payload.sub)) throw new ChatError(ErrorCode.UNAUTHORIZED, 'token sub is not a valid user id');
     const username = typeof payload.username === 'string' ? payload.username : undefined;
-    return { userId: payload.sub, ...(username ? { username } : {}) };
+    const principal: Principal = { userId: payload.sub, expiresAtMs: payload.exp * 1000, campusAdmin: payload.role === 'campus-admin' };
+    if (username) principal.username = username;
+    if (typeof payload.iat === 'number') principal.issuedAtMs = payload.iat * 1000;
+    if (typeof payload.jti === 'string' && payload.jti.length > 0) principal.tokenId = payload.jti;
+    return principal;
   }
 
   /** Dev tokens (AUTH_DEV_TOKENS=true) are HS256 tokens signed with JWT_SECRET. */
-  signDevToken(principal: Principal, ttlSeconds: number): string {
+  signDevToken(principal: Pick<Principal, 'userId' | 'username'>, ttlSeconds: number): string {
     if (!this.settings.signKey) throw new ChatError(ErrorCode.FORBIDDEN, 'dev tokens need JWT_SECRET');
     return jwt.sign({ ...(principal.username ? { username: principal.username } : {}) }, this.settings.signKey, {
       algorithm: 'HS256',

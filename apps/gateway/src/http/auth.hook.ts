@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { bearerOf, type Principal, type TokenVerifier } from '../auth/token-verifier';
+import type { Authenticator } from '../auth/authenticator';
+import { bearerOf, type Principal } from '../auth/token-verifier';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -8,9 +9,9 @@ declare module 'fastify' {
 }
 
 /** preHandler for authenticated routes: `Authorization: Bearer <jwt>` decides who asks. */
-export function authenticate(verifier: TokenVerifier) {
+export function authenticate(auth: Pick<Authenticator, 'authenticate'>) {
   return async (request: FastifyRequest): Promise<void> => {
-    request.principal = verifier.verify(bearerOf(request.headers.authorization));
+    request.principal = await auth.authenticate(bearerOf(request.headers.authorization));
   };
 }
 

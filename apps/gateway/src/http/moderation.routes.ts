@@ -15,7 +15,7 @@ import {
   UpdateRoomBodySchema,
 } from '@campzone/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { TokenVerifier } from '../auth/token-verifier';
+import type { Authenticator } from '../auth/authenticator';
 import type { ChatServices } from '../chat/chat-services';
 import type { ClusterSync } from '../socket/cluster-sync';
 import type { ChatServer } from '../socket/socket-types';
@@ -23,14 +23,14 @@ import { authenticate, principalOf } from './auth.hook';
 
 export interface ModerationRoutesOptions {
   chat: ChatServices;
-  verifier: TokenVerifier;
+  auth: Authenticator;
   io: () => ChatServer;
   sync: () => ClusterSync;
 }
 
 /** Membership (remove, roles, rosters), room settings, mutes, bans, reports and the audit log. */
-export const moderationRoutes: FastifyPluginAsyncTypebox<ModerationRoutesOptions> = async (app, { chat, verifier, io, sync }) => {
-  app.addHook('preHandler', authenticate(verifier));
+export const moderationRoutes: FastifyPluginAsyncTypebox<ModerationRoutesOptions> = async (app, { chat, auth, io, sync }) => {
+  app.addHook('preHandler', authenticate(auth));
 
   app.delete('/v1/rooms/:roomId/participants/:userId', { schema: { params: ParticipantParamsSchema } }, async (request, reply) => {
     const { roomId, userId } = request.params;

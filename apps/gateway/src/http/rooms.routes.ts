@@ -11,7 +11,7 @@ import {
 } from '@campzone/protocol';
 import type { RoomKeyring } from '@campzone/store';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { TokenVerifier } from '../auth/token-verifier';
+import type { Authenticator } from '../auth/authenticator';
 import type { ChatServices } from '../chat/chat-services';
 import type { ClusterSync } from '../socket/cluster-sync';
 import type { ChatServer } from '../socket/socket-types';
@@ -19,15 +19,15 @@ import { authenticate, principalOf } from './auth.hook';
 
 export interface RoomRoutesOptions {
   chat: ChatServices;
-  verifier: TokenVerifier;
+  auth: Authenticator;
   io: () => ChatServer;
   sync: () => ClusterSync;
   /** Present when encryption at rest is on. */
   keyring: RoomKeyring | undefined;
 }
 
-export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (app, { chat, verifier, io, sync, keyring }) => {
-  app.addHook('preHandler', authenticate(verifier));
+export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (app, { chat, auth, io, sync, keyring }) => {
+  app.addHook('preHandler', authenticate(auth));
 
   app.get('/v1/rooms', async (request) => chat.rooms.listFor(principalOf(request).userId));
 

@@ -1,12 +1,12 @@
 import { BlockBodySchema, BlockParamsSchema } from '@campzone/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { TokenVerifier } from '../auth/token-verifier';
+import type { Authenticator } from '../auth/authenticator';
 import type { ChatServices } from '../chat/chat-services';
 import { authenticate, principalOf } from './auth.hook';
 
 /** The caller's own settings: blocks. */
-export const userRoutes: FastifyPluginAsyncTypebox<{ chat: ChatServices; verifier: TokenVerifier }> = async (app, { chat, verifier }) => {
-  app.addHook('preHandler', authenticate(verifier));
+export const userRoutes: FastifyPluginAsyncTypebox<{ chat: ChatServices; auth: Authenticator }> = async (app, { chat, auth }) => {
+  app.addHook('preHandler', authenticate(auth));
 
   app.get('/v1/users/me/blocks', async (request) => chat.blocks.list(principalOf(request).userId));
 

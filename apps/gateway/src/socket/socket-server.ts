@@ -5,7 +5,8 @@ import type { RateLimiter, RedisClient } from '@campzone/realtime';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import { bearerOf, type TokenVerifier } from '../auth/token-verifier';
+import type { Authenticator } from '../auth/authenticator';
+import { bearerOf } from '../auth/token-verifier';
 import type { ChatServices } from '../chat/chat-services';
 import type { InFlight } from '../lifecycle/in-flight';
 import type { GatewayMetrics } from '../observability/metrics';
@@ -15,14 +16,15 @@ import { messageChangeEvents } from './message-change.handlers';
 import { presenceEvents } from './presence.handlers';
 import { receiptEvents } from './receipt.handlers';
 import { roomEvents } from './room.handlers';
-import type { ChatServer, SocketData } from './socket-types';
+import { sessionEvents } from './session.handlers';
+import { type ChatServer, type SocketData, tokenChannel } from './socket-types';
 import { stopTypingOf, typingEvents } from './typing.handlers';
 
 export interface SocketServerDeps {
   config: GatewayConfig;
   logger: Logger;
   metrics: GatewayMetrics;
-  verifier: TokenVerifier;
+  auth: Authenticator;
   chat: ChatServices;
   inFlight: InFlight;
   redis: { pub: RedisClient; sub: RedisClient };
@@ -59,9 +61,11 @@ export function createSocketServer(http: HttpServer, deps: SocketServerDeps): Ch
     try {
       await checkConnectRate(deps, clientAddress(socket.handshake, deps.config.TRUST_PROXY));
       const token = socket.handshake.auth?.token ?? bearerOf(socket.handshake.headers.authorization);
-      const principal = deps.verifier.verify(token);
+      const principal = await deps.auth.authenticate(token);
       await checkSocketsPerUser(deps, principal.userId);
       socket.data.userId = principal.userId;
+      socket.data.expiresAtMs = principal.expiresAtMs;
+      if (principal.tokenId) socket.data.tokenId = principal.tokenId;
       if (principal.username) socket.data.username = principal.username;
       socket.data.roomIds = await deps.chat.rooms.roomIdsOf(principal.userId);
       next();
@@ -84,12 +88,14 @@ export function createSocketServer(http: HttpServer, deps: SocketServerDeps): Ch
   presenceEvents(events, deps.chat);
   typingEvents(events, deps.chat, io);
   receiptEvents(events, deps.chat, io);
+  sessionEvents(events, deps.auth);
 
   io.on('connection', (socket) => {
     const { userId } = socket.data;
     const ctx: HandlerContext = { socket, userId };
     metrics.connectedSockets.inc();
-    void socket.join([userChannel(userId), ...socket.data.roomIds.map(roomChannel)]);
+    const { tokenId } = socket.data;
+    void socket.join([userChannel(userId), ...socket.data.roomIds.map(roomChannel), ...(tokenId ? [tokenChannel(tokenId)] : [])]);
     events.attach(ctx);
     socket.emit('connected', { socketId: socket.id, userId, message: 'Connected to CampZone Chat' });
     trackPresence(io, deps, socket.data, logger);
