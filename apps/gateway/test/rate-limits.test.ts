@@ -70,7 +70,11 @@ test('one user holds at most MAX_SOCKETS_PER_USER sockets across the pods; a clo
     await connectAs(cluster.url(0), 'other-user');
     first.close();
     await eventually(
-      () => connectAs(cluster.url(0), 'tabby').then(() => true, () => false),
+      () =>
+        connectAs(cluster.url(0), 'tabby').then(
+          () => true,
+          () => false,
+        ),
       'a place freed by the closed socket',
     );
   } finally {
