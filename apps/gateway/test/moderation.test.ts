@@ -78,6 +78,14 @@ test('roles: what each may do, rank over whom they act on, and a room always kee
   expect(lastOwner).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT' } } });
   expect((await as('boss', 'DELETE', '/v1/rooms/roles/participants/boss')).status).toBe(409);
 
+  const roster = await api<{ members: Array<{ userId: string; role: string }> }>(url(0), 'GET', '/v1/rooms/roles/participants', 'mem');
+  expect(roster.body.members.map((m) => [m.userId, m.role]).sort()).toEqual([
+    ['adm', 'admin'],
+    ['boss', 'owner'],
+    ['mem', 'member'],
+    ['ro', 'readonly'],
+  ]);
+  expect((await as('stranger', 'GET', '/v1/rooms/roles/participants')).status).toBe(403);
   const ro = await connectAs(url(0), 'ro');
   expect(await send(ro, 'roles', 'can I?')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   // Leaving for good is open to anyone but the last owner.

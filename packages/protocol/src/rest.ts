@@ -185,3 +185,11 @@ export const RevocationBodySchema = Type.Object(
   { minProperties: 1, maxProperties: 1 },
 );
 export type RevocationBody = Static<typeof RevocationBodySchema>;
+
+export const MembersResponseSchema = Type.Object({
+  roomId: RoomIdSchema,
+  members: Type.Array(
+    Type.Object({ userId: UserIdSchema, role: ParticipantRoleSchema, mutedUntil: Type.Optional(Type.String({ format: 'date-time' })) }),
+  ),
+});
+export type MembersResponse = Static<typeof MembersResponseSchema>;

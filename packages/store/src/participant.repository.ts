@@ -90,9 +90,9 @@ export class ParticipantRepository {
   }
 
   /** Every member with their role (roster sync diffs against it). */
-  async roster(roomId: string): Promise<Array<{ userId: string; role: ParticipantRole }>> {
-    const rows = await this.participants.find({ roomId }, { projection: { _id: 0, userId: 1, role: 1 } }).toArray();
-    return rows.map((r) => ({ userId: r.userId, role: r.role }));
+  async roster(roomId: string): Promise<Array<{ userId: string; role: ParticipantRole; mutedUntil?: Date }>> {
+    const rows = await this.participants.find({ roomId }, { projection: { _id: 0, userId: 1, role: 1, mutedUntil: 1 } }).toArray();
+    return rows.map((r) => ({ userId: r.userId, role: r.role, ...(r.mutedUntil ? { mutedUntil: r.mutedUntil } : {}) }));
   }
 
   /** Removes members for good; answers how many were members. */

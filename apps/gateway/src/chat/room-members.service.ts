@@ -3,6 +3,7 @@ import {
   type BanBody,
   ChatError,
   ErrorCode,
+  type MembersResponse,
   type MuteBody,
   outranks,
   type ParticipantRole,
@@ -70,6 +71,18 @@ export class RoomMembersService {
         after: { role },
       });
     return added;
+  }
+
+  /** The room's members with their roles (and mutes still running), for any member. */
+  async list(actorId: string, roomId: string): Promise<MembersResponse> {
+    await this.deps.membership.roleIn(roomId, actorId);
+    const now = Date.now();
+    const members = (await this.deps.participants.roster(roomId)).map((m) => ({
+      userId: m.userId,
+      role: m.role,
+      ...(m.mutedUntil && m.mutedUntil.getTime() > now ? { mutedUntil: m.mutedUntil.toISOString() } : {}),
+    }));
+    return { roomId, members };
   }
 
   /** Removes a member for good: staff remove those below them; anyone may leave. */

@@ -32,6 +32,10 @@ export interface ModerationRoutesOptions {
 export const moderationRoutes: FastifyPluginAsyncTypebox<ModerationRoutesOptions> = async (app, { chat, auth, io, sync }) => {
   app.addHook('preHandler', authenticate(auth));
 
+  app.get('/v1/rooms/:roomId/participants', { schema: { params: RoomParamsSchema } }, async (request) =>
+    chat.members.list(principalOf(request).userId, request.params.roomId),
+  );
+
   app.delete('/v1/rooms/:roomId/participants/:userId', { schema: { params: ParticipantParamsSchema } }, async (request, reply) => {
     const { roomId, userId } = request.params;
     const actorId = principalOf(request).userId;
