@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
         membersPerRoom: args.members,
         sendersPerRoom: args.senders,
         payloadBytes: args.payloadBytes,
+        changeRatio: args.changeRatio,
         tokens: args.jwtSecret ? secretTokenSource(args.jwtSecret) : devTokenSource(args.urls),
         tuning: args.tuning,
         connectConcurrency: args.connectConcurrency,
@@ -43,7 +44,8 @@ async function main(argv: string[]): Promise<number> {
     note(`setup failed: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   }
-  note(`run ${runId}: ${run.members.length} members connected; ${args.rate} msg/s for ${args.durationS}s after ${args.rampUpS}s ramp-up`);
+  const unit = args.changeRatio > 0 ? `ops/s (${Math.round(args.changeRatio * 100)}% edits and reactions)` : 'msg/s';
+  note(`run ${runId}: ${run.members.length} members connected; ${args.rate} ${unit} for ${args.durationS}s after ${args.rampUpS}s ramp-up`);
 
   const interactive = process.stderr.isTTY === true;
   const started = performance.now();

@@ -39,3 +39,12 @@ test('the CLI takes several --url flags and refuses nonsense with a usage error'
   expect(() => parseLoadArgs(['--url', 'ftp://x'], {})).toThrow(UsageError);
   expect(() => parseLoadArgs(['--url', 'http://a:1', '--senders', '5', '--members', '3'], {})).toThrow(UsageError);
 });
+
+test('--change-ratio takes a share from 0 to 1, defaults to 0, and refuses anything else', () => {
+  const plain = parseLoadArgs(['--url', 'http://a:1'], {});
+  const mixed = parseLoadArgs(['--url', 'http://a:1', '--change-ratio', '0.25'], {});
+  expect(plain !== 'help' && plain.changeRatio).toBe(0);
+  expect(mixed !== 'help' && mixed.changeRatio).toBe(0.25);
+  expect(() => parseLoadArgs(['--url', 'http://a:1', '--change-ratio', '1.5'], {})).toThrow(UsageError);
+  expect(() => parseLoadArgs(['--url', 'http://a:1', '--change-ratio', 'some'], {})).toThrow(UsageError);
+});

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { uniqueNamespace } from '@campzone/testkit';
 import { secretTokenSource } from '../src/auth/token-source';
 import { BareCluster } from '../src/bare/bare-cluster';
@@ -7,6 +5,7 @@ import { DEFAULT_TUNING } from '../src/load/client-tuning';
 import { waitUntil } from '../src/load/concurrency';
 import { LoadRun } from '../src/load/load-run';
 import type { LoadReport } from '../src/report/load-report';
+import { runCli } from './run-cli';
 import { serviceUrls } from './services';
 
 // The CLI and the failover transport against the bare Socket.IO server: real processes and
@@ -24,17 +23,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => bare.stop());
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'main.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 test('npm run loadtest against two URLs prints a table and one JSON line, and exits 0 with nothing lost', async () => {
   const [a, b] = bare.urls;
@@ -68,6 +56,7 @@ test('npm run loadtest against two URLs prints a table and one JSON line, and ex
   expect(report.deliveries).toBe(report.accepted * 4);
   expect(report.correctness).toEqual({ lost: 0, lostDeliveries: 0, duplicated: 0, misordered: 0, orderMismatchRooms: 0, seqConflicts: 0 });
   expect(report.sendToReceiveMs.p99).toBeGreaterThan(0);
+  expect(report.changes).toMatchObject({ ratio: 0, sent: 0, events: 0 });
 });
 
 test('the CLI exits 2 with the usage when no URL is given', async () => {

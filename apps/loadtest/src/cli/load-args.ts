@@ -10,6 +10,7 @@ export interface LoadArgs {
   durationS: number;
   rampUpS: number;
   payloadBytes: number;
+  changeRatio: number;
   jwtSecret: string | undefined;
   runId: string | undefined;
   tuning: ClientTuning;
@@ -27,10 +28,16 @@ Drives one or many gateways with SDK clients, then checks what every member was 
   --rooms N               rooms (default 10)
   --members N             members per room = fan-out of each message (default 10)
   --senders N             senders per room (default 2)
-  --rate N                target messages per second over all senders (default 100)
+  --rate N                target operations per second over all senders: messages, plus edits
+                          and reactions with --change-ratio (default 100)
   --duration S            measured seconds at the target rate (default 30)
   --ramp-up S             seconds to climb from 0 to the rate first (default 5)
   --payload BYTES         message content size (default 100)
+  --change-ratio R        share (0 to 1) of each sender's operations that are changes instead of
+                          sends: half edits of one of its last 8 messages, half reactions added or
+                          taken back on one of the room's last 16 (default 0: sends only). Reports
+                          changes sent/acked/refused, change events received, and members whose
+                          final content or reaction counts differ from the newest (a violation)
   --jwt-secret S          sign tokens with the gateways' JWT_SECRET (or LOADTEST_JWT_SECRET);
                           default: ask POST /v1/dev/token (needs AUTH_DEV_TOKENS=true)
   --in-flight N           unacknowledged sends per sender on the wire (default ${DEFAULT_TUNING.maxInFlight})
@@ -42,7 +49,8 @@ Drives one or many gateways with SDK clients, then checks what every member was 
   -h, --help
 
 Prints a live progress line (stderr), then a table and one JSON line (stdout).
-Exit status: 0 no correctness violation, 1 lost/duplicated/misordered > 0, 2 bad usage or setup failure.`;
+Exit status: 0 no correctness violation, 1 lost/duplicated/misordered (or changes not converged) > 0,
+2 bad usage or setup failure.`;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -62,6 +70,7 @@ export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       duration: { type: 'string' },
       'ramp-up': { type: 'string' },
       payload: { type: 'string' },
+      'change-ratio': { type: 'string' },
       'jwt-secret': { type: 'string' },
       'in-flight': { type: 'string' },
       'hole-timeout': { type: 'string' },
@@ -91,6 +100,7 @@ export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     durationS: num('duration', values.duration, 30, 0.1, 86_400),
     rampUpS: num('ramp-up', values['ramp-up'], 5, 0, 3_600),
     payloadBytes: int('payload', values.payload, 100, 1, 1_000_000),
+    changeRatio: num('change-ratio', values['change-ratio'], 0, 0, 1),
     jwtSecret: values['jwt-secret'] ?? env.LOADTEST_JWT_SECRET,
     runId,
     tuning: {

@@ -26,7 +26,10 @@ interface LooseEmitEvents {
 
 type ClientSocket = Socket<ServerToClientEvents, LooseEmitEvents>;
 
-/** Server events the SDK acts on (named replies duplicate the acks it uses). */
+/**
+ * Server events the SDK acts on (named replies duplicate the acks it uses), and the changes a
+ * load with --change-ratio makes, which the tap books.
+ */
 const FORWARDED = [
   'connected',
   'new_message',
@@ -36,6 +39,8 @@ const FORWARDED = [
   'user_joined',
   'user_left',
   'message_status',
+  'message_edited',
+  'reaction_updated',
   'error',
 ] as const satisfies ReadonlyArray<keyof ServerToClientEvents>;
 

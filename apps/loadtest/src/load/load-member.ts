@@ -1,9 +1,11 @@
-import { ChatClient, isChatClientError, type MessageSent } from '@campzone/client';
+import { ChatClient, type ChatTransport, isChatClientError, type MessageSent } from '@campzone/client';
+import type { ChangeLedger } from './change-ledger';
 import type { ClientTuning } from './client-tuning';
 import { nowMs } from './clock';
 import type { CorrectnessLedger } from './correctness-ledger';
 import { failoverTransport } from './failover-transport';
 import type { LoadMeter } from './load-meter';
+import { type ChangeRequest, MemberChanges } from './member-changes';
 import { makeContent, sentAtOf } from './message-content';
 
 export interface MemberPlan {
@@ -21,6 +23,8 @@ export interface MemberDeps {
   ledger: CorrectnessLedger;
   meter: LoadMeter;
   payloadBytes: number;
+  /** Edits and reactions: the ledger they are booked in and the share of a sender's operations they take. */
+  changes: { ledger: ChangeLedger; ratio: number };
   /** Told of every successful send ack: chaos checks inspect when and what was acknowledged. */
   onAck?: (sent: MessageSent, sentAtMs: number) => void;
 }
@@ -34,13 +38,53 @@ export class LoadMember {
   /** Connections opened after the first (a failover or a reconnect). */
   failovers = 0;
   private outstanding = 0;
+  private readonly changes: MemberChanges;
+  /** The connection the SDK uses, captured when the SDK builds it: changes go out on it too. */
+  private transport: ChatTransport | undefined;
 
   constructor(
     readonly plan: MemberPlan,
     private readonly deps: MemberDeps,
   ) {
     const { tuning, ledger, meter } = deps;
+    const changeLedger = deps.changes.ledger;
     ledger.addMember(plan.roomId, plan.userId);
+    changeLedger.addMember(plan.roomId, plan.userId);
+    this.changes = new MemberChanges({
+      roomId: plan.roomId,
+      userId: plan.userId,
+      ratio: deps.changes.ratio,
+      payloadBytes: deps.payloadBytes,
+      ledger: changeLedger,
+      request: (request) => this.request(request),
+      connected: () => this.transport?.connected ?? false,
+    });
+    const transport = failoverTransport({
+      urls: deps.urls,
+      start: plan.urlIndex,
+      token: deps.token,
+      reconnect: { baseMs: tuning.reconnectBaseMs, maxMs: tuning.reconnectMaxMs },
+      tap: (message) => {
+        const { userId } = plan;
+        if (message.event === 'new_message') ledger.recordRaw(message.payload.roomId, userId, message.payload.seq);
+        else if (message.event === 'message_edited') {
+          const { roomId, messageId, content, rev } = message.payload;
+          changeLedger.recordEditEvent(roomId, userId, messageId, content, rev);
+        } else if (message.event === 'reaction_updated') {
+          const { roomId, messageId, emoji, count, rev } = message.payload;
+          changeLedger.recordReactionEvent(roomId, userId, messageId, emoji, count, rev);
+        }
+      },
+      tapAck: (event, response) => {
+        if (event !== 'send_message') return;
+        const answer = response as { ok?: unknown; error?: { code?: unknown } } | undefined;
+        if (answer?.ok === false && typeof answer.error?.code === 'string') meter.error(answer.error.code);
+      },
+      onFailover: () => {
+        this.failovers += 1;
+        changeLedger.markReconnected(plan.roomId, plan.userId);
+      },
+    });
     this.client = new ChatClient({
       url: deps.urls[plan.urlIndex % deps.urls.length]!,
       token: deps.token,
@@ -58,26 +102,11 @@ export class LoadMember {
         retry: { baseMs: tuning.reconnectBaseMs, maxMs: tuning.reconnectMaxMs },
         storage: false,
       },
-      transport: failoverTransport({
-        urls: deps.urls,
-        start: plan.urlIndex,
-        token: deps.token,
-        reconnect: { baseMs: tuning.reconnectBaseMs, maxMs: tuning.reconnectMaxMs },
-        tap: (message) => {
-          if (message.event === 'new_message') ledger.recordRaw(message.payload.roomId, plan.userId, message.payload.seq);
-        },
-        tapAck: (event, response) => {
-          if (event !== 'send_message') return;
-          const answer = response as { ok?: unknown; error?: { code?: unknown } } | undefined;
-          if (answer?.ok === false && typeof answer.error?.code === 'string') meter.error(answer.error.code);
-        },
-        onFailover: () => {
-          this.failovers += 1;
-        },
-      }),
+      transport: (handlers) => (this.transport = transport(handlers)),
     });
     this.client.on('message', (message, info) => {
       ledger.recordShown(message.roomId, plan.userId, message.messageId, message.seq, info.late);
+      this.changes.noteShown(message.messageId);
       const sentAt = sentAtOf(message.content);
       meter.delivered(sentAt === undefined ? undefined : nowMs() - sentAt);
     });
@@ -95,9 +124,9 @@ export class LoadMember {
     return this.client.connected;
   }
 
-  /** Sends not yet acknowledged (or given up). */
+  /** Sends not yet acknowledged (or given up), and changes not yet answered. */
   get pending(): number {
-    return this.outstanding;
+    return this.outstanding + this.changes.pending;
   }
 
   /** Connects and resolves once the room is joined and caught up. */
@@ -121,6 +150,12 @@ export class LoadMember {
     await this.client.joinRoom(this.plan.roomId);
   }
 
+  /** One operation of a sender: a message, or (the configured share of the time) an edit or a reaction. */
+  operate(): void {
+    if (this.changes.nextIsChange() && this.changes.tryChange()) return;
+    this.send();
+  }
+
   /** Sends one message stamped with its send time; the outcome lands in the meter and ledger. */
   send(): void {
     const sentAt = nowMs();
@@ -132,6 +167,7 @@ export class LoadMember {
         this.outstanding -= 1;
         meter.accepted(nowMs() - sentAt);
         ledger.recordAck({ roomId: sent.roomId, messageId: sent.messageId, seq: sent.seq });
+        this.changes.noteOwn(sent.messageId);
         this.deps.onAck?.(sent, sentAt);
       },
       (err: unknown) => {
@@ -169,5 +205,21 @@ export class LoadMember {
 
   close(): Promise<void> {
     return this.client.close();
+  }
+
+  /** A change on the SDK's connection; resolves with the ack, or undefined after the request timeout. */
+  private request(request: ChangeRequest): Promise<unknown> {
+    return new Promise((resolve) => {
+      const transport = this.transport;
+      if (!transport?.connected) {
+        resolve(undefined);
+        return;
+      }
+      const timer = setTimeout(() => resolve(undefined), this.deps.tuning.requestTimeoutMs);
+      transport.emit(request.event, request.payload, (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      });
+    });
   }
 }

@@ -1,6 +1,7 @@
 import type { MessageSent } from '@campzone/client';
 import type { TokenSource } from '../auth/token-source';
 import type { LatencySummary } from '../stats/latency-histogram';
+import { type ChangeCounts, ChangeLedger } from './change-ledger';
 import type { ClientTuning } from './client-tuning';
 import { mapLimit, sleep, waitUntil } from './concurrency';
 import { type CorrectnessCounts, CorrectnessLedger, type RawCounts } from './correctness-ledger';
@@ -16,6 +17,8 @@ export interface LoadPlan {
   membersPerRoom: number;
   sendersPerRoom: number;
   payloadBytes: number;
+  /** Share of each sender's operations that edit its recent messages or react to the room's (default 0). */
+  changeRatio?: number;
   tokens: TokenSource;
   tuning: ClientTuning;
   /** Connections (and room creations) in flight at once while setting up. */
@@ -65,6 +68,8 @@ export interface FinalCheck {
   unacknowledged: number;
   /** Members not connected at the end. */
   disconnected: number;
+  /** Edits and reactions: what was sent and answered, and whether every member ended on the newest state. */
+  changes: ChangeCounts;
   violations: number;
 }
 
@@ -76,6 +81,7 @@ export interface FinalCheck {
 export class LoadRun {
   readonly meter = new LoadMeter();
   readonly ledger = new CorrectnessLedger();
+  readonly changes: ChangeLedger;
   readonly members: LoadMember[] = [];
   readonly senders: LoadMember[] = [];
   private nextSender = 0;
@@ -83,7 +89,9 @@ export class LoadRun {
   private constructor(
     readonly plan: LoadPlan,
     readonly rooms: PlannedRoom[],
-  ) {}
+  ) {
+    this.changes = new ChangeLedger(plan.changeRatio ?? 0);
+  }
 
   /** Creates the rooms and connects every member; rejects if any member cannot join. */
   static async start(plan: LoadPlan, log: (line: string) => void = () => undefined): Promise<LoadRun> {
@@ -104,6 +112,7 @@ export class LoadRun {
         ledger: run.ledger,
         meter: run.meter,
         payloadBytes: plan.payloadBytes,
+        changes: { ledger: run.changes, ratio: plan.changeRatio ?? 0 },
         ...(plan.onAck ? { onAck: plan.onAck } : {}),
       });
       run.members.push(loadMember);
@@ -135,11 +144,11 @@ export class LoadRun {
     return this.meter.total.accepted * this.plan.membersPerRoom - this.meter.total.deliveries;
   }
 
-  /** One send from the next sender in turn. */
+  /** One operation (a send, or with changeRatio sometimes an edit or a reaction) from the next sender in turn. */
   sendOne(): void {
     if (this.senders.length === 0) return;
     const sender = this.senders[this.nextSender++ % this.senders.length]!;
-    sender.send();
+    sender.operate();
   }
 
   /** Drives one phase: ramp, then the measured window at the target rate, then a drain. */
@@ -205,8 +214,9 @@ export class LoadRun {
   }
 
   /**
-   * Waits for every send to be acknowledged, then syncs every member up to its room's latest
-   * seq (the "final sync"), and returns the verdict: lost, duplicated, misordered, ...
+   * Waits for every send to be acknowledged (and every change answered), then syncs every member
+   * up to its room's latest seq (the "final sync"), waits for change events to reach every
+   * member, and returns the verdict: lost, duplicated, misordered, ..., changes not converged.
    */
   async finish(settleTimeoutMs: number): Promise<FinalCheck> {
     const deadline = Date.now() + settleTimeoutMs;
@@ -216,12 +226,20 @@ export class LoadRun {
     // on SQLite scans the whole collection per query) hundreds of needless syncs take minutes.
     const behind = this.members.filter((m) => !this.ledger.hasAllAcked(m.roomId, m.plan.userId));
     await mapLimit(behind, 20, (member) => member.syncToLatest(deadline));
+    // Change events follow their answers; a member still behind at the deadline is a mismatch.
+    await waitUntil(() => this.changes.settled(), Math.max(1000, deadline - Date.now()), 50);
+    const changes = this.changes.verdict();
     const { correctness, raw } = this.ledger.verdict();
     const unacknowledged = this.outstanding;
     const disconnected = this.members.length - this.connectedCount;
     const violations =
-      correctness.lost + correctness.duplicated + correctness.misordered + correctness.orderMismatchRooms + correctness.seqConflicts;
-    return { correctness, raw, unacknowledged, disconnected, violations };
+      correctness.lost +
+      correctness.duplicated +
+      correctness.misordered +
+      correctness.orderMismatchRooms +
+      correctness.seqConflicts +
+      changes.mismatched;
+    return { correctness, raw, unacknowledged, disconnected, changes, violations };
   }
 
   async close(): Promise<void> {

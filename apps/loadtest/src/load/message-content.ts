@@ -17,3 +17,12 @@ export function sentAtOf(content: string): number | undefined {
   const value = Number(content.slice(PREFIX.length, end));
   return Number.isFinite(value) ? value : undefined;
 }
+
+/**
+ * An edit's new content: names its author and edit number, so every edit differs from the
+ * content it replaces (an edit to the same content would be a no-op), padded like a send.
+ */
+export function makeEditContent(userId: string, editNumber: number, payloadBytes: number): string {
+  const head = `edit ${editNumber} by ${userId};`;
+  return payloadBytes > head.length ? head + 'y'.repeat(payloadBytes - head.length) : head;
+}

@@ -26,6 +26,8 @@ export interface LoadReport {
   sendToReceiveMs: LatencySummary;
   correctness: FinalCheck['correctness'];
   raw: FinalCheck['raw'];
+  /** Edits and reactions mixed in with --change-ratio (all 0 without it); never counted as messages. */
+  changes: FinalCheck['changes'];
   errors: Record<string, number>;
   /** No correctness violation (the exit status is 0 exactly when this is true). */
   ok: boolean;
@@ -55,6 +57,7 @@ export function buildReport(run: LoadRun, phase: PhaseResult, final: FinalCheck,
     sendToReceiveMs: phase.sendToReceive,
     correctness: final.correctness,
     raw: final.raw,
+    changes: final.changes,
     errors: run.meter.errors,
     ok: final.violations === 0,
   };
@@ -70,7 +73,10 @@ export function formatReportTable(report: LoadReport): string {
         ['connections (connected/planned)', `${report.connections.connected}/${report.connections.planned}`],
         ['failovers (reconnects to another URL)', num(report.connections.failovers)],
         ['sent / accepted / failed', `${num(report.sent)} / ${num(report.accepted)} / ${num(report.failed)}`],
-        ['accepted msg/s (target)', `${num(report.acceptedPerSec, 1)} (${num(report.targetRate)})`],
+        [
+          report.changes.ratio > 0 ? 'accepted msg/s (target ops/s)' : 'accepted msg/s (target)',
+          `${num(report.acceptedPerSec, 1)} (${num(report.targetRate)})`,
+        ],
         ['deliveries/s', num(report.deliveriesPerSec, 1)],
       ],
     ),
@@ -93,10 +99,37 @@ export function formatReportTable(report: LoadReport): string {
       ],
     ),
   ];
+  if (report.changes.ratio > 0) lines.push('', changesTable(report.changes));
   const errors = Object.entries(report.errors);
   if (errors.length > 0) lines.push('', `errors answered (by code): ${errors.map(([code, n]) => `${code}=${n}`).join(' ')}`);
-  lines.push('', report.ok ? 'RESULT: PASS (0 lost, 0 duplicated, 0 misordered)' : 'RESULT: FAIL (correctness violations above)');
+  const converged = report.changes.ratio > 0 ? ', every member on the newest edits and reactions' : '';
+  lines.push(
+    '',
+    report.ok ? `RESULT: PASS (0 lost, 0 duplicated, 0 misordered${converged})` : 'RESULT: FAIL (correctness violations above)',
+  );
   return lines.join('\n');
+}
+
+function changesTable(c: LoadReport['changes']): string {
+  const refused = Object.entries(c.refused);
+  const refusedText = refused.length === 0 ? '0' : refused.map(([code, n]) => `${code}=${n}`).join(' ');
+  return textTable(
+    [`changes (ratio ${c.ratio}; not counted as messages)`, 'count'],
+    [
+      [
+        'sent: edits / reactions added / removed',
+        `${num(c.sent)}: ${num(c.edits)} / ${num(c.reactionsAdded)} / ${num(c.reactionsRemoved)}`,
+      ],
+      ['acked / unanswered', `${num(c.acked)} / ${num(c.unanswered)}`],
+      ['refused (by code)', refusedText],
+      ['change events received (stale, info)', `${num(c.events)} (${num(c.staleEvents)})`],
+      ['fields changed (content, emoji counts)', num(c.fieldsChecked)],
+      [
+        'members ending on an older value',
+        `${num(c.mismatched)}${c.membersUnchecked ? ` (${num(c.membersUnchecked)} reconnected members not checked)` : ''}`,
+      ],
+    ],
+  );
 }
 
 /** The live line: last second's rates and latencies. */
