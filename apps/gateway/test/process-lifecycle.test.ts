@@ -111,6 +111,8 @@ test('readiness reports draining while a pod shuts down', async () => {
   // Keep one send in flight across the signal so the drain takes a moment.
   const pending = rue.emitWithAck('send_message', sendArgs('ready-room', 'hold'));
   pod.proc.kill('SIGTERM');
+  // A signal and a request race to the event loop: ask once the pod has begun to shut down.
+  await pod.proc.waitForLine(/"msg":"shutting down"/);
   const status = await fetch(`${pod.url}/readyz`).then(
     (r) => r.status,
     () => 'closed',
