@@ -125,6 +125,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       rateLimit: { messages: config.MESSAGE_RATE_LIMIT, windowMs: config.MESSAGE_RATE_WINDOW_MS },
       onRateLimited: () => metrics.rateLimited.inc({ limit: 'message' }),
       logger: logger.child({ component: 'send' }),
+      sendTimeoutMs: config.SEND_TIMEOUT_MS,
       timeLua: (script, call) => {
         const end = metrics.luaSeconds.startTimer({ script });
         return call().finally(end);

@@ -3,6 +3,7 @@ import { type ChaosContext, type ChaosScenario, runScenario } from '../src/chaos
 import { gatewayKillScenario } from '../src/chaos/gateway-kill.scenario';
 import { malformedFloodScenario } from '../src/chaos/malformed-flood.scenario';
 import { redisRestartScenario } from '../src/chaos/redis-restart.scenario';
+import { slowStoreScenario } from '../src/chaos/slow-store.scenario';
 import { serviceUrls } from './services';
 
 // The short chaos suite: the same scenarios as `npm run chaos`, in their seconds-long variants,
@@ -39,4 +40,8 @@ test('a burst of malformed payloads is answered with errors, stores nothing and 
 test('redis-server restarted empty: the cluster recovers by itself and no seq is reused', async () => {
   redis = await startRedisServer();
   expect(await failedChecks(redisRestartScenario, context({ redisUrl: redis.url, redis }))).toEqual([]);
+}, 120_000);
+
+test('a slow, then partitioned store: every send answered in time, nothing acked unstored, memory bounded, all recovers', async () => {
+  expect(await failedChecks(slowStoreScenario, context())).toEqual([]);
 }, 120_000);

@@ -78,6 +78,8 @@ export const GatewayEnvSchema = Type.Object({
   REDIS_ADAPTER: Type.Union([Type.Literal('classic'), Type.Literal('sharded')], { default: 'classic' }),
   /** The engine's largest packet; 64 KiB (OWASP's advice) holds a send of MAX_CONTENT_LENGTH (4,000) many times over. */
   MAX_HTTP_BUFFER_SIZE: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 65_536 }),
+  /** A send unanswered this long (a slow or partitioned store) is refused UNAVAILABLE; its client retries with the same key. */
+  SEND_TIMEOUT_MS: Millis(10_000, 100),
   /** How long before its token's `exp` a socket is told `token_expiring` (it is disconnected at `exp`). */
   TOKEN_EXPIRY_WARNING_MS: Millis(60_000, 1000),
   /** Sockets one user may hold across every pod; more are refused at the handshake. */

@@ -12,6 +12,8 @@ export interface TcpProxy {
   hold(): void;
   /** Forwards what was held, in order, and everything after it. */
   release(): void;
+  /** Delays every chunk, both ways, by this long from now on (0: none); order is kept. */
+  delay(ms: number): void;
   /** Closes every connection and the listener: the server went away. */
   cut(): Promise<void>;
 }
@@ -26,11 +28,24 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const sockets = new Set<Socket>();
   const pipes = new Set<Pipe>();
   let holding = false;
+  let delayMs = 0;
 
   const forward = (pipe: Pipe) => {
+    // Chunks leave in arrival order: a delayed one waits for the one before it too, so one that
+    // arrives after the delay dropped still queues behind those pending.
+    let pending = 0;
+    let last = Promise.resolve();
     pipe.from.on('data', (chunk: Buffer) => {
       if (holding) pipe.held.push(chunk);
-      else pipe.to.write(chunk);
+      else if (delayMs === 0 && pending === 0) pipe.to.write(chunk);
+      else {
+        pending += 1;
+        const due = new Promise<void>((resolve) => setTimeout(resolve, delayMs));
+        last = Promise.all([last, due]).then(() => {
+          pending -= 1;
+          pipe.to.write(chunk);
+        });
+      }
     });
     pipe.from.on('close', () => pipes.delete(pipe));
     pipes.add(pipe);
@@ -63,6 +78,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     mongoUrl: `mongodb://127.0.0.1:${address.port}/?directConnection=true`,
     hold() {
       holding = true;
+    },
+    delay(ms) {
+      delayMs = Math.max(0, ms);
     },
     release() {
       holding = false;

@@ -42,6 +42,8 @@ export interface SendMessageDeps {
   /** Times each Redis script call, for metrics. */
   timeLua?: <T>(script: string, call: () => Promise<T>) => Promise<T>;
   logger?: Pick<Logger, 'warn'>;
+  /** SEND_TIMEOUT_MS: the longest a send waits for an answer before it is refused UNAVAILABLE. */
+  sendTimeoutMs?: number;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -81,7 +83,25 @@ interface GivenUp {
 export class SendMessageService {
   constructor(private readonly deps: SendMessageDeps) {}
 
-  async send(senderId: string, input: SendMessage): Promise<SendResult> {
+  /**
+   * Answers within `sendTimeoutMs` whatever the store does: a send still unanswered then is
+   * refused UNAVAILABLE (its client retries with the same key; if the first attempt lands after
+   * all, the retry finds it stored and re-arms its delivery), so a slow or partitioned store
+   * never leaves a sender waiting without an answer.
+   */
+  send(senderId: string, input: SendMessage): Promise<SendResult> {
+    const attempt = this.sendUnbounded(senderId, input);
+    const limit = this.deps.sendTimeoutMs;
+    if (limit === undefined) return attempt;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ChatError(ErrorCode.UNAVAILABLE, `the store did not answer within ${limit} ms; ${RETRY_HINT}`)), limit);
+    });
+    attempt.catch(() => undefined); // a late failure has already been answered
+    return Promise.race([attempt, late]).finally(() => clearTimeout(timer));
+  }
+
+  private async sendUnbounded(senderId: string, input: SendMessage): Promise<SendResult> {
     if (input.content.length > this.deps.maxContentLength) {
       throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `content is longer than ${this.deps.maxContentLength} characters`);
     }

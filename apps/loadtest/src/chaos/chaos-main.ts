@@ -6,6 +6,7 @@ import { gatewayKillScenario } from './gateway-kill.scenario';
 import { malformedFloodScenario } from './malformed-flood.scenario';
 import { mongoStopScenario } from './mongo-stop.scenario';
 import { redisRestartScenario } from './redis-restart.scenario';
+import { slowStoreScenario } from './slow-store.scenario';
 import { workerKillScenario } from './worker-kill.scenario';
 
 // `npm run chaos`: every scenario on its own fresh 3-gateway cluster, on a redis-server and a
@@ -17,6 +18,7 @@ export const SCENARIOS: ChaosScenario[] = [
   mongoStopScenario,
   workerKillScenario,
   malformedFloodScenario,
+  slowStoreScenario,
 ];
 
 const USAGE = `Usage: npm run chaos [-- --only NAME[,NAME]] [--short] [--verbose]
