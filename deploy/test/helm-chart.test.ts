@@ -69,7 +69,7 @@ describe('values.schema.json', () => {
 describe('guards', () => {
   it('refuses a grace period that does not cover preStop plus the drain', () => {
     expect(helmTemplateError([], ['gateway.terminationGracePeriodSeconds=25'])).toMatch(
-      /gateway\.terminationGracePeriodSeconds \(25\) must exceed gateway\.drain\.preStopSeconds \+ gateway\.drain\.timeoutSeconds \(30\)/,
+      /gateway\.terminationGracePeriodSeconds \(25\) must exceed gateway\.drain\.preStopSeconds \+ gateway\.drain\.timeoutSeconds \+ gateway\.drain\.disconnectSeconds \(33\)/,
     );
   });
 

@@ -43,6 +43,7 @@ import { roomRoutes } from './http/rooms.routes';
 import { userRoutes } from './http/user.routes';
 import { webClientRoutes } from './http/web-client.routes';
 import { startBackgroundLoops } from './lifecycle/background-loops';
+import { disconnectGradually } from './lifecycle/gradual-disconnect';
 import { InFlight } from './lifecycle/in-flight';
 import { startTokenExpiry } from './lifecycle/token-expiry';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics';
@@ -222,8 +223,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       if (!drained) logger.warn({ inFlight: inFlight.size }, 'drain timed out with work in flight');
       tokenExpiry.stop();
       await writer.flush();
-      // Local only: the adapter would otherwise close the sockets of every pod.
-      io.local.disconnectSockets(true);
+      // Local only, and spread out: every client of this pod reconnects to the others.
+      await disconnectGradually(io, config.DRAIN_DISCONNECT_MS);
       await Promise.allSettled([loops.stop(), chat.deliveryAcks.stop(), chat.presence.stop()]);
       await app.close();
       io.close();

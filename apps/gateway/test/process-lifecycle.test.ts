@@ -122,6 +122,17 @@ test('readiness reports draining while a pod shuts down', async () => {
   expect(await pod.proc.exited).toBe(0);
 });
 
+test('a draining pod closes its sockets in batches spread over DRAIN_DISCONNECT_MS, not all at once', async () => {
+  const pod = await spawn('gw-spread', { SHUTDOWN_TIMEOUT_MS: '2000', DRAIN_DISCONNECT_MS: '1500' });
+  const sockets = await Promise.all(Array.from({ length: 30 }, (_, i) => connectAs(pod.url, `spread-${i}`)));
+  const closedAt = sockets.map((s) => new Promise<number>((resolve) => s.once('disconnect', () => resolve(Date.now()))));
+  pod.proc.kill('SIGTERM');
+  const times = await Promise.all(closedAt);
+  // 15 batches of 2, every 100 ms: the last closes about 1.4 s after the first.
+  expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1000);
+  expect(await pod.proc.exited).toBe(0);
+});
+
 test('a bad environment stops the process with one line naming the variable', async () => {
   const proc = await startProcess({
     name: 'gw-badenv',

@@ -99,6 +99,8 @@ export const GatewayEnvSchema = Type.Object({
    */
   CURSOR_FLUSH_MS: Millis(5000, 50),
   SHUTDOWN_TIMEOUT_MS: Millis(10_000),
+  /** SIGTERM: after in-flight sends, the pod's sockets are closed in batches spread over this long. */
+  DRAIN_DISCONNECT_MS: Millis(3000, 0),
   MESSAGE_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 60 }),
   MESSAGE_RATE_WINDOW_MS: Millis(10_000, 100),
   CONNECT_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 120 }),

@@ -159,10 +159,11 @@ Usage: include "campzone-chat.topologySpread" (dict "ctx" $ "component" "gateway
 {{- end }}
 {{- end }}
 
-{{/* Gateway pods must outlive preStop plus the drain, or Kubernetes kills sockets mid-drain. */}}
+{{/* Gateway pods must outlive preStop plus the drain and the spread-out disconnects, or Kubernetes kills sockets mid-drain. */}}
 {{- define "campzone-chat.gateway.checkDrain" -}}
 {{- $d := .Values.gateway.drain }}
-{{- if le (int .Values.gateway.terminationGracePeriodSeconds) (add $d.preStopSeconds $d.timeoutSeconds | int) }}
-{{- fail (printf "gateway.terminationGracePeriodSeconds (%v) must exceed gateway.drain.preStopSeconds + gateway.drain.timeoutSeconds (%v)" .Values.gateway.terminationGracePeriodSeconds (add $d.preStopSeconds $d.timeoutSeconds)) }}
+{{- $total := add $d.preStopSeconds $d.timeoutSeconds $d.disconnectSeconds | int }}
+{{- if le (int .Values.gateway.terminationGracePeriodSeconds) $total }}
+{{- fail (printf "gateway.terminationGracePeriodSeconds (%v) must exceed gateway.drain.preStopSeconds + gateway.drain.timeoutSeconds + gateway.drain.disconnectSeconds (%v)" .Values.gateway.terminationGracePeriodSeconds $total) }}
 {{- end }}
 {{- end }}
