@@ -95,7 +95,10 @@ export class SendMessageService {
     if (limit === undefined) return attempt;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ChatError(ErrorCode.UNAVAILABLE, `the store did not answer within ${limit} ms; ${RETRY_HINT}`)), limit);
+      timer = setTimeout(
+        () => reject(new ChatError(ErrorCode.UNAVAILABLE, `the store did not answer within ${limit} ms; ${RETRY_HINT}`)),
+        limit,
+      );
     });
     attempt.catch(() => undefined); // a late failure has already been answered
     return Promise.race([attempt, late]).finally(() => clearTimeout(timer));
