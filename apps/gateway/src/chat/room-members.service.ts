@@ -89,8 +89,8 @@ export class RoomMembersService {
   async remove(actorId: string, roomId: string, userId: string): Promise<void> {
     const leaving = actorId === userId;
     const targetRole = await this.targetRole(roomId, userId);
+    // Leaving needs nothing more: targetRole already proved the actor a member.
     if (!leaving) await this.authorize(actorId, roomId, 'remove', targetRole);
-    else await this.deps.membership.roleIn(roomId, actorId);
     if (targetRole === 'owner') await this.keepAnOwner(roomId, 1);
     await this.deps.participants.remove(roomId, [userId]);
     await this.log({ roomId, actorId, action: leaving ? 'member.left' : 'member.removed', targetId: userId, before: { role: targetRole } });
