@@ -1,4 +1,4 @@
-import type { ChatMessage, UserTyping } from '@campzone/protocol';
+import type { ChatMessage, ParticipantRemoved, RoomUpdated, UserTyping } from '@campzone/protocol';
 import type { ChatClientError } from './chat-client-error';
 import type { StatusChange } from './message-status-tracker';
 
@@ -16,6 +16,18 @@ export type PresenceEvent =
   | { type: 'joined'; roomId: string; userId: string; timestamp: string }
   | { type: 'left'; roomId: string; userId: string; timestamp: string };
 
+/** A member left a room for good (removed, banned or left themselves); `self`: the current user. */
+export type ParticipantRemovedEvent = ParticipantRemoved & { self: boolean };
+
+/** A send the outbox will try again: `error.code` RATE_LIMITED (slow mode) comes with the gateway's wait. */
+export interface SendRetryingEvent {
+  roomId: string;
+  localId: string;
+  error: ChatClientError;
+  /** When the outbox sends it again (for RATE_LIMITED, the gateway's `retryAfterMs`). */
+  retryInMs: number;
+}
+
 export type ConnectionState =
   | { state: 'connected'; userId: string; socketId: string; reconnect: boolean }
   | { state: 'reconnecting'; attempt: number; error?: ChatClientError }
@@ -29,6 +41,13 @@ export interface ChatClientEvents {
   typing: [event: UserTyping];
   presence: [event: PresenceEvent];
   connection: [state: ConnectionState];
+  /** For the current user, the room's timeline has stopped: nothing more is synced or presented. */
+  participant_removed: [event: ParticipantRemovedEvent];
+  /** The room's name or rules changed (posting policy, slow mode, archived). */
+  room_updated: [event: RoomUpdated];
+  /** The current user's block list changed (the whole list, sorted). */
+  blocks: [blocked: string[]];
+  send_retrying: [event: SendRetryingEvent];
   /** Failures nobody awaits: handshake refusals, background syncs, server `error` events, storage. */
   error: [error: ChatClientError];
 }

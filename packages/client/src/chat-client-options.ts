@@ -1,5 +1,6 @@
 import type { BackoffPolicy } from './backoff';
 import type { OutboxStorage } from './outbox-storage';
+import type { FetchLike } from './rest-client';
 import type { Scheduler } from './scheduler';
 import type { SocketIoOptions } from './socket-io-transport';
 import type { TransportFactory } from './transport';
@@ -75,6 +76,13 @@ export interface ChatClientOptions {
   reconnection?: Partial<BackoffPolicy>;
   /** Handshake retries after UNAUTHORIZED when `getToken` can supply a new token (default 3). */
   maxAuthRetries?: number;
+  /**
+   * Do not present messages from users the current user blocked (default true). The SDK knows
+   * the list after `loadBlocks()` and keeps it with `blockUser()` / `unblockUser()`.
+   */
+  hideBlockedUsers?: boolean;
+  /** For the SDK's REST calls (blocks), on `url`; default the global `fetch`. */
+  fetch?: FetchLike;
   /** Starting Lamport value (e.g. saved by the app); the clock also learns from every message. */
   initialLamport?: number;
   /** Injected for tests: time and timers. */
@@ -101,6 +109,7 @@ export interface ResolvedOptions {
   syncRetry: BackoffPolicy;
   reconnection: BackoffPolicy;
   maxAuthRetries: number;
+  hideBlockedUsers: boolean;
 }
 
 export function resolveOptions(o: ChatClientOptions): ResolvedOptions {
@@ -121,5 +130,6 @@ export function resolveOptions(o: ChatClientOptions): ResolvedOptions {
     syncRetry: { baseMs: 500, maxMs: 30_000 },
     reconnection: { baseMs: o.reconnection?.baseMs ?? 500, maxMs: o.reconnection?.maxMs ?? 10_000 },
     maxAuthRetries: o.maxAuthRetries ?? 3,
+    hideBlockedUsers: o.hideBlockedUsers ?? true,
   };
 }

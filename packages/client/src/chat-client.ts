@@ -6,11 +6,13 @@ import type {
   MessageSent,
   Messages,
   OnlineUsers,
+  ParticipantRemoved,
   ServerToClientEvents,
   Synced,
 } from '@campzone/protocol';
 import { AckCoalescer } from './ack-coalescer';
 import { backoffDelay } from './backoff';
+import { BlockedUsers } from './blocked-users';
 import { ChatClientError, isErrorCode, toChatClientError } from './chat-client-error';
 import type { ChatClientEvents, ConnectionState } from './chat-client-events';
 import { type ChatClientOptions, type ResolvedOptions, resolveOptions } from './chat-client-options';
@@ -21,6 +23,7 @@ import { Outbox, type OutboxEvent } from './outbox';
 import type { ClientMessageType, OutboxRecord } from './outbox-record';
 import { browserLocalStorage, webStorageOutbox } from './outbox-storage';
 import { RequestRunner } from './request-runner';
+import { type FetchLike, RestClient } from './rest-client';
 import { RoomTimeline, type SyncPage } from './room-timeline';
 import { type Scheduler, systemScheduler, Timer } from './scheduler';
 import { socketIoTransport } from './socket-io-transport';
@@ -65,6 +68,10 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   private readonly outbox: Outbox;
   private readonly statuses: MessageStatusTracker;
   private readonly acks: AckCoalescer;
+  private readonly rest: RestClient;
+  private readonly blocked = new BlockedUsers();
+  /** A block-list load in flight: a room's catch-up waits for it, so it presents nothing it must hide. */
+  private blocksLoading: Promise<unknown> | undefined;
   private readonly timelines = new Map<string, RoomTimeline>();
   private readonly typers = new Map<string, TypingThrottle>();
   /** Rooms the app left: not auto-tracked again until it joins them. */
@@ -93,6 +100,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       intervalMs: this.config.ackIntervalMs,
       send: (roomId, seq) => this.fireAndForget('ack', { roomId, seq }),
     });
+    this.rest = new RestClient(options.url, () => this.currentToken(), options.fetch ?? defaultFetch());
     this.outbox = new Outbox({
       transmit: (payload) => this.requests.request('send_message', payload, { onReply: (sent) => this.onSendAck(payload, sent) }),
       scheduler: this.scheduler,
@@ -153,6 +161,11 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     return this.timelines.get(roomId)?.lastSeq;
   }
 
+  /** Users whose messages are not presented (with `hideBlockedUsers`, the default), sorted. */
+  get blockedUsers(): string[] {
+    return this.blocked.list();
+  }
+
   /** Sends not acknowledged yet, oldest first per room. */
   pendingSends(): OutboxRecord[] {
     return this.outbox.pending();
@@ -171,6 +184,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     const reply = await this.requests.request('join_room', { roomId });
     this.leftRooms.delete(roomId);
     const timeline = this.timelines.get(roomId) ?? this.track(roomId, options.afterSeq);
+    await this.blocksLoading;
     await timeline.catchUp();
     return reply;
   }
@@ -250,6 +264,27 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     return reply;
   }
 
+  /**
+   * Loads the current user's block list (`GET /v1/users/me/blocks`). Call it once after sign-in:
+   * rooms joined while it loads wait for it, so a blocked user's messages are never presented.
+   */
+  loadBlocks(): Promise<string[]> {
+    const call = 'GET /v1/users/me/blocks';
+    const loading = this.rest.request('GET', '/v1/users/me/blocks').then((answer) => this.applyBlocks(answer, call));
+    this.blocksLoading = loading.catch(() => undefined);
+    return loading;
+  }
+
+  /** Blocks a user: no one-to-one room with them, and their messages are no longer presented. */
+  async blockUser(userId: string): Promise<string[]> {
+    return this.applyBlocks(await this.rest.request('POST', '/v1/users/me/blocks', { userId }), 'POST /v1/users/me/blocks');
+  }
+
+  async unblockUser(userId: string): Promise<string[]> {
+    const path = `/v1/users/me/blocks/${encodeURIComponent(userId)}`;
+    return this.applyBlocks(await this.rest.request('DELETE', path), `DELETE ${path}`);
+  }
+
   /** Call on every keystroke in a room's input: `typing_start` at most once a second, `typing_stop` after 2 s idle. */
   typing(roomId: string): void {
     let typer = this.typers.get(roomId);
@@ -315,6 +350,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       // The gateway subscribes members to their rooms anyway; the sync below still runs.
       this.reportBackground(err);
     }
+    await this.blocksLoading;
     await this.timelines.get(roomId)?.catchUp();
   }
 
@@ -362,6 +398,22 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     });
   }
 
+  private async currentToken(): Promise<string> {
+    if (this.options.getToken) {
+      try {
+        return await this.options.getToken();
+      } catch (err) {
+        if (!this.options.token) throw toChatClientError(err, 'local');
+      }
+    }
+    return this.options.token ?? '';
+  }
+
+  private applyBlocks(answer: unknown, call: string): string[] {
+    if (this.blocked.replace(answer, call)) this.emit('blocks', this.blocked.list());
+    return this.blocked.list();
+  }
+
   private setConnection(state: ConnectionState): void {
     this.emit('connection', state);
   }
@@ -397,6 +449,12 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         this.emit('presence', { type: message.event === 'user_joined' ? 'joined' : 'left', roomId, userId, timestamp });
         break;
       }
+      case 'participant_removed':
+        this.onParticipantRemoved(message.payload);
+        break;
+      case 'room_updated':
+        this.emit('room_updated', message.payload);
+        break;
       case 'error': {
         const { code, message: text, event } = message.payload;
         // A failure of an acked request already rejected that request's promise.
@@ -415,6 +473,16 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     this.attachStorage();
     this.setConnection({ state: 'connected', userId: payload.userId, socketId: payload.socketId, reconnect: this.everConnected });
     this.everConnected = true;
+  }
+
+  /** Removed for good (or banned): the room stops syncing here and is not tracked again unless joined. */
+  private onParticipantRemoved(payload: ParticipantRemoved): void {
+    const self = payload.userId === this.knownUserId;
+    if (self) {
+      this.untrack(payload.roomId);
+      this.leftRooms.add(payload.roomId);
+    }
+    this.emit('participant_removed', { ...payload, self });
   }
 
   /** Every message from the server (live, sync) goes through here, and from here to the room's timeline. */
@@ -446,6 +514,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       fetchAfter: (after, limit) => this.fetchPage(roomId, after, limit),
       present: (message, info) => {
         const own = message.senderId === this.knownUserId;
+        if (!own && this.config.hideBlockedUsers && this.blocked.has(message.senderId)) return;
         if (own) this.statuses.observeOwn(message);
         const localId = own ? this.statuses.localIdOf(message.messageId) : undefined;
         this.emit('message', message, localId ? { own, late: info.late, localId } : { own, late: info.late });
@@ -492,6 +561,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     // 'sent' was reported from the ack callback already (onSendAck).
     if (event.type === 'queued') this.statuses.sending(roomId, idempotencyKey);
     else if (event.type === 'failed') this.statuses.failed(roomId, idempotencyKey, event.error);
+    else if (event.type === 'retrying') this.emit('send_retrying', { roomId, localId: idempotencyKey, error: event.error, retryInMs: event.delayMs });
   }
 
   /** Loads the persisted outbox once the storage can be chosen (for localStorage: once the user is known). */
@@ -527,6 +597,10 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     const error = toChatClientError(err);
     if (error.source !== 'disconnected' && error.source !== 'closed') this.report(error);
   }
+}
+
+function defaultFetch(): FetchLike | undefined {
+  return typeof globalThis.fetch === 'function' ? (url, init) => globalThis.fetch(url, init) : undefined;
 }
 
 export function createChatClient(options: ChatClientOptions): ChatClient {

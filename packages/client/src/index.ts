@@ -9,13 +9,22 @@ export type {
   MessageSent,
   Messages,
   OnlineUsers,
+  ParticipantRemoved,
+  RoomUpdated,
   Synced,
   UserTyping,
 } from '@campzone/protocol';
 export { AckCoalescer, type AckCoalescerOptions } from './ack-coalescer';
 export { ChatClient, createChatClient, type SendOptions, type SendPromise } from './chat-client';
 export { ChatClientError, type FailureSource, isChatClientError } from './chat-client-error';
-export type { ChatClientEvents, ConnectionState, MessageInfo, PresenceEvent } from './chat-client-events';
+export type {
+  ChatClientEvents,
+  ConnectionState,
+  MessageInfo,
+  ParticipantRemovedEvent,
+  PresenceEvent,
+  SendRetryingEvent,
+} from './chat-client-events';
 export type { ChatClientOptions, RoomStart } from './chat-client-options';
 export { createIdempotencyKey } from './idempotency-key';
 // The socket-free building blocks, for tools (the load tester) that want the rules without the socket.
@@ -26,6 +35,7 @@ export { Outbox, type OutboxEvent, type OutboxOptions } from './outbox';
 export type { ClientMessageType, OutboxRecord } from './outbox-record';
 export { browserLocalStorage, type KeyValueStorage, memoryOutboxStorage, type OutboxStorage, webStorageOutbox } from './outbox-storage';
 export { type FetchAfter, type PresentInfo, RoomTimeline, type RoomTimelineOptions, type SyncPage } from './room-timeline';
+export type { FetchLike } from './rest-client';
 export type { Scheduler, TimerHandle } from './scheduler';
 export type { ChatTransport, ServerMessage, TransportFactory, TransportHandlers } from './transport';
 export type { Listener, Unsubscribe } from './typed-emitter';
