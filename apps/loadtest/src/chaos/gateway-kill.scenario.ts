@@ -12,7 +12,7 @@ export const gatewayKillScenario: ChaosScenario = {
   run: (context) =>
     withCluster(context, 'gw-kill', {}, async (cluster) => {
       const short = context.scale === 'short';
-      // Well below the cluster's maximum on FerretDB (see the README): the scenario tests the fault, not an overload.
+      // Well below the cluster's maximum on FerretDB (see docs/benchmarks.md): the scenario tests the fault, not an overload.
       const rate = short ? 30 : 20;
       const durationMs = short ? 6000 : 20_000;
       const run = await startChaosLoad(cluster, { rooms: short ? 3 : 4, membersPerRoom: short ? 6 : 8, sendersPerRoom: 2 });

@@ -30,7 +30,7 @@ export const malformedFloodScenario: ChaosScenario = {
       const sockets = short ? 10 : 50;
       const total = short ? 500 : 10_000;
       const windowMs = short ? 3000 : 10_000;
-      // Well below the cluster's maximum on FerretDB (see the README): the scenario tests the fault, not an overload.
+      // Well below the cluster's maximum on FerretDB (see docs/benchmarks.md): the scenario tests the fault, not an overload.
       const rate = 10;
       const id = newRunId();
       const floodRoom = `fl${id}`;

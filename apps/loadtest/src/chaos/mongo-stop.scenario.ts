@@ -19,7 +19,7 @@ export const mongoStopScenario: ChaosScenario = {
     if (!mongo) return { checks: [], facts: {}, skipped: 'needs a MongoDB-wire server this run started itself (MONGO_URL was given)' };
     return withCluster(context, 'mongo', {}, async (cluster) => {
       const short = context.scale === 'short';
-      // Well below the cluster's maximum on FerretDB (see the README): the scenario tests the fault, not an overload.
+      // Well below the cluster's maximum on FerretDB (see docs/benchmarks.md): the scenario tests the fault, not an overload.
       const rate = short ? 15 : 20;
       const durationMs = short ? 12_000 : 20_000;
       const acks: Array<{ messageId: string; sentAt: number; ackAt: number }> = [];

@@ -19,7 +19,7 @@ export const redisRestartScenario: ChaosScenario = {
     if (!redis) return { checks: [], facts: {}, skipped: 'needs a redis-server this run started itself (REDIS_URL was given)' };
     return withCluster(context, 'redis', { worker: 'if-built' }, async (cluster) => {
       const short = context.scale === 'short';
-      // Well below the cluster's maximum on FerretDB (see the README): the scenario tests the fault, not an overload.
+      // Well below the cluster's maximum on FerretDB (see docs/benchmarks.md): the scenario tests the fault, not an overload.
       const rate = 20;
       const durationMs = short ? 9000 : 25_000;
       const acks: Array<{ roomId: string; seq: number; sentAt: number; messageId: string; ackAt: number; duplicate: boolean }> = [];
