@@ -1,7 +1,10 @@
 import { ChatClientError, isErrorCode } from './chat-client-error';
 
 /** The part of `fetch` the SDK uses (the global one in browsers and Node 18+; tests inject their own). */
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{
   ok: boolean;
   status: number;
   json(): Promise<unknown>;
@@ -20,7 +23,8 @@ export class RestClient {
 
   async request(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
     const call = `${method} ${path}`;
-    if (!this.fetchImpl) throw new ChatClientError('UNAVAILABLE', `${call}: no fetch in this runtime (pass the fetch option)`, 'local', call);
+    if (!this.fetchImpl)
+      throw new ChatClientError('UNAVAILABLE', `${call}: no fetch in this runtime (pass the fetch option)`, 'local', call);
     const headers: Record<string, string> = { authorization: `Bearer ${await this.token()}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Awaited<ReturnType<FetchLike>>;

@@ -40,7 +40,14 @@ describe('ChatClient room moderation events', () => {
     const { gateway, client } = await clientHarness();
     const updates: unknown[] = [];
     client.on('room_updated', (event) => updates.push(event));
-    const room = { roomId: 'room-a', roomName: 'CS 101', postingPolicy: 'admins', slowModeSeconds: 30, archived: false, by: 'bob' } as const;
+    const room = {
+      roomId: 'room-a',
+      roomName: 'CS 101',
+      postingPolicy: 'admins',
+      slowModeSeconds: 30,
+      archived: false,
+      by: 'bob',
+    } as const;
     gateway.push({ event: 'room_updated', payload: room });
     expect(updates).toEqual([room]);
   });
@@ -51,7 +58,10 @@ describe('ChatClient room moderation events', () => {
     gateway.override = (event) => {
       if (event !== 'send_message' || refused) return undefined;
       refused = true;
-      return { ok: false, error: { code: 'RATE_LIMITED', message: 'slow mode: one message per 30 s in room room-a; retry in 12000 ms', retryAfterMs: 12_000 } };
+      return {
+        ok: false,
+        error: { code: 'RATE_LIMITED', message: 'slow mode: one message per 30 s in room room-a; retry in 12000 ms', retryAfterMs: 12_000 },
+      };
     };
     const { client, scheduler } = await clientHarness({}, gateway);
     const retries: Array<{ localId: string; code: string; retryInMs: number }> = [];
