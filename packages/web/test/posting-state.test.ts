@@ -10,11 +10,17 @@ describe('why a member cannot post', () => {
   });
 
   it('says an archived room takes no posts, from anyone', () => {
-    expect(postingState({ ...member, role: 'owner', archived: true }, NOW)).toMatchObject({ canPost: false, line: expect.stringMatching(/archived/) });
+    expect(postingState({ ...member, role: 'owner', archived: true }, NOW)).toMatchObject({
+      canPost: false,
+      line: expect.stringMatching(/archived/),
+    });
   });
 
   it('says an announcement room is for its staff, and lets a moderator post there', () => {
-    expect(postingState({ ...member, postingPolicy: 'admins' }, NOW)).toMatchObject({ canPost: false, line: expect.stringMatching(/announcement room/) });
+    expect(postingState({ ...member, postingPolicy: 'admins' }, NOW)).toMatchObject({
+      canPost: false,
+      line: expect.stringMatching(/announcement room/),
+    });
     expect(postingState({ ...member, role: 'moderator', postingPolicy: 'admins' }, NOW).canPost).toBe(true);
   });
 
@@ -46,12 +52,19 @@ describe("what a refused send tells about the room's rules", () => {
     expect(rulesFromRefusal({ code: 'FORBIDDEN', message: 'muted in room cs101 until 2026-03-02T11:00:00.000Z' }, NOW)).toEqual({
       mutedUntil: '2026-03-02T11:00:00.000Z',
     });
-    expect(rulesFromRefusal({ code: 'FORBIDDEN', message: 'room cs101 is archived: it can be read, not written' }, NOW)).toEqual({ archived: true });
-    expect(rulesFromRefusal({ code: 'FORBIDDEN', message: 'room cs101 is for announcements: only its moderators and admins post' }, NOW)).toEqual({
+    expect(rulesFromRefusal({ code: 'FORBIDDEN', message: 'room cs101 is archived: it can be read, not written' }, NOW)).toEqual({
+      archived: true,
+    });
+    expect(
+      rulesFromRefusal({ code: 'FORBIDDEN', message: 'room cs101 is for announcements: only its moderators and admins post' }, NOW),
+    ).toEqual({
       postingPolicy: 'admins',
     });
     expect(
-      rulesFromRefusal({ code: 'RATE_LIMITED', message: 'slow mode: one message per 30 s in room cs101; retry in 9000 ms', retryAfterMs: 9000 }, NOW),
+      rulesFromRefusal(
+        { code: 'RATE_LIMITED', message: 'slow mode: one message per 30 s in room cs101; retry in 9000 ms', retryAfterMs: 9000 },
+        NOW,
+      ),
     ).toEqual({ slowUntil: NOW + 9000 });
   });
 

@@ -5,16 +5,23 @@ import {
   type ConnectionState,
   createChatClient,
   type MessageInfo,
+  type ParticipantRemovedEvent,
   type PresenceEvent,
+  type RoomUpdated,
   type StatusChange,
 } from '@campzone/client/browser';
 import { ConnectionBannerView } from './connection-banner.view';
 import { MessageListView } from './message-list.view';
+import { ModerationApi } from './moderation-api';
 import { OnlineListView } from './online-list.view';
 import type { PageElements } from './page-elements';
+import { rulesFromRefusal } from './posting-state';
+import { PostingStateView } from './posting-state.view';
+import { ReportDialog } from './report-dialog';
 import type { CreatedRoom, RestApi } from './rest-api';
 import { type RoomItem, RoomListView } from './room-list.view';
 import { RoomMessages } from './room-messages.model';
+import { RoomSettingsPanel } from './room-settings.panel';
 import type { Session } from './session.store';
 import { TypingRoster, typingLine } from './typing-roster';
 
@@ -43,6 +50,8 @@ export class ChatApp {
   private readonly roomList: RoomListView;
   private readonly onlineList: OnlineListView;
   private readonly banner: ConnectionBannerView;
+  private readonly posting: PostingStateView;
+  private readonly settings: RoomSettingsPanel;
   private rooms: RoomItem[] = [];
   private activeRoomId: string | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -81,12 +90,26 @@ export class ChatApp {
     this.chat.on('presence', (event) => this.onPresence(event));
     this.chat.on('connection', (state) => this.onConnection(state));
     this.chat.on('error', (error) => this.onError(error));
+    this.chat.on('room_updated', (update) => this.onRoomUpdated(update));
+    this.chat.on('participant_removed', (event) => this.onParticipantRemoved(event));
+    this.chat.on('send_retrying', ({ roomId, error }) => this.posting.learn(roomId, rulesFromRefusal(error, Date.now())));
+    const moderation = new ModerationApi(api);
+    this.posting = new PostingStateView(ui.composer, ui.send);
+    this.settings = new RoomSettingsPanel(moderation, session.userId, () => void this.refreshRooms());
+    new ReportDialog(
+      ui.messages,
+      moderation,
+      () => this.activeRoomId,
+      (text) => this.notify(text),
+    );
   }
 
   async start(): Promise<void> {
     this.bindComposer();
     this.ui.refreshRooms.addEventListener('click', () => void this.refreshRooms());
     this.chat.connect();
+    // Before the rooms are joined: their history must not show a blocked user's messages.
+    this.chat.loadBlocks().catch((err: unknown) => this.notify(`Could not load the users you blocked: ${messageOf(err)}`));
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible' && this.activeRoomId) this.scheduleMarkRead(this.activeRoomId);
     });
@@ -113,10 +136,13 @@ export class ChatApp {
         this.rooms = [...rooms].sort((a, b) => a.roomName.localeCompare(b.roomName));
         for (const room of this.rooms) this.join(room.roomId);
         this.renderRooms();
+        this.posting.setRooms(this.rooms);
+        this.settings.setRoom(this.rooms.find((r) => r.roomId === this.activeRoomId));
         if (!this.activeRoomId || !this.rooms.some((r) => r.roomId === this.activeRoomId)) {
           const fromHash = new URLSearchParams(window.location.hash.slice(1)).get('room');
           const initial = this.rooms.find((r) => r.roomId === fromHash) ?? this.rooms[0];
           if (initial) this.openRoom(initial.roomId, false);
+          else this.closeRoom();
         }
       })
       .catch((err: unknown) => this.notify(`Could not load your rooms: ${messageOf(err)}`))
@@ -153,11 +179,21 @@ export class ChatApp {
     this.renderTyping();
     this.onlineList.render(undefined, this.session.userId);
     void this.refreshOnline();
-    this.ui.composer.disabled = false;
-    this.ui.send.disabled = false;
+    this.posting.show(roomId);
+    this.settings.setRoom(room);
     this.ui.composer.placeholder = `Message ${room?.roomName ?? roomId}`;
     if (userChose) this.ui.composer.focus();
     this.scheduleMarkRead(roomId);
+  }
+
+  /** No room left to show (the last one was taken away). */
+  private closeRoom(): void {
+    this.activeRoomId = undefined;
+    this.ui.roomTitle.textContent = 'No room open';
+    this.messageList.showRoom(undefined);
+    this.onlineList.render(undefined, this.session.userId);
+    this.posting.show(undefined);
+    this.settings.setRoom(undefined);
   }
 
   private renderRooms(): void {
@@ -192,6 +228,7 @@ export class ChatApp {
   }
 
   private onStatus(change: StatusChange): void {
+    if (change.error) this.posting.learn(change.roomId, rulesFromRefusal(change.error, Date.now()));
     const model = this.model(change.roomId);
     const applied = model.applyStatus(change);
     if (!applied || change.roomId !== this.activeRoomId) return;
@@ -223,6 +260,41 @@ export class ChatApp {
     if (event.roomId !== this.activeRoomId) return;
     if (event.type === 'online') this.onlineList.render(event.onlineUsers, this.session.userId);
     else void this.refreshOnline();
+  }
+
+  private onRoomUpdated(update: RoomUpdated): void {
+    const room = this.rooms.find((r) => r.roomId === update.roomId);
+    if (!room) return;
+    const { roomName, postingPolicy, slowModeSeconds, archived } = update;
+    Object.assign(
+      room,
+      { roomName, postingPolicy, slowModeSeconds, archived },
+      update.description === undefined ? {} : { description: update.description },
+    );
+    if (update.roomId === this.activeRoomId) this.ui.roomTitle.textContent = roomName;
+    this.renderRooms();
+    this.posting.roomUpdated(update);
+    this.settings.roomUpdated(update);
+  }
+
+  /** Removed (or banned) from a room: it leaves the list and the page; the SDK stopped syncing it. */
+  private onParticipantRemoved(event: ParticipantRemovedEvent): void {
+    if (!event.self) {
+      this.settings.memberRemoved(event.roomId);
+      if (event.roomId === this.activeRoomId) void this.refreshOnline();
+      return;
+    }
+    const name = this.rooms.find((r) => r.roomId === event.roomId)?.roomName ?? event.roomId;
+    this.rooms = this.rooms.filter((r) => r.roomId !== event.roomId);
+    for (const state of [this.joined, this.caughtUp, this.models, this.unread, this.markedRead]) state.delete(event.roomId);
+    this.posting.forget(event.roomId);
+    this.notify(event.by === event.userId ? `You left ${name}.` : `You were removed from ${name} by ${event.by}.`);
+    if (event.roomId === this.activeRoomId) {
+      const next = this.rooms[0];
+      if (next) this.openRoom(next.roomId, false);
+      else this.closeRoom();
+    }
+    this.renderRooms();
   }
 
   private onConnection(state: ConnectionState): void {

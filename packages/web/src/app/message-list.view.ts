@@ -66,7 +66,7 @@ export class MessageListView {
       { className: entry.own ? 'message own' : 'message' },
       h('p', { className: 'meta' }, h('span', { className: 'sender' }, entry.own ? 'You' : this.nameOf(entry.senderId)), ' ', time),
       h('p', { className: 'content' }, entry.content),
-      h('p', { className: 'footer' }, mark, retry),
+      h('p', { className: 'footer' }, mark, retry, ...(entry.own ? [] : [reportButton(this.nameOf(entry.senderId))])),
     );
     const line: Line = { item, mark, symbol, label, retry };
     this.lines.set(entry.key, line);
@@ -102,6 +102,18 @@ export class MessageListView {
   private scrollToEnd(): void {
     this.list.scrollTop = this.list.scrollHeight;
   }
+}
+
+/** Handled by ReportDialog on the list (one listener for every line). */
+function reportButton(senderName: string): HTMLButtonElement {
+  return h(
+    'button',
+    {
+      className: 'report small',
+      attrs: { type: 'button', 'data-action': 'report', 'aria-label': `Report this message from ${senderName}` },
+    },
+    'Report',
+  );
 }
 
 function formatTime(iso: string): string {

@@ -24,14 +24,19 @@ export interface PostingState {
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** Why the user cannot post now, if they cannot; the server decides, this tells them first. */
-export function postingState(rules: PostingRules, now: number, formatTime: (ms: number) => string = (ms) => timeFormat.format(ms)): PostingState {
+export function postingState(
+  rules: PostingRules,
+  now: number,
+  formatTime: (ms: number) => string = (ms) => timeFormat.format(ms),
+): PostingState {
   if (rules.archived) return { canPost: false, line: 'This room is archived: you can read it, but nobody can post.' };
   if (!can(rules.role, 'post')) return { canPost: false, line: 'You have read-only access to this room.' };
   if (rules.postingPolicy === 'admins' && !isStaff(rules.role)) {
     return { canPost: false, line: 'This is an announcement room: only its moderators and admins post.' };
   }
   const mutedUntil = rules.mutedUntil ? Date.parse(rules.mutedUntil) : Number.NaN;
-  if (mutedUntil > now) return { canPost: false, line: `You are muted in this room until ${formatTime(mutedUntil)}.`, recheckAt: mutedUntil };
+  if (mutedUntil > now)
+    return { canPost: false, line: `You are muted in this room until ${formatTime(mutedUntil)}.`, recheckAt: mutedUntil };
   if (rules.slowModeSeconds > 0 && !isStaff(rules.role)) {
     const waitMs = (rules.slowUntil ?? 0) - now;
     if (waitMs > 0) {

@@ -49,7 +49,8 @@ export class RestApi {
     return body as unknown as CreatedRoom;
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<unknown> {
+  /** Any call with this session's token; a refusal throws ApiError with the gateway's code and message. */
+  async request(method: string, path: string, body?: unknown): Promise<unknown> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
