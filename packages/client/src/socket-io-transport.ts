@@ -59,6 +59,8 @@ export function socketIoTransport(options: SocketIoTransportOptions): TransportF
     socket.on('user_joined', (payload) => handlers.onServerMessage({ event: 'user_joined', payload }));
     socket.on('user_left', (payload) => handlers.onServerMessage({ event: 'user_left', payload }));
     socket.on('message_status', (payload) => handlers.onServerMessage({ event: 'message_status', payload }));
+    socket.on('participant_removed', (payload) => handlers.onServerMessage({ event: 'participant_removed', payload }));
+    socket.on('room_updated', (payload) => handlers.onServerMessage({ event: 'room_updated', payload }));
     socket.on('error', (payload) => handlers.onServerMessage({ event: 'error', payload }));
 
     const transport: ChatTransport = {
