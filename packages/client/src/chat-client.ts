@@ -561,7 +561,8 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     // 'sent' was reported from the ack callback already (onSendAck).
     if (event.type === 'queued') this.statuses.sending(roomId, idempotencyKey);
     else if (event.type === 'failed') this.statuses.failed(roomId, idempotencyKey, event.error);
-    else if (event.type === 'retrying') this.emit('send_retrying', { roomId, localId: idempotencyKey, error: event.error, retryInMs: event.delayMs });
+    else if (event.type === 'retrying')
+      this.emit('send_retrying', { roomId, localId: idempotencyKey, error: event.error, retryInMs: event.delayMs });
   }
 
   /** Loads the persisted outbox once the storage can be chosen (for localStorage: once the user is known). */
