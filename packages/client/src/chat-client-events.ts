@@ -1,5 +1,6 @@
 import type { ChatMessage, ParticipantRemoved, RoomUpdated, UserTyping } from '@campzone/protocol';
 import type { ChatClientError } from './chat-client-error';
+import type { MessageChange } from './message-change';
 import type { StatusChange } from './message-status-tracker';
 
 export interface MessageInfo {
@@ -37,6 +38,12 @@ export type ConnectionState =
 export interface ChatClientEvents {
   /** Each room's messages, in seq order, each exactly once. */
   message: [message: ChatMessage, info: MessageInfo];
+  /**
+   * A stored message changed (edit, delete, reaction, pin, thread summary, or its whole current
+   * state after a sync): each change once, never one older than what was told before. Update
+   * the app's copy with `applyMessageChange(message, change)`.
+   */
+  message_changed: [change: MessageChange];
   status: [change: StatusChange];
   typing: [event: UserTyping];
   presence: [event: PresenceEvent];

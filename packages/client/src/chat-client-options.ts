@@ -9,6 +9,8 @@ export interface RoomStart {
   roomId: string;
   /** Resume after this seq (a cursor the app saved); omitted: start `initialHistory` back from the latest. */
   afterSeq?: number;
+  /** The rev cursor saved with it (`revCursor()`): changes to older messages made since are told on start. */
+  afterRev?: number;
 }
 
 export interface ChatClientOptions {

@@ -3,21 +3,29 @@ import type {
   JoinedRoom,
   LeftRoom,
   MarkedRead,
+  MessageDeleted,
+  MessageEdited,
+  MessagePinned,
   MessageSent,
   Messages,
   OnlineUsers,
   ParticipantRemoved,
+  ReactionUpdated,
   ServerToClientEvents,
   Synced,
+  Thread,
 } from '@campzone/protocol';
 import { AckCoalescer } from './ack-coalescer';
 import { backoffDelay } from './backoff';
 import { BlockedUsers } from './blocked-users';
+import { ChangeQueue } from './change-queue';
 import { ChatClientError, isErrorCode, toChatClientError } from './chat-client-error';
 import type { ChatClientEvents, ConnectionState } from './chat-client-events';
 import { type ChatClientOptions, type ResolvedOptions, resolveOptions } from './chat-client-options';
 import { createIdempotencyKey } from './idempotency-key';
 import { LamportClock } from './lamport-clock';
+import { deletedChange, editedChange, type MessageChange, pinnedChange, reactionChange } from './message-change';
+import { MessageChangeFeed } from './message-change-feed';
 import { MessageStatusTracker } from './message-status-tracker';
 import { Outbox, type OutboxEvent } from './outbox';
 import type { ClientMessageType, OutboxRecord } from './outbox-record';
@@ -28,7 +36,7 @@ import { RoomTimeline, type SyncPage } from './room-timeline';
 import { type Scheduler, systemScheduler, Timer } from './scheduler';
 import { socketIoTransport } from './socket-io-transport';
 import { tokenAuth } from './token-auth';
-import type { ChatTransport, ClientEventName, PayloadOf, ServerMessage } from './transport';
+import type { ChatTransport, ClientEventName, PayloadOf, ReplyOf, ServerMessage } from './transport';
 import { TypedEmitter } from './typed-emitter';
 import { TypingThrottle } from './typing-throttle';
 
@@ -37,7 +45,12 @@ export type SendPromise = Promise<MessageSent> & { readonly localId: string };
 
 export interface SendOptions {
   messageType?: ClientMessageType;
+  /** Answers this message (of the same room): the reply joins its thread. */
+  replyTo?: string;
 }
+
+/** Requests that change a stored message: queued, retried until answered, applied once. */
+type ChangeEvent = 'edit_message' | 'delete_message' | 'add_reaction' | 'remove_reaction' | 'pin_message' | 'unpin_message';
 
 /**
  * Events the SDK sends with an ack callback: their failures reach the caller's promise, so the
@@ -51,6 +64,13 @@ const ACKED_EVENTS: ReadonlySet<string> = new Set<ClientEventName>([
   'get_messages',
   'get_online_users',
   'sync',
+  'edit_message',
+  'delete_message',
+  'add_reaction',
+  'remove_reaction',
+  'pin_message',
+  'unpin_message',
+  'get_thread',
 ]);
 
 /**
@@ -68,6 +88,8 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   private readonly outbox: Outbox;
   private readonly statuses: MessageStatusTracker;
   private readonly acks: AckCoalescer;
+  private readonly changes: MessageChangeFeed;
+  private readonly changeQueue: ChangeQueue;
   private readonly rest: RestClient;
   private readonly blocked = new BlockedUsers();
   /** A block-list load in flight: a room's catch-up waits for it, so it presents nothing it must hide. */
@@ -100,6 +122,23 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       intervalMs: this.config.ackIntervalMs,
       send: (roomId, seq) => this.fireAndForget('ack', { roomId, seq }),
     });
+    this.changes = new MessageChangeFeed({
+      scheduler: this.scheduler,
+      gapHoldMs: this.config.gapHoldMs,
+      retry: this.config.syncRetry,
+      random: this.random,
+      selfId: () => this.knownUserId,
+      emit: (change) => this.emit('message_changed', change),
+      onGap: (roomId) => void this.timelines.get(roomId)?.catchUp(),
+      ignoresRoom: (roomId) => this.leftRooms.has(roomId),
+    });
+    this.changeQueue = new ChangeQueue({
+      scheduler: this.scheduler,
+      maxAttempts: this.config.maxAttempts,
+      maxAgeMs: this.config.maxAgeMs,
+      retry: this.config.sendRetry,
+      random: this.random,
+    });
     this.rest = new RestClient(options.url, () => this.currentToken(), options.fetch ?? defaultFetch());
     this.outbox = new Outbox({
       transmit: (payload) => this.requests.request('send_message', payload, { onReply: (sent) => this.onSendAck(payload, sent) }),
@@ -131,7 +170,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     });
     for (const room of options.rooms ?? []) {
       const start = typeof room === 'string' ? { roomId: room } : room;
-      if (!this.timelines.has(start.roomId)) this.track(start.roomId, start.afterSeq);
+      if (!this.timelines.has(start.roomId)) this.track(start.roomId, start.afterSeq, start.afterRev);
     }
     this.attachStorage();
     if (options.autoConnect ?? true) this.connect();
@@ -166,6 +205,19 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     return this.blocked.list();
   }
 
+  /**
+   * A room's rev cursor: every change up to it has been passed on. Save it with `cursor()` and
+   * pass both to `joinRoom` so the changes made while away are told on return.
+   */
+  revCursor(roomId: string): number | undefined {
+    return this.changes.cursor(roomId);
+  }
+
+  /** Changes to messages (edits, deletes, reactions, pins) not answered yet. */
+  pendingChanges(): number {
+    return this.changeQueue.size;
+  }
+
   /** Sends not acknowledged yet, oldest first per room. */
   pendingSends(): OutboxRecord[] {
     return this.outbox.pending();
@@ -180,10 +232,10 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
    * Joins a room (needed for a room this socket is not subscribed to yet; harmless otherwise),
    * keeps it joined across reconnects, and resolves once its first catch-up sync has run.
    */
-  async joinRoom(roomId: string, options: { afterSeq?: number } = {}): Promise<JoinedRoom> {
+  async joinRoom(roomId: string, options: { afterSeq?: number; afterRev?: number } = {}): Promise<JoinedRoom> {
     const reply = await this.requests.request('join_room', { roomId });
     this.leftRooms.delete(roomId);
-    const timeline = this.timelines.get(roomId) ?? this.track(roomId, options.afterSeq);
+    const timeline = this.timelines.get(roomId) ?? this.track(roomId, options.afterSeq, options.afterRev);
     await this.blocksLoading;
     await timeline.catchUp();
     return reply;
@@ -221,6 +273,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         attempts: 0,
       };
       if (options.messageType) record.messageType = options.messageType;
+      if (options.replyTo) record.replyTo = options.replyTo;
       promise = this.outbox.enqueue(record);
     }
     promise.catch(() => undefined);
@@ -257,10 +310,62 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
    * the room's timeline, so they are presented in order and never twice.
    */
   async sync(roomId: string, options: { afterSeq?: number; limit?: number } = {}): Promise<Synced> {
-    const payload: PayloadOf<'sync'> = { roomId, afterSeq: options.afterSeq ?? this.cursor(roomId) ?? 0 };
+    const payload: PayloadOf<'sync'> = {
+      roomId,
+      afterSeq: options.afterSeq ?? this.cursor(roomId) ?? 0,
+      afterRev: this.changes.afterRev(roomId),
+    };
     if (options.limit !== undefined) payload.limit = options.limit;
     const reply = await this.requests.request('sync', payload);
+    this.changes.synced(roomId, reply);
     for (const message of reply.messages) this.receive(message);
+    return reply;
+  }
+
+  /**
+   * Replaces the content of the user's own message. Resolves with the change, which is also told
+   * as `message_changed`; retried through disconnects and retryable refusals until answered, and
+   * applied once (the server applies a change by the state it asks for). Rejects with the
+   * server's code: FORBIDDEN (not the sender), CONFLICT (deleted, or past the edit window), ...
+   */
+  editMessage(roomId: string, messageId: string, content: string): Promise<MessageEdited> {
+    if (typeof content !== 'string' || content.length === 0) {
+      return Promise.reject(new ChatClientError('VALIDATION_FAILED', 'content must be a non-empty string', 'local', 'edit_message'));
+    }
+    return this.change('edit_message', { roomId, messageId, content }, editedChange);
+  }
+
+  /** Deletes a message (own, or any as a room admin or moderator): a tombstone stays in its place. */
+  deleteMessage(roomId: string, messageId: string): Promise<MessageDeleted> {
+    return this.change('delete_message', { roomId, messageId }, deletedChange);
+  }
+
+  /** Adds the user's reaction (one emoji, or a `:short_code:`); adding it twice is one reaction. */
+  addReaction(roomId: string, messageId: string, emoji: string): Promise<ReactionUpdated> {
+    return this.change('add_reaction', { roomId, messageId, emoji }, (r) => reactionChange(r, this.knownUserId));
+  }
+
+  /** Takes the user's reaction back; taking back one that is not there is answered ok. */
+  removeReaction(roomId: string, messageId: string, emoji: string): Promise<ReactionUpdated> {
+    return this.change('remove_reaction', { roomId, messageId, emoji }, (r) => reactionChange(r, this.knownUserId));
+  }
+
+  /** Pins a message to the room (room admins and moderators). */
+  pinMessage(roomId: string, messageId: string): Promise<MessagePinned> {
+    return this.change('pin_message', { roomId, messageId }, pinnedChange);
+  }
+
+  unpinMessage(roomId: string, messageId: string): Promise<MessagePinned> {
+    return this.change('unpin_message', { roomId, messageId }, pinnedChange);
+  }
+
+  /** A page of a thread: its root first (unless `afterSeq` pages on), then replies in seq order. */
+  async getThread(roomId: string, rootId: string, options: { afterSeq?: number; limit?: number } = {}): Promise<Thread> {
+    const payload: PayloadOf<'get_thread'> = { roomId, rootId };
+    if (options.afterSeq !== undefined) payload.afterSeq = options.afterSeq;
+    if (options.limit !== undefined) payload.limit = options.limit;
+    const reply = await this.requests.request('get_thread', payload);
+    for (const message of reply.messages) this.clock.observe(message.lamportTimestamp);
     return reply;
   }
 
@@ -323,6 +428,8 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     this.reconnectTimer.clear();
     this.requests.close();
     this.outbox.close();
+    this.changeQueue.close();
+    this.changes.dispose();
     this.acks.dispose();
     for (const timeline of this.timelines.values()) timeline.dispose();
     this.transport.disconnect();
@@ -338,6 +445,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     this.reconnectTimer.clear();
     this.requests.connected();
     this.outbox.setOnline(true);
+    this.changeQueue.setOnline(true);
     this.acks.flushAll(true);
     for (const roomId of this.timelines.keys()) void this.rejoin(roomId);
   }
@@ -357,6 +465,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   private onDisconnect(reason: string, willReconnect: boolean): void {
     this.requests.disconnected();
     this.outbox.setOnline(false);
+    this.changeQueue.setOnline(false);
     for (const typer of this.typers.values()) typer.reset();
     if (this.closed) return;
     if (willReconnect) {
@@ -461,9 +570,16 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         if (!ACKED_EVENTS.has(event)) this.report(new ChatClientError(isErrorCode(code) ? code : 'INTERNAL', text, 'server', event));
         break;
       }
+      case 'message_edited':
+      case 'message_deleted':
+      case 'reaction_updated':
+      case 'message_pinned':
+      case 'thread_updated':
+        this.changes.live(message);
+        break;
       default:
-        // Named replies (joined_room, message_sent, messages, synced, left_room) duplicate the
-        // ack callbacks the SDK relies on.
+        // Named replies (joined_room, message_sent, messages, synced, left_room, thread)
+        // duplicate the ack callbacks the SDK relies on.
         break;
     }
   }
@@ -488,6 +604,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   /** Every message from the server (live, sync) goes through here, and from here to the room's timeline. */
   private receive(message: ChatMessage): void {
     this.clock.observe(message.lamportTimestamp);
+    this.changes.arrived(message);
     const existing = this.timelines.get(message.roomId);
     if (existing) {
       existing.receive(message);
@@ -501,7 +618,8 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
 
   // ---- rooms ----
 
-  private track(roomId: string, afterSeq?: number): RoomTimeline {
+  private track(roomId: string, afterSeq?: number, afterRev?: number): RoomTimeline {
+    this.changes.start(roomId, afterRev);
     const timeline = new RoomTimeline({
       roomId,
       ...(afterSeq !== undefined ? { afterSeq } : {}),
@@ -517,7 +635,8 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         if (!own && this.config.hideBlockedUsers && this.blocked.has(message.senderId)) return;
         if (own) this.statuses.observeOwn(message);
         const localId = own ? this.statuses.localIdOf(message.messageId) : undefined;
-        this.emit('message', message, localId ? { own, late: info.late, localId } : { own, late: info.late });
+        const shown = this.changes.presented(message);
+        this.emit('message', shown, localId ? { own, late: info.late, localId } : { own, late: info.late });
       },
       advanced: (seq) => this.acks.note(roomId, seq),
       onError: (err) => this.reportBackground(err),
@@ -530,19 +649,41 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     this.timelines.get(roomId)?.dispose();
     this.timelines.delete(roomId);
     this.acks.forget(roomId);
+    this.changes.forget(roomId);
     this.typers.get(roomId)?.stop();
     this.typers.delete(roomId);
   }
 
   private async fetchPage(roomId: string, afterSeq: number, limit?: number): Promise<SyncPage> {
-    const payload: PayloadOf<'sync'> = { roomId, afterSeq };
+    const payload: PayloadOf<'sync'> = { roomId, afterSeq, afterRev: this.changes.afterRev(roomId) };
     if (limit !== undefined) payload.limit = limit;
     const reply = await this.requests.request('sync', payload);
     const messages = Array.isArray(reply.messages) ? reply.messages : [];
-    for (const message of messages) this.clock.observe(message.lamportTimestamp);
-    const page: SyncPage = { messages, latestSeq: reply.latestSeq, hasMore: reply.hasMore === true };
+    for (const message of messages) {
+      this.clock.observe(message.lamportTimestamp);
+      this.changes.arrived(message);
+    }
+    const revAdvanced = this.changes.synced(roomId, reply);
+    const page: SyncPage = { messages, latestSeq: reply.latestSeq, hasMore: reply.hasMore === true, revAdvanced };
     if (Array.isArray(reply.holes)) page.holes = reply.holes;
     return page;
+  }
+
+  // ---- changes to messages ----
+
+  /**
+   * Queues one change behind the others to the same message. The answer is told as
+   * `message_changed` inside the ack callback, so the room's broadcast of the same change,
+   * often read right after it, is then dropped as already told.
+   */
+  private change<E extends ChangeEvent>(
+    event: E,
+    payload: PayloadOf<E>,
+    toChange: (reply: ReplyOf<E>) => MessageChange,
+  ): Promise<ReplyOf<E>> {
+    return this.changeQueue.enqueue(`${payload.roomId} ${payload.messageId}`, event, () =>
+      this.requests.request(event, payload, { onReply: (reply) => this.changes.answered(toChange(reply)) }),
+    );
   }
 
   // ---- sends ----

@@ -11,6 +11,8 @@ export interface OutboxRecord {
   roomId: string;
   content: string;
   messageType?: ClientMessageType;
+  /** The message this one answers. */
+  replyTo?: string;
   lamportTimestamp: number;
   /** Epoch ms when the user sent it. */
   createdAt: number;
@@ -28,6 +30,7 @@ export function toSendPayload(record: OutboxRecord): SendMessage {
     idempotencyKey: record.idempotencyKey,
   };
   if (record.messageType) payload.messageType = record.messageType;
+  if (record.replyTo) payload.replyTo = record.replyTo;
   return payload;
 }
 
@@ -41,6 +44,7 @@ export function parseOutboxRecord(value: unknown): OutboxRecord | undefined {
   if (typeof v.idempotencyKey !== 'string' || typeof v.roomId !== 'string' || typeof v.content !== 'string') return undefined;
   if (!isInt(v.lamportTimestamp) || !isInt(v.createdAt) || !isInt(v.expiresAt) || !isInt(v.attempts)) return undefined;
   if (v.messageType !== undefined && (typeof v.messageType !== 'string' || !MESSAGE_TYPES.has(v.messageType))) return undefined;
+  if (v.replyTo !== undefined && typeof v.replyTo !== 'string') return undefined;
   const record: OutboxRecord = {
     idempotencyKey: v.idempotencyKey,
     roomId: v.roomId,
@@ -51,5 +55,6 @@ export function parseOutboxRecord(value: unknown): OutboxRecord | undefined {
     attempts: v.attempts,
   };
   if (v.messageType !== undefined) record.messageType = v.messageType as ClientMessageType;
+  if (typeof v.replyTo === 'string') record.replyTo = v.replyTo;
   return record;
 }

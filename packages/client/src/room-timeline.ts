@@ -10,6 +10,11 @@ export interface SyncPage {
   hasMore: boolean;
   /** Seqs the server says hold no message and never will: moved past without waiting. */
   holes?: readonly number[];
+  /**
+   * The answer moved the room's rev cursor on: with `hasMore`, it may have been capped by its
+   * changes rather than its messages, so the next page is worth asking for even if seq stood still.
+   */
+  revAdvanced?: boolean;
 }
 
 export type FetchAfter = (afterSeq: number, limit?: number) => Promise<SyncPage>;
@@ -100,14 +105,17 @@ export class RoomTimeline {
   receive(message: ChatMessage): ReceiveOutcome {
     if (this.disposed || message.roomId !== this.roomId || !Number.isSafeInteger(message.seq) || message.seq < 1) return 'ignored';
     const { seq, messageId } = message;
-    if (this.seenIds.has(messageId)) return 'duplicate';
     if (this.cursor !== undefined && seq <= this.cursor) {
-      if (!this.skipped.delete(seq)) return 'duplicate';
+      if (this.seenIds.has(messageId) || !this.skipped.delete(seq)) return 'duplicate';
       this.seenIds.add(messageId);
       this.options.present(message, { late: true });
       return 'late';
     }
-    if (this.held.has(seq)) return 'duplicate';
+    if (this.held.has(seq)) {
+      this.refreshHeld(message);
+      return 'duplicate';
+    }
+    if (this.seenIds.has(messageId)) return 'duplicate';
     this.seenIds.add(messageId);
     this.held.set(seq, { message, at: this.options.scheduler.now() });
     if (this.cursor === undefined) return 'held';
@@ -188,6 +196,8 @@ export class RoomTimeline {
       const page = await this.options.fetchAfter(after);
       if (this.disposed) return;
       let pageMax = after;
+      // Before anything in the page fills a gap: held messages it has newer copies of go out as those.
+      for (const message of page.messages) this.refreshHeld(message);
       for (const seq of page.holes ?? []) {
         if (Number.isSafeInteger(seq) && seq > (this.cursor ?? 0)) this.holes.add(seq);
         if (seq > pageMax) pageMax = seq;
@@ -200,7 +210,7 @@ export class RoomTimeline {
       // Continue from the page's end, not from lastSeq: a hole inside the page would otherwise
       // make us ask for the same page forever. Stop if a page made no progress.
       const next = Math.max(pageMax, this.cursor ?? 0);
-      if (!page.hasMore || next <= after) return;
+      if (!page.hasMore || (next <= after && !page.revAdvanced)) return;
       after = next;
     }
   }
@@ -250,6 +260,12 @@ export class RoomTimeline {
     for (const seq of this.holes) if (seq <= cursor) this.holes.delete(seq);
     if (this.held.size === 0) this.gapTimer.clear();
     if (cursor > before || forceAdvanced) this.options.advanced?.(cursor);
+  }
+
+  /** A copy of a held message that changed since (a sync after an edit) is the one to present. */
+  private refreshHeld(message: ChatMessage): void {
+    const held = this.held.get(message.seq);
+    if (held && held.message.messageId === message.messageId && (message.rev ?? 0) > (held.message.rev ?? 0)) held.message = message;
   }
 
   private lowestHeldSeq(): number | undefined {

@@ -50,7 +50,7 @@ export function socketIoTransport(options: SocketIoTransportOptions): TransportF
     socket.io.on('reconnect_attempt', (attempt) => handlers.onReconnectAttempt(attempt));
 
     // Only the events the client acts on. The named replies to our requests (joined_room,
-    // message_sent, messages, synced, left_room) duplicate the ack callbacks and are ignored.
+    // message_sent, messages, synced, left_room, thread) duplicate the ack callbacks and are ignored.
     socket.on('connected', (payload) => handlers.onServerMessage({ event: 'connected', payload }));
     socket.on('new_message', (payload) => handlers.onServerMessage({ event: 'new_message', payload }));
     socket.on('user_typing', (payload) => handlers.onServerMessage({ event: 'user_typing', payload }));
@@ -59,6 +59,11 @@ export function socketIoTransport(options: SocketIoTransportOptions): TransportF
     socket.on('user_joined', (payload) => handlers.onServerMessage({ event: 'user_joined', payload }));
     socket.on('user_left', (payload) => handlers.onServerMessage({ event: 'user_left', payload }));
     socket.on('message_status', (payload) => handlers.onServerMessage({ event: 'message_status', payload }));
+    socket.on('message_edited', (payload) => handlers.onServerMessage({ event: 'message_edited', payload }));
+    socket.on('message_deleted', (payload) => handlers.onServerMessage({ event: 'message_deleted', payload }));
+    socket.on('reaction_updated', (payload) => handlers.onServerMessage({ event: 'reaction_updated', payload }));
+    socket.on('message_pinned', (payload) => handlers.onServerMessage({ event: 'message_pinned', payload }));
+    socket.on('thread_updated', (payload) => handlers.onServerMessage({ event: 'thread_updated', payload }));
     socket.on('participant_removed', (payload) => handlers.onServerMessage({ event: 'participant_removed', payload }));
     socket.on('room_updated', (payload) => handlers.onServerMessage({ event: 'room_updated', payload }));
     socket.on('error', (payload) => handlers.onServerMessage({ event: 'error', payload }));

@@ -105,9 +105,10 @@ describe('ChatClient rooms', () => {
     const { client, shown } = await clientHarness({ initialHistory: 3 }, gateway);
     await expect(client.joinRoom('room-a')).resolves.toMatchObject({ roomId: 'room-a' });
     expect(gateway.sent('join_room')).toEqual([{ roomId: 'room-a' }]);
+    // No rev cursor yet: the probe asks for no changes and learns the room's latest rev (10).
     expect(gateway.sent('sync')).toEqual([
-      { roomId: 'room-a', afterSeq: 0, limit: 1 },
-      { roomId: 'room-a', afterSeq: 7 },
+      { roomId: 'room-a', afterSeq: 0, limit: 1, afterRev: Number.MAX_SAFE_INTEGER },
+      { roomId: 'room-a', afterSeq: 7, afterRev: 10 },
     ]);
     expect(shown()).toEqual(['old 8', 'old 9', 'old 10']);
     expect(client.cursor('room-a')).toBe(10);
@@ -280,8 +281,8 @@ describe('ChatClient sending', () => {
     expect(after.map((e) => [e.event, e.payload])).toEqual([
       ['join_room', { roomId: 'room-a' }],
       ['join_room', { roomId: 'room-b' }],
-      ['sync', { roomId: 'room-a', afterSeq: 1 }],
-      ['sync', { roomId: 'room-b', afterSeq: 0 }],
+      ['sync', { roomId: 'room-a', afterSeq: 1, afterRev: 1 }],
+      ['sync', { roomId: 'room-b', afterSeq: 0, afterRev: 0 }],
     ]);
     expect(shown('room-a')).toEqual(['a1', 'a2 (missed)']);
     expect(shown('room-b')).toEqual(['b1 (missed)']);

@@ -1,5 +1,6 @@
 import type { ChatMessage, MessageSent, SendMessage } from '@campzone/protocol';
 import type { ChatTransport, ServerMessage, TransportFactory, TransportHandlers } from '../src/transport';
+import { FakeChanges, type Told } from './fake-changes';
 import { messageIdFor } from './messages';
 
 type Emitted = { event: string; payload: Record<string, unknown>; ack: ((response: unknown) => void) | undefined };
@@ -24,9 +25,14 @@ export class FakeGateway {
   /** Broadcast `new_message` to this socket after storing its own send (as the gateway does). */
   echoOwnSends = true;
   echoInSameRead = false;
+  /** Tell this socket about the changes it asks for, after the ack (as the gateway tells the room). */
+  echoChanges = true;
   override: Override | undefined;
+  readonly changes: FakeChanges;
 
-  constructor(readonly userId = 'alice') {}
+  constructor(readonly userId = 'alice') {
+    this.changes = new FakeChanges(this.stored, userId);
+  }
 
   readonly transport: ChatTransport & { connected: boolean; socketId: string | undefined } = {
     connected: false,
@@ -97,6 +103,7 @@ export class FakeGateway {
       seq,
       createdAt: new Date(1_700_000_000_000 + seq).toISOString(),
       status: 'PENDING',
+      rev: this.changes.nextRev(roomId),
     };
     const list = this.stored.get(roomId) ?? [];
     list.push(message);
@@ -105,7 +112,7 @@ export class FakeGateway {
   }
 
   broadcast(message: ChatMessage): void {
-    if (this.transport.connected) this.push({ event: 'new_message', payload: message });
+    if (this.transport.connected) this.push({ event: 'new_message', payload: { ...message } });
   }
 
   /** Stores and broadcasts another user's message. */
@@ -113,6 +120,18 @@ export class FakeGateway {
     const message = this.storeFrom(senderId, roomId, content);
     this.broadcast(message);
     return message;
+  }
+
+  /** Another user's change to a stored message, applied like the gateway does; told to this socket unless `tell` is false. */
+  changeFrom(userId: string, event: string, payload: Record<string, unknown>, tell = true): Told {
+    const { answer, told } = this.changes.apply(userId, event, payload);
+    if (!answer.ok || !told) throw new Error(`${event} refused: ${answer.ok ? 'no change' : answer.error.code}`);
+    if (tell) this.tell(told);
+    return told;
+  }
+
+  tell(told: Told): void {
+    if (this.transport.connected) this.push(told);
   }
 
   sent(event: string): Array<Record<string, unknown>> {
@@ -152,6 +171,11 @@ export class FakeGateway {
         const previous = this.byKey.get(send.idempotencyKey);
         if (previous) return { ok: true, ...previous, duplicate: true };
         const message = this.storeFrom(this.userId, roomId, send.content, send.lamportTimestamp);
+        if (send.replyTo) {
+          const parent = this.stored.get(roomId)?.find((m) => m.messageId === send.replyTo);
+          message.replyTo = send.replyTo;
+          message.threadRootId = parent?.threadRootId ?? send.replyTo;
+        }
         const sent: MessageSent = {
           messageId: message.messageId,
           idempotencyKey: send.idempotencyKey,
@@ -169,8 +193,8 @@ export class FakeGateway {
         const afterSeq = p.afterSeq as number;
         const limit = (p.limit as number | undefined) ?? 500;
         const after = (this.stored.get(roomId) ?? []).filter((m) => m.seq > afterSeq);
-        const messages = after.slice(0, limit);
-        return {
+        const messages = after.slice(0, limit).map((m) => ({ ...m }));
+        const synced: Record<string, unknown> = {
           ok: true,
           roomId,
           messages,
@@ -178,9 +202,31 @@ export class FakeGateway {
           latestSeq: this.latest.get(roomId) ?? 0,
           hasMore: after.length > limit,
         };
+        if (typeof p.afterRev === 'number') {
+          synced.changed = this.changes.changedSince(roomId, afterSeq, p.afterRev);
+          synced.latestRev = this.changes.latestRev(roomId);
+        }
+        return synced;
+      }
+      case 'edit_message':
+      case 'delete_message':
+      case 'add_reaction':
+      case 'remove_reaction':
+      case 'pin_message':
+      case 'unpin_message': {
+        const { answer, told } = this.changes.apply(this.userId, event, p);
+        if (told && this.echoChanges) setImmediate(() => this.tell(told));
+        return answer;
+      }
+      case 'get_thread': {
+        const rootId = p.rootId as string;
+        const messages = (this.stored.get(roomId) ?? [])
+          .filter((m) => m.messageId === rootId || m.threadRootId === rootId)
+          .map((m) => ({ ...m }));
+        return { ok: true, roomId, rootId, messages, hasMore: false };
       }
       case 'get_messages': {
-        const messages = (this.stored.get(roomId) ?? []).slice(-((p.limit as number | undefined) ?? 50));
+        const messages = (this.stored.get(roomId) ?? []).slice(-((p.limit as number | undefined) ?? 50)).map((m) => ({ ...m }));
         return { ok: true, roomId, messages, count: messages.length };
       }
       case 'get_online_users':
