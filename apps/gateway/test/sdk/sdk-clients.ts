@@ -1,9 +1,11 @@
 import {
+  applyMessageChange,
   type ChatClient,
   type ChatClientOptions,
   type ChatMessage,
   type ConnectionState,
   createChatClient,
+  type MessageChange,
   type MessageInfo,
   type StatusChange,
 } from '@campzone/client';
@@ -16,6 +18,10 @@ export interface RecordedClient {
   presented: Array<{ message: ChatMessage; info: MessageInfo }>;
   connections: ConnectionState[];
   statuses: StatusChange[];
+  /** Every `message_changed`, in the order told. */
+  changes: MessageChange[];
+  /** A room's messages as an app shows them: each presented message with every change told for it applied. */
+  view(roomId: string): ChatMessage[];
   /** Contents presented in a room, in presentation order. */
   contents(roomId: string): string[];
   /** Seqs presented in a room, in presentation order. */
@@ -44,7 +50,9 @@ export function sdkClient(url: string, userId: string, options: Partial<ChatClie
   const presented: RecordedClient['presented'] = [];
   const connections: ConnectionState[] = [];
   const statuses: StatusChange[] = [];
+  const changes: MessageChange[] = [];
   client.on('message', (message, info) => presented.push({ message, info }));
+  client.on('message_changed', (change) => changes.push(change));
   client.on('status', (change) => statuses.push(change));
   client.on('connection', (state) => connections.push(state));
   const inRoom = (roomId: string) => presented.filter((p) => p.message.roomId === roomId).map((p) => p.message);
@@ -54,6 +62,8 @@ export function sdkClient(url: string, userId: string, options: Partial<ChatClie
     presented,
     connections,
     statuses,
+    changes,
+    view: (roomId) => inRoom(roomId).map((message) => changes.reduce(applyMessageChange, message)),
     contents: (roomId) => inRoom(roomId).map((m) => m.content),
     seqs: (roomId) => inRoom(roomId).map((m) => m.seq),
     presentedCount: (roomId, count, timeoutMs = 15_000) =>
