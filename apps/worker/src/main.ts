@@ -50,6 +50,9 @@ async function main(): Promise<void> {
     serverSelectionTimeoutMS: 5000,
     maxPoolSize: 20,
     socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
+    // Without it an operation waits for a pooled connection forever: behind a slow store every
+    // request piles up there, holding its memory, long after its client was answered.
+    waitQueueTimeoutMS: config.MONGO_WAIT_QUEUE_TIMEOUT_MS,
   });
   const db = mongo.db(config.MONGO_DB);
   await Promise.all([

@@ -40,6 +40,8 @@ const commonProps = {
    * the whole queue log.
    */
   MONGO_SOCKET_TIMEOUT_MS: Millis(30_000, 500),
+  /** How long an operation may wait for a free pooled MongoDB connection before it fails. */
+  MONGO_WAIT_QUEUE_TIMEOUT_MS: Millis(5000, 100),
   /**
    * Redis and MongoDB may come up after the pod (a fresh cluster, a rolling deploy): start-up
    * retries with backoff for this long, then exits non-zero.

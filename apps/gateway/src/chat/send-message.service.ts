@@ -90,8 +90,8 @@ export class SendMessageService {
    * never leaves a sender waiting without an answer.
    */
   send(senderId: string, input: SendMessage): Promise<SendResult> {
-    const attempt = this.sendUnbounded(senderId, input);
     const limit = this.deps.sendTimeoutMs;
+    const attempt = this.sendUnbounded(senderId, input, limit === undefined ? Number.POSITIVE_INFINITY : Date.now() + limit);
     if (limit === undefined) return attempt;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
@@ -104,7 +104,12 @@ export class SendMessageService {
     return Promise.race([attempt, late]).finally(() => clearTimeout(timer));
   }
 
-  private async sendUnbounded(senderId: string, input: SendMessage): Promise<SendResult> {
+  /**
+   * The pipeline itself. Past `deadline` its caller has been answered UNAVAILABLE already, so it
+   * allocates nothing more: a slow store then costs the work already begun, not a seq and an
+   * insert for every send its clients retried meanwhile.
+   */
+  private async sendUnbounded(senderId: string, input: SendMessage, deadline: number): Promise<SendResult> {
     if (input.content.length > this.deps.maxContentLength) {
       throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `content is longer than ${this.deps.maxContentLength} characters`);
     }
@@ -124,6 +129,7 @@ export class SendMessageService {
     const givenUp: GivenUp[] = [];
     try {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        if (Date.now() > deadline) throw new ChatError(ErrorCode.UNAVAILABLE, `already answered: past the send deadline; ${RETRY_HINT}`);
         const allocation = await this.allocate(request);
         if (allocation.kind === 'duplicate') {
           const stored = await this.findStored(senderId, input);

@@ -36,10 +36,12 @@ export class Churn {
     this.running = true;
     this.loop = (async () => {
       for (let i = 0; this.running; i++) {
-        await this.cycle(i).then(
-          () => void (this.counts.cycles += 1),
-          () => void (this.counts.failed += 1),
+        const ok = await this.cycle(i).then(
+          () => true,
+          () => false,
         );
+        if (ok) this.counts.cycles += 1;
+        else this.counts.failed += 1;
         await new Promise((resolve) => setTimeout(resolve, everyMs));
       }
     })();
