@@ -10,3 +10,29 @@ export function guarded<T>(what: string, call: () => Promise<T>, hint = 'retry')
     throw new ChatError(ErrorCode.UNAVAILABLE, `${what} is unavailable; ${hint}`);
   });
 }
+
+/**
+ * Driver errors that mean Redis or MongoDB could not be reached or did not answer in time (not
+ * a bug): the transports answer these UNAVAILABLE ("retry") wherever a call forgot to guard
+ * itself, instead of INTERNAL.
+ */
+const UNREACHABLE = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongoWaitQueueTimeoutError',
+  'MongoPoolClearedError',
+  'MongoPoolClosedError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'ConnectionTimeoutError',
+  'ClientClosedError',
+  'ClientOfflineError',
+  'SocketClosedUnexpectedlyError',
+  'ReconnectStrategyError',
+  'DisconnectsClientError',
+]);
+
+export function isDependencyFailure(err: unknown): boolean {
+  return err instanceof Error && UNREACHABLE.has(err.name);
+}

@@ -1,5 +1,6 @@
 import { ChatError, ErrorCode, type ErrorResponse, httpStatusOf, isChatError } from '@campzone/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isDependencyFailure } from '../chat/dependency-errors';
 
 /** The one place REST turns any error into `{ error: { code, message } }` and a status. */
 export function registerErrorHandler(app: FastifyInstance): void {
@@ -23,5 +24,6 @@ function toChatError(err: FastifyError | ChatError): ChatError {
   if (err.validation) return new ChatError(ErrorCode.VALIDATION_FAILED, err.message);
   if (err.statusCode === 413) return new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, 'request body too large');
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new ChatError(ErrorCode.VALIDATION_FAILED, err.message);
+  if (isDependencyFailure(err)) return new ChatError(ErrorCode.UNAVAILABLE, 'Redis or MongoDB is unavailable; retry');
   return new ChatError(ErrorCode.INTERNAL, 'internal error');
 }

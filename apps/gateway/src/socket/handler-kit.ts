@@ -9,6 +9,7 @@ import {
 } from '@campzone/protocol';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Logger } from 'pino';
+import { isDependencyFailure } from '../chat/dependency-errors';
 import type { InFlight } from '../lifecycle/in-flight';
 import type { GatewayMetrics } from '../observability/metrics';
 import type { ChatSocket } from './socket-types';
@@ -114,5 +115,6 @@ export function ackErrorOf(error: ChatError): AckError {
 
 export function asChatError(err: unknown): ChatError {
   if (isChatError(err)) return err;
+  if (isDependencyFailure(err)) return new ChatError(ErrorCode.UNAVAILABLE, 'Redis or MongoDB is unavailable; retry');
   return new ChatError(ErrorCode.INTERNAL, 'internal error');
 }
