@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const appDir = join(root, 'src', 'app');
 const outDir = join(root, 'dist', 'public');
-const staticFiles = ['index.html', 'styles.css', 'favicon.svg'];
+const staticFiles = ['index.html', 'styles.css', 'message-changes.css', 'favicon.svg'];
 
 await rm(outDir, { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });

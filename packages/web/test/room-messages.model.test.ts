@@ -114,3 +114,31 @@ describe('RoomMessages', () => {
     expect(room.unreadFromOthers(1).map((e) => e.seq)).toEqual([3]);
   });
 });
+
+describe('RoomMessages and message changes', () => {
+  it('applies edits, deletes and reactions to the stored message and its shown content', () => {
+    const room = new RoomMessages();
+    room.present(message(1), { own: false, late: false });
+    const ref = { roomId: 'room-a', messageId: message(1).messageId };
+    expect(room.applyChange({ ...ref, kind: 'edited', rev: 5, content: 'm1, fixed', editedAt: 'e' })).toMatchObject({
+      content: 'm1, fixed',
+    });
+    room.applyChange({ ...ref, kind: 'reaction', rev: 6, emoji: '👍', userId: 'cy', added: true, count: 1 });
+    expect(room.byMessageId(ref.messageId)?.message?.reactions).toEqual([{ emoji: '👍', count: 1, me: false }]);
+    room.applyChange({ ...ref, kind: 'deleted', rev: 7, deletedAt: 'd', deletedBy: 'ben' });
+    expect(room.byMessageId(ref.messageId)).toMatchObject({ content: '', message: { deletedBy: 'ben' } });
+    expect(room.applyChange({ ...ref, messageId: 'f'.repeat(24), kind: 'pinned', rev: 8, pinned: true, by: 'x' })).toBeUndefined();
+  });
+
+  it('knows the newest own message that can be edited, and the replies to a message', () => {
+    const room = new RoomMessages();
+    room.present(message(1, 'ana'), { own: true, late: false });
+    room.present(message(2, 'ana', { replyTo: message(1).messageId }), { own: true, late: false });
+    room.present(message(3), { own: false, late: false });
+    room.addPending('local-9', 'ana', 'typing…', new Date().toISOString());
+    expect(room.lastEditable()?.seq).toBe(2);
+    room.applyChange({ roomId: 'room-a', messageId: message(2).messageId, kind: 'deleted', rev: 9, deletedAt: 'd', deletedBy: 'ana' });
+    expect(room.lastEditable()?.seq).toBe(1);
+    expect(room.repliesTo(message(1).messageId).map((e) => e.seq)).toEqual([2]);
+  });
+});

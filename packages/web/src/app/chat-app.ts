@@ -4,6 +4,7 @@ import {
   type ChatMessage,
   type ConnectionState,
   createChatClient,
+  type MessageChange,
   type MessageInfo,
   type ParticipantRemovedEvent,
   type PresenceEvent,
@@ -11,6 +12,7 @@ import {
   type StatusChange,
 } from '@campzone/client/browser';
 import { ConnectionBannerView } from './connection-banner.view';
+import { MessageChangesController } from './message-changes.controller';
 import { MessageListView } from './message-list.view';
 import { ModerationApi } from './moderation-api';
 import { OnlineListView } from './online-list.view';
@@ -52,6 +54,7 @@ export class ChatApp {
   private readonly banner: ConnectionBannerView;
   private readonly posting: PostingStateView;
   private readonly settings: RoomSettingsPanel;
+  private readonly changes: MessageChangesController;
   private rooms: RoomItem[] = [];
   private activeRoomId: string | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -65,11 +68,11 @@ export class ChatApp {
     private readonly ui: PageElements,
     private readonly signOut: () => void,
   ) {
-    this.messageList = new MessageListView(
-      ui.messages,
-      (userId) => userId,
-      (localId) => this.retry(localId),
-    );
+    const nameOf = (userId: string) => userId;
+    this.messageList = new MessageListView(ui.messages, nameOf, (localId) => this.retry(localId), {
+      nameOf,
+      quoteOf: (messageId) => (this.activeRoomId ? this.models.get(this.activeRoomId)?.byMessageId(messageId)?.message : undefined),
+    });
     this.roomList = new RoomListView(ui.roomList, (roomId) => this.openRoom(roomId, true));
     this.onlineList = new OnlineListView(ui.onlineList, ui.onlineHeading);
     this.banner = new ConnectionBannerView(ui.banner, ui.bannerText, ui.bannerAction, (action) => {
@@ -85,6 +88,7 @@ export class ChatApp {
       reconnection: { baseMs: 500, maxMs: 5000 },
     });
     this.chat.on('message', (message, info) => this.onMessage(message, info));
+    this.chat.on('message_changed', (change) => this.onMessageChanged(change));
     this.chat.on('status', (change) => this.onStatus(change));
     this.chat.on('typing', ({ roomId, userId, isTyping }) => this.onTyping(roomId, userId, isTyping));
     this.chat.on('presence', (event) => this.onPresence(event));
@@ -94,6 +98,18 @@ export class ChatApp {
     this.chat.on('participant_removed', (event) => this.onParticipantRemoved(event));
     this.chat.on('send_retrying', ({ roomId, error }) => this.posting.learn(roomId, rulesFromRefusal(error, Date.now())));
     const moderation = new ModerationApi(api);
+    this.changes = new MessageChangesController({
+      chat: this.chat,
+      ui,
+      api,
+      moderation,
+      messageList: this.messageList,
+      selfId: session.userId,
+      nameOf,
+      model: (roomId) => this.model(roomId),
+      send: (roomId, content, replyTo) => this.sendTo(roomId, content, replyTo),
+      notify: (text) => this.notify(text),
+    });
     this.posting = new PostingStateView(ui.composer, ui.send);
     this.settings = new RoomSettingsPanel(moderation, session.userId, () => void this.refreshRooms());
     new ReportDialog(
@@ -138,6 +154,10 @@ export class ChatApp {
         this.renderRooms();
         this.posting.setRooms(this.rooms);
         this.settings.setRoom(this.rooms.find((r) => r.roomId === this.activeRoomId));
+        this.changes.showRoom(
+          this.rooms.find((r) => r.roomId === this.activeRoomId),
+          this.activeRoomId,
+        );
         if (!this.activeRoomId || !this.rooms.some((r) => r.roomId === this.activeRoomId)) {
           const fromHash = new URLSearchParams(window.location.hash.slice(1)).get('room');
           const initial = this.rooms.find((r) => r.roomId === fromHash) ?? this.rooms[0];
@@ -181,6 +201,7 @@ export class ChatApp {
     void this.refreshOnline();
     this.posting.show(roomId);
     this.settings.setRoom(room);
+    this.changes.showRoom(room, roomId);
     this.ui.composer.placeholder = `Message ${room?.roomName ?? roomId}`;
     if (userChose) this.ui.composer.focus();
     this.scheduleMarkRead(roomId);
@@ -194,6 +215,7 @@ export class ChatApp {
     this.onlineList.render(undefined, this.session.userId);
     this.posting.show(undefined);
     this.settings.setRoom(undefined);
+    this.changes.showRoom(undefined, undefined);
   }
 
   private renderRooms(): void {
@@ -216,6 +238,7 @@ export class ChatApp {
     const model = this.model(roomId);
     const { entry, added, duplicate } = model.present(message, info);
     if (duplicate) return;
+    this.changes.presented(message);
     if (!this.rooms.some((r) => r.roomId === roomId)) void this.refreshRooms(); // someone added us to a room
     this.onTyping(roomId, message.senderId, false);
     if (roomId === this.activeRoomId) {
@@ -225,6 +248,18 @@ export class ChatApp {
       this.unread.set(roomId, (this.unread.get(roomId) ?? 0) + 1);
       this.renderRooms();
     }
+  }
+
+  /** An edit, delete, reaction, pin or thread summary (or a message's state after a sync). */
+  private onMessageChanged(change: MessageChange): void {
+    const model = this.models.get(change.roomId);
+    const entry = model?.applyChange(change);
+    if (model && entry && change.roomId === this.activeRoomId) {
+      this.messageList.upsert(model, entry);
+      // Replies quote it: their quote follows an edit or a delete.
+      for (const reply of model.repliesTo(change.messageId)) this.messageList.upsert(model, reply);
+    }
+    this.changes.changed(change, entry);
   }
 
   private onStatus(change: StatusChange): void {
@@ -362,7 +397,8 @@ export class ChatApp {
     const { composer, composerForm } = this.ui;
     composer.addEventListener('keydown', (event) => {
       // Enter sends; Shift+Enter is a new line; Enter while an IME composes belongs to the IME.
-      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      // A key the `@` completion or another composer helper took (defaultPrevented) is not ours.
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && !event.defaultPrevented) {
         event.preventDefault();
         composerForm.requestSubmit();
       }
@@ -385,11 +421,17 @@ export class ChatApp {
     const roomId = this.activeRoomId;
     const content = this.ui.composer.value.trim();
     if (!roomId || !content) return;
-    const sending = this.chat.send(roomId, content);
-    const model = this.model(roomId);
-    this.messageList.upsert(model, model.addPending(sending.localId, this.session.userId, content, new Date().toISOString()));
+    const taken = this.changes.takeSubmit(roomId, content);
+    if (!taken.handled) this.sendTo(roomId, content, taken.replyTo);
     this.ui.composer.value = '';
     this.ui.composer.focus();
+  }
+
+  private sendTo(roomId: string, content: string, replyTo?: string): void {
+    const sending = this.chat.send(roomId, content, replyTo === undefined ? {} : { replyTo });
+    const model = this.model(roomId);
+    const entry = model.addPending(sending.localId, this.session.userId, content, new Date().toISOString(), replyTo);
+    if (roomId === this.activeRoomId) this.messageList.upsert(model, entry);
   }
 
   private retry(localId: string): void {

@@ -1,9 +1,12 @@
 import { h } from './dom-element';
+import { contentText, createExtras, type Extras, type LineContext, renderExtras } from './message-extras.view';
 import { markOf } from './message-marks';
 import type { MessageEntry, RoomMessages } from './room-messages.model';
 
 interface Line {
   item: HTMLLIElement;
+  content: HTMLElement;
+  extras: Extras;
   mark: HTMLElement;
   symbol: HTMLElement;
   label: HTMLElement;
@@ -24,6 +27,7 @@ export class MessageListView {
     private readonly list: HTMLOListElement,
     private readonly nameOf: (userId: string) => string,
     private readonly onRetry: (localId: string) => void,
+    private readonly context: LineContext = { nameOf, quoteOf: () => undefined },
   ) {}
 
   /** Draws a room from scratch (on switching rooms). */
@@ -46,6 +50,12 @@ export class MessageListView {
     if (stick || entry.own) this.scrollToEnd();
   }
 
+  /** The element showing a stored message, if the open room shows it. */
+  lineOf(messageId: string): HTMLLIElement | undefined {
+    for (const line of this.lines.values()) if (line.item.dataset.messageId === messageId) return line.item;
+    return undefined;
+  }
+
   /** Drops a line (a pending send whose stored message already has its own line). */
   remove(key: string): void {
     this.lines.get(key)?.item.remove();
@@ -61,14 +71,34 @@ export class MessageListView {
       if (entry.localId) this.onRetry(entry.localId);
     });
     const time = h('time', { attrs: { datetime: entry.createdAt } }, formatTime(entry.createdAt));
+    const extras = createExtras();
+    const content = h('p', { className: 'content' });
     const item = h(
       'li',
       { className: entry.own ? 'message own' : 'message' },
-      h('p', { className: 'meta' }, h('span', { className: 'sender' }, entry.own ? 'You' : this.nameOf(entry.senderId)), ' ', time),
-      h('p', { className: 'content' }, entry.content),
-      h('p', { className: 'footer' }, mark, retry, ...(entry.own ? [] : [reportButton(this.nameOf(entry.senderId))])),
+      extras.quote,
+      h(
+        'p',
+        { className: 'meta' },
+        h('span', { className: 'sender' }, entry.own ? 'You' : this.nameOf(entry.senderId)),
+        ' ',
+        time,
+        extras.edited,
+        extras.pinned,
+      ),
+      content,
+      extras.reactions,
+      h(
+        'p',
+        { className: 'footer' },
+        extras.thread,
+        mark,
+        retry,
+        extras.actions,
+        ...(entry.own ? [] : [reportButton(this.nameOf(entry.senderId))]),
+      ),
     );
-    const line: Line = { item, mark, symbol, label, retry };
+    const line: Line = { item, content, extras, mark, symbol, label, retry };
     this.lines.set(entry.key, line);
     this.update(line, entry);
     return line;
@@ -80,6 +110,9 @@ export class MessageListView {
     if (entry.seq !== undefined) item.dataset.seq = String(entry.seq);
     if (entry.localId) item.dataset.localId = entry.localId;
     item.dataset.pending = String(entry.seq === undefined);
+    const text = contentText(entry);
+    if (line.content.textContent !== text) line.content.textContent = text;
+    renderExtras(line.extras, entry, this.context, item);
     const timeEl = item.querySelector('time');
     if (timeEl && timeEl.dateTime !== entry.createdAt) {
       timeEl.dateTime = entry.createdAt;

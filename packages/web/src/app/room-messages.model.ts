@@ -1,4 +1,11 @@
-import type { ChatMessage, DeliveryStatus, MessageInfo, StatusChange } from '@campzone/client';
+import {
+  applyMessageChange,
+  type ChatMessage,
+  type DeliveryStatus,
+  type MessageChange,
+  type MessageInfo,
+  type StatusChange,
+} from '@campzone/client/browser';
 import { mergeStatus } from './message-marks';
 
 /** One line of a room's message list. */
@@ -19,6 +26,10 @@ export interface MessageEntry {
   readByAll: boolean;
   /** Why a send was given up. */
   failure?: string;
+  /** The stored message as it now is (edits, delete, reactions, pin, thread summary applied). */
+  message?: ChatMessage;
+  /** A pending send that answers this message. */
+  replyTo?: string;
 }
 
 export interface Presented {
@@ -53,10 +64,11 @@ export class RoomMessages {
   }
 
   /** A send from this tab, shown at once with status `sending`. */
-  addPending(localId: string, senderId: string, content: string, createdAt: string): MessageEntry {
+  addPending(localId: string, senderId: string, content: string, createdAt: string, replyTo?: string): MessageEntry {
     const existing = this.find(localId);
     if (existing) return existing;
     const entry: MessageEntry = {
+      ...(replyTo === undefined ? {} : { replyTo }),
       key: localId,
       localId,
       senderId,
@@ -87,6 +99,7 @@ export class RoomMessages {
     };
     entry.messageId = message.messageId;
     entry.seq = message.seq;
+    entry.message = message;
     entry.content = message.content;
     entry.createdAt = message.createdAt;
     if (info.localId) entry.localId = info.localId;
@@ -132,6 +145,32 @@ export class RoomMessages {
     }
     this.apply(entry, change);
     return removedKey === undefined ? { entry } : { entry, removedKey };
+  }
+
+  /** A change the SDK told (`message_changed`): answers the entry it changed, if this room shows it. */
+  applyChange(change: MessageChange): MessageEntry | undefined {
+    const entry = this.find(change.messageId);
+    if (!entry?.message) return undefined;
+    entry.message = applyMessageChange(entry.message, change);
+    entry.content = entry.message.content;
+    return entry;
+  }
+
+  /** The entry showing a stored message. */
+  byMessageId(messageId: string): MessageEntry | undefined {
+    return this.find(messageId);
+  }
+
+  /** Entries answering a message (their quote shows it). */
+  repliesTo(messageId: string): MessageEntry[] {
+    return this.ordered().filter((e) => (e.message?.replyTo ?? e.replyTo) === messageId);
+  }
+
+  /** The user's newest stored message that can still be edited (Up-arrow in an empty composer). */
+  lastEditable(): MessageEntry | undefined {
+    return this.ordered()
+      .reverse()
+      .find((e) => e.own && e.message !== undefined && e.message.deletedAt === undefined);
   }
 
   /** Stored messages by seq, then pending sends in the order typed. */
