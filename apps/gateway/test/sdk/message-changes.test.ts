@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@campzone/protocol';
-import { api, connectAs, createRoom, eventually } from '../harness/chat-clients';
+import { api, createRoom, eventually } from '../harness/chat-clients';
 import { GatewayCluster } from '../harness/gateway-cluster';
 import { closeEveryClient, type RecordedClient, sdkClient } from './sdk-clients';
 

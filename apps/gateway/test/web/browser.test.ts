@@ -150,6 +150,81 @@ test('two people on two gateways chat both ways, see typing, read marks and who 
   expect(existsSync(screenshotPath)).toBe(true);
 });
 
+test('two people on two gateways edit, delete, reply, react and pin, and each sees the other’s changes', async () => {
+  const fay = await open(gateways[1]!.url);
+  const gus = await open(gateways[2]!.url);
+  await fay.signIn('fay', 'Fay');
+  await gus.signIn('gus', 'Gus');
+  await fay.createRoom('Changes', 'group', 'gus');
+  await gus.openRoom('Changes');
+
+  // An edit: Up-arrow in the empty composer takes fay's last message back into it.
+  await fay.say('Exam on fridya');
+  await fay.waitForStored('Exam on fridya');
+  await gus.waitForMessage('Exam on fridya');
+  await fay.composer.press('ArrowUp');
+  await fay.page.getByRole('status').getByText('Editing your message').waitFor();
+  expect(await fay.composer.inputValue()).toBe('Exam on fridya');
+  await fay.composer.fill('Exam on Friday');
+  await fay.composer.press('Enter');
+  for (const person of [fay, gus]) await person.message('Exam on Friday').getByText('(edited)').waitFor();
+
+  // A reply, shown under the quote of the message it answers.
+  await gus.act('Exam on Friday', 'Reply');
+  await gus.page.getByRole('status').getByText('Replying to fay').waitFor();
+  await gus.say('Which room?');
+  for (const person of [fay, gus]) {
+    await person.message('Which room?').locator('.reply-quote', { hasText: 'Reply to fay: Exam on Friday' }).waitFor();
+  }
+
+  // Reactions: gus picks one; fay adds hers with a click on the chip, then takes it back.
+  await gus.act('Exam on Friday', 'React');
+  expect(await gus.page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe('React with thumbs up');
+  await gus.page.keyboard.press('Enter');
+  await fay.reaction('Exam on Friday', '👍 1').click();
+  await gus.reaction('Exam on Friday', '👍 2').waitFor();
+  expect(await fay.reaction('Exam on Friday', '👍 2').getAttribute('aria-pressed')).toBe('true');
+  expect(await gus.reaction('Exam on Friday', '👍 2').getAttribute('aria-pressed')).toBe('true');
+  await fay.reaction('Exam on Friday', '👍 2').click();
+  await gus.reaction('Exam on Friday', '👍 1').waitFor();
+  expect(await fay.reaction('Exam on Friday', '👍 1').getAttribute('aria-pressed')).toBe('false');
+
+  // A pin by the room's admin: marked on the message and listed under "Pinned" for both.
+  await fay.act('Exam on Friday', 'Pin');
+  for (const person of [fay, gus]) {
+    await person.message('Exam on Friday').getByText('Pinned').waitFor();
+    await person.page.getByRole('button', { name: 'Pinned (1)' }).click();
+    await person.page.locator('#pins-panel').getByText('Exam on Friday').waitFor();
+  }
+
+  // The thread: fay opens it, and a reply gus writes in the thread arrives in her panel live.
+  await fay.act('Exam on Friday', 'Thread');
+  await fay.thread.getByText('Which room?').waitFor();
+  await gus.act('Exam on Friday', 'Thread');
+  await gus.page.getByLabel('Reply in thread').fill('Room 2.14, I think');
+  await gus.page.getByLabel('Reply in thread').press('Enter');
+  await fay.thread.getByText('Room 2.14, I think').waitFor();
+  for (const person of [fay, gus]) await person.thread.getByRole('button', { name: 'Close thread' }).click();
+
+  // @ completion of a member's name.
+  await fay.type('@g');
+  await fay.page.getByRole('option', { name: '@gus' }).waitFor();
+  await fay.composer.press('Enter');
+  expect(await fay.composer.inputValue()).toBe('@gus ');
+  await fay.composer.pressSequentially('thanks!');
+  await fay.composer.press('Enter');
+  await gus.waitForMessage('@gus thanks!');
+
+  // A delete, after a confirm: a tombstone in its place for both.
+  await gus.act('Which room?', 'Delete');
+  const confirm = gus.page.getByRole('dialog', { name: 'Delete the message?' });
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  for (const person of [fay, gus])
+    await person.page.locator('#messages li.deleted .content').getByText('This message was deleted.').waitFor();
+  const conversation = ['Exam on Friday', 'This message was deleted.', 'Room 2.14, I think', '@gus thanks!'];
+  for (const person of [fay, gus]) expect(await person.contents()).toEqual(conversation);
+});
+
 test('on a 360 px wide phone screen nothing scrolls sideways and the composer is on screen', async () => {
   const lb = await balancer(gateways[1]!.url);
   const cy = await open(lb.url, { width: 360, height: 740 });

@@ -98,6 +98,33 @@ export class ChatPage {
     await this.message(text).first().waitFor({ timeout: WAIT_MS });
   }
 
+  /** Waits until the line showing `text` is a stored message (not a send still pending). */
+  async waitForStored(text: string): Promise<void> {
+    await this.message(text).and(this.page.locator('[data-message-id]')).first().waitFor({ timeout: WAIT_MS });
+  }
+
+  /** Opens the message's Actions and uses one (Reply, React, Thread, Edit, Delete, Pin, Unpin). */
+  async act(text: string, action: string): Promise<void> {
+    const line = this.message(text).first();
+    await line.getByRole('button', { name: /^Actions for/ }).click({ timeout: WAIT_MS });
+    await line
+      .getByRole('group', { name: 'Message actions' })
+      .getByRole('button', { name: action, exact: true })
+      .click({ timeout: WAIT_MS });
+  }
+
+  /** A reaction chip under the message, by what it shows (e.g. "👍 2"). */
+  reaction(text: string, shows: string): Locator {
+    return this.message(text)
+      .first()
+      .locator('.reaction', { hasText: new RegExp(`^${escapeRegExp(shows)}$`) });
+  }
+
+  /** The open thread panel. */
+  get thread(): Locator {
+    return this.page.getByRole('region', { name: 'Thread' });
+  }
+
   /** The mark next to an own message: resolves when what it says to a screen reader is `label` (e.g. "Read by ben"). */
   async waitForMark(text: string, label: string | RegExp): Promise<void> {
     const hasText = typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label;
