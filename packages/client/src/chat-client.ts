@@ -10,6 +10,7 @@ import type {
   Messages,
   OnlineUsers,
   ParticipantRemoved,
+  PinsResponse,
   ReactionUpdated,
   ServerToClientEvents,
   Synced,
@@ -357,6 +358,18 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
 
   unpinMessage(roomId: string, messageId: string): Promise<MessagePinned> {
     return this.change('unpin_message', { roomId, messageId }, pinnedChange);
+  }
+
+  /**
+   * The room's pinned messages (`GET /v1/rooms/:roomId/pins`, newest pin first), each with the
+   * changes already told for it applied. Members only; failures are ChatClientErrors.
+   */
+  async getPins(roomId: string): Promise<PinsResponse> {
+    const call = `GET /v1/rooms/${encodeURIComponent(roomId)}/pins`;
+    const answer = await this.rest.request('GET', `/v1/rooms/${encodeURIComponent(roomId)}/pins`);
+    const messages = typeof answer === 'object' && answer !== null ? (answer as { messages?: unknown }).messages : undefined;
+    if (!Array.isArray(messages)) throw new ChatClientError('INTERNAL', `${call}: the gateway sent no pinned messages`, 'server', call);
+    return { roomId, messages: (messages as ChatMessage[]).map((m) => this.changes.current(m)) };
   }
 
   /** A page of a thread: its root first (unless `afterSeq` pages on), then replies in seq order. */

@@ -13,6 +13,7 @@ export type {
   Messages,
   OnlineUsers,
   ParticipantRemoved,
+  PinsResponse,
   ReactionSummary,
   ReactionUpdated,
   RoomUpdated,

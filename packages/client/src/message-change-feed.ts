@@ -109,6 +109,11 @@ export class MessageChangeFeed {
     return this.ledger.presented(message);
   }
 
+  /** A copy read outside the timeline (a REST page): with the changes told since it was read applied. */
+  current(message: ChatMessage): ChatMessage {
+    return this.ledger.merged(message);
+  }
+
   /**
    * A message from the server (live or a sync page), before the timeline takes it: its rev is
    * heard, and if it was presented already (a sync overlap, a resent broadcast) its newer

@@ -41,14 +41,23 @@ export class MessageChangeLedger {
   presented(message: ChatMessage): ChatMessage {
     const entry = this.touch(message.messageId);
     const rev = validRev(message.rev) ? message.rev : 0;
-    let shown = message;
-    for (const change of [...entry.fields.values()].sort((a, b) => a.rev - b.rev)) {
-      if (change.rev > rev) shown = applyMessageChange(shown, change);
-    }
+    const shown = this.merged(message);
     entry.stateRev = Math.max(entry.stateRev, rev);
     for (const [field, change] of entry.fields) if (change.rev <= entry.stateRev) entry.fields.delete(field);
     entry.deleted ||= shown.deletedAt !== undefined;
     entry.presented = true;
+    return shown;
+  }
+
+  /** A copy of a message with the field changes held for it that are newer than the copy applied; nothing is recorded. */
+  merged(message: ChatMessage): ChatMessage {
+    const entry = this.entries.get(message.messageId);
+    if (!entry) return message;
+    const rev = validRev(message.rev) ? message.rev : 0;
+    let shown = message;
+    for (const change of [...entry.fields.values()].sort((a, b) => a.rev - b.rev)) {
+      if (change.rev > rev) shown = applyMessageChange(shown, change);
+    }
     return shown;
   }
 

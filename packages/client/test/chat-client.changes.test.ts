@@ -2,6 +2,7 @@ import type { ChatMessage } from '@campzone/protocol';
 import type { MessageChange } from '../src/message-change';
 import { applyMessageChange } from '../src/message-change';
 import { memoryOutboxStorage } from '../src/outbox-storage';
+import type { FetchLike } from '../src/rest-client';
 import { clientHarness } from './client-harness';
 import { FakeGateway } from './fake-gateway';
 import { settle } from './fake-scheduler';
@@ -188,6 +189,30 @@ describe('ChatClient message changes', () => {
     const thread = await client.getThread('room-a', bobs[0]!.messageId, { limit: 10 });
     expect(gateway.sent('get_thread')).toEqual([{ roomId: 'room-a', rootId: bobs[0]!.messageId, limit: 10 }]);
     expect(thread.messages.map((m) => m.content)).toEqual(['bob 1', 'answer 1']);
+  });
+
+  it('getPins reads the room’s pins over REST with the client’s token, with changes told since applied', async () => {
+    const calls: Array<{ url: string; authorization: string | undefined }> = [];
+    let stale: ChatMessage | undefined;
+    const fetch: FetchLike = async (url, init) => {
+      calls.push({ url, authorization: init.headers.authorization });
+      return { ok: true, status: 200, json: async () => ({ roomId: 'room-a', messages: stale ? [stale] : [] }) };
+    };
+    const { client, gateway, bobs } = await inRoom(2, { fetch });
+    const ref = { roomId: 'room-a', messageId: bobs[0]!.messageId };
+    gateway.changeFrom('ada', 'pin_message', ref);
+    stale = { ...gateway.stored.get('room-a')!.find((m) => m.messageId === ref.messageId)! }; // read before the edit landed
+    gateway.changeFrom('bob', 'edit_message', { ...ref, content: 'bob 1, fixed' });
+    const pins = await client.getPins('room-a');
+    expect(calls).toEqual([{ url: 'http://gateway.test/v1/rooms/room-a/pins', authorization: 'Bearer jwt' }]);
+    expect(pins.messages.map((m) => [m.content, m.pinned])).toEqual([['bob 1, fixed', true]]);
+    const refused: FetchLike = async () => ({
+      ok: false,
+      status: 403,
+      json: async () => ({ error: { code: 'FORBIDDEN', message: 'not a member' } }),
+    });
+    const other = await inRoom(0, { fetch: refused });
+    await expect(other.client.getPins('room-a')).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('joinRoom with a saved rev cursor asks for the changes after it', async () => {

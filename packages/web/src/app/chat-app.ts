@@ -101,7 +101,6 @@ export class ChatApp {
     this.changes = new MessageChangesController({
       chat: this.chat,
       ui,
-      api,
       moderation,
       messageList: this.messageList,
       selfId: session.userId,

@@ -9,7 +9,6 @@ import type { ModerationApi } from './moderation-api';
 import type { PageElements } from './page-elements';
 import { PinnedList } from './pinned-list';
 import { ReactionPicker } from './reaction-picker';
-import type { RestApi } from './rest-api';
 import type { RoomItem } from './room-list.view';
 import type { MessageEntry, RoomMessages } from './room-messages.model';
 import { can } from './room-roles';
@@ -18,7 +17,6 @@ import { ThreadPanel } from './thread-panel';
 export interface MessageChangesDeps {
   chat: ChatClient;
   ui: PageElements;
-  api: RestApi;
   moderation: Pick<ModerationApi, 'members'>;
   messageList: MessageListView;
   selfId: string;
@@ -59,7 +57,7 @@ export class MessageChangesController {
     ui.composerForm.closest('.conversation')?.after(this.thread.element);
     this.threadMentions = new MentionCompletion(this.thread.box, selfId, 'thread');
     const head = ui.roomTitle.parentElement ?? ui.roomTitle;
-    this.pins = new PinnedList(head, deps.api, nameOf, (messageId) => this.reveal(messageId), notify);
+    this.pins = new PinnedList(head, chat, nameOf, (messageId) => this.reveal(messageId), notify);
     ui.messages.addEventListener('click', (event) => this.onClick(event));
     ui.composer.addEventListener('keydown', (event) => {
       if (event.key === 'ArrowUp' && !event.defaultPrevented && ui.composer.value === '' && !this.mode.target) {

@@ -1,6 +1,5 @@
-import type { ChatMessage, MessageChange } from '@campzone/client/browser';
+import type { ChatMessage, MessageChange, PinsResponse } from '@campzone/client/browser';
 import { h } from './dom-element';
-import { ApiError, type RestApi } from './rest-api';
 
 /** A change after which the open room's pinned list may read differently. */
 function touchesPins(change: MessageChange, pinned: ReadonlySet<string>): boolean {
@@ -23,7 +22,7 @@ export class PinnedList {
 
   constructor(
     head: HTMLElement,
-    private readonly api: RestApi,
+    private readonly source: { getPins(roomId: string): Promise<PinsResponse> },
     private readonly nameOf: (userId: string) => string,
     private readonly reveal: (messageId: string) => boolean,
     private readonly notify: (text: string) => void,
@@ -68,9 +67,7 @@ export class PinnedList {
   private async load(roomId: string): Promise<void> {
     const request = ++this.request;
     try {
-      const body = await this.api.request('GET', `/v1/rooms/${encodeURIComponent(roomId)}/pins`);
-      const messages = isRecord(body) && Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : undefined;
-      if (!messages) throw new ApiError(500, 'INTERNAL', 'the gateway sent no pinned messages');
+      const { messages } = await this.source.getPins(roomId);
       if (request === this.request && roomId === this.roomId) this.render(messages);
     } catch (err) {
       if (request === this.request) this.notify(`Could not load the pinned messages: ${err instanceof Error ? err.message : String(err)}`);
@@ -112,8 +109,4 @@ export class PinnedList {
     this.panel.hidden = !open;
     this.toggle.setAttribute('aria-expanded', String(open));
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
