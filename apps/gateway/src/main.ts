@@ -1,10 +1,8 @@
 import { ConfigError, type GatewayConfig, loadGatewayConfig } from '@campzone/config';
 import { createQueueProducers } from '@campzone/queue';
 import { connectRedisClients, createStartupRedisClient, RedisKeys } from '@campzone/realtime';
-import { ensureIndexes, retryUntilReady, StartupDeadlineError, type StartupRetryOptions } from '@campzone/store';
-import { MongoClient } from 'mongodb';
+import { createMongoClient, listenWhileStarting, waitForRedisAndMongo } from '@campzone/store';
 import pino from 'pino';
-import { listenWhileStarting } from './http/startup-health.server';
 import { buildGateway } from './server';
 
 // Composition root: the only place that reads the environment, creates clients and exits.
@@ -31,11 +29,6 @@ async function main(): Promise<void> {
   // Probes get answers at once; readiness stays 503 until Redis and MongoDB are there.
   const starting = await listenWhileStarting(config.PORT, config.HOST);
   logger.info({ port: starting.port, deadlineMs: config.STARTUP_DEADLINE_MS }, 'start-up: waiting for redis and mongodb');
-  const retry: StartupRetryOptions = {
-    signal: AbortSignal.timeout(config.STARTUP_DEADLINE_MS),
-    onRetry: ({ dependency, attempt, delayMs, error }) =>
-      logger.warn({ dependency, attempt, delayMs, err: error }, 'start-up: dependency not ready, retrying'),
-  };
 
   const command = createStartupRedisClient(config.REDIS_URL);
   const pub = createStartupRedisClient(config.REDIS_URL);
@@ -44,29 +37,18 @@ async function main(): Promise<void> {
     // node-redis reconnects by itself; an unhandled 'error' event would kill the process.
     client.on('error', (err: Error) => logger.warn({ redis: role, err: err.message }, 'redis connection error'));
   }
-  const mongo = new MongoClient(config.MONGO_URL, {
-    serverSelectionTimeoutMS: 5000,
-    maxPoolSize: 20,
+  const mongo = createMongoClient(config.MONGO_URL, {
     socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
-    // Without it an operation waits for a pooled connection forever: behind a slow store every
-    // request piles up there, holding its memory, long after its client was answered.
     waitQueueTimeoutMS: config.MONGO_WAIT_QUEUE_TIMEOUT_MS,
   });
   const db = mongo.db(config.MONGO_DB);
-  await Promise.all([
-    retryUntilReady('redis', () => connectRedisClients([command, pub, sub]), retry),
-    // Other pods may be creating the same indexes; FerretDB drops the connection then: retried.
-    retryUntilReady(
-      'mongodb',
-      async () => {
-        await mongo.connect();
-        await ensureIndexes(db);
-      },
-      retry,
-    ),
-  ]).catch((err: unknown) => {
-    if (err instanceof StartupDeadlineError) throw new Error(`${err.message} (STARTUP_DEADLINE_MS=${config.STARTUP_DEADLINE_MS})`);
-    throw err;
+  await waitForRedisAndMongo({
+    deadlineMs: config.STARTUP_DEADLINE_MS,
+    onRetry: ({ dependency, attempt, delayMs, error }) =>
+      logger.warn({ dependency, attempt, delayMs, err: error }, 'start-up: dependency not ready, retrying'),
+    connectRedis: () => connectRedisClients([command, pub, sub]),
+    mongo,
+    db,
   });
 
   // BullMQ opens its own (ioredis) connections; the producers only buffer on the send path.

@@ -1,16 +1,7 @@
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from '@campzone/config';
 import { connectRedisClients, createStartupRedisClient } from '@campzone/realtime';
-import {
-  createStore,
-  ensureIndexes,
-  openContentCodec,
-  retryUntilReady,
-  StartupDeadlineError,
-  type StartupRetryOptions,
-} from '@campzone/store';
-import { MongoClient } from 'mongodb';
+import { createMongoClient, createStore, listenWhileStarting, openContentCodec, waitForRedisAndMongo } from '@campzone/store';
 import pino from 'pino';
-import { listenWhileStarting } from './http/startup-health.server';
 import { buildWorker } from './worker-app';
 
 // Composition root: the only place that reads the environment, creates clients and exits.
@@ -37,39 +28,24 @@ async function main(): Promise<void> {
   // Probes get answers at once; readiness stays 503 until Redis and MongoDB are there.
   const starting = await listenWhileStarting(config.PORT, config.HOST);
   logger.info({ port: starting.port, deadlineMs: config.STARTUP_DEADLINE_MS }, 'start-up: waiting for redis and mongodb');
-  const retry: StartupRetryOptions = {
-    signal: AbortSignal.timeout(config.STARTUP_DEADLINE_MS),
-    onRetry: ({ dependency, attempt, delayMs, error }) =>
-      logger.warn({ dependency, attempt, delayMs, err: error }, 'start-up: dependency not ready, retrying'),
-  };
 
   const redis = createStartupRedisClient(config.REDIS_URL);
   // node-redis reconnects by itself; an unhandled 'error' event would kill the process.
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
-  const mongo = new MongoClient(config.MONGO_URL, {
-    serverSelectionTimeoutMS: 5000,
-    maxPoolSize: 20,
+  const mongo = createMongoClient(config.MONGO_URL, {
     socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
-    // Without it an operation waits for a pooled connection forever: behind a slow store every
-    // request piles up there, holding its memory, long after its client was answered.
     waitQueueTimeoutMS: config.MONGO_WAIT_QUEUE_TIMEOUT_MS,
   });
   const db = mongo.db(config.MONGO_DB);
-  await Promise.all([
-    retryUntilReady('redis', () => connectRedisClients([redis]), retry),
-    // Other pods may be creating the same indexes; FerretDB drops the connection then: retried.
-    retryUntilReady(
-      'mongodb',
-      async () => {
-        await mongo.connect();
-        await ensureIndexes(db);
-      },
-      retry,
-    ),
-  ]).catch((err: unknown) => {
-    if (err instanceof StartupDeadlineError) throw new Error(`${err.message} (STARTUP_DEADLINE_MS=${config.STARTUP_DEADLINE_MS})`);
-    throw err;
+  await waitForRedisAndMongo({
+    deadlineMs: config.STARTUP_DEADLINE_MS,
+    onRetry: ({ dependency, attempt, delayMs, error }) =>
+      logger.warn({ dependency, attempt, delayMs, err: error }, 'start-up: dependency not ready, retrying'),
+    connectRedis: () => connectRedisClients([redis]),
+    mongo,
+    db,
   });
+  // Re-sent messages carry plaintext: with a master key, content is opened with the room's data key.
   const { codec } = await openContentCodec(createStore(db).collections.encryptionKeys, config.masterKey);
 
   const worker = await buildWorker({ config, logger, redis, db, bullConnection: config.REDIS_URL, codec });
@@ -94,7 +70,6 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-/** Re-sent messages carry plaintext: with a master key, content is opened with the room's data key. */
 main().catch((err: unknown) => {
   process.stderr.write(`worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

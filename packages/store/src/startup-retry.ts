@@ -3,7 +3,7 @@
  * Redis restarting beside a rolling deploy) is tried again with backoff until a deadline, so
  * pods started together do not die on the first refusal and need nobody to restart them.
  * It lives in the store package because the store is the step that needed it first (FerretDB
- * drops connections on concurrent createIndexes); the Redis connect in main.ts uses it too.
+ * drops connections on concurrent createIndexes); waitForRedisAndMongo uses it for both.
  */
 
 export interface RetryNotice {

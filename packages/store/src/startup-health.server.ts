@@ -10,8 +10,9 @@ export interface StartupHealthServer {
 /**
  * Answers probes while Redis and MongoDB are still awaited: /healthz 200 (the process is alive and
  * within its start-up deadline, so the startup and liveness probes must not restart it),
- * /readyz and everything else 503 "starting" (no traffic yet). WebSocket upgrades are dropped,
- * since nothing here handles 'upgrade'; clients retry with their backoff.
+ * /readyz, /metrics and everything else 503 "starting" (no traffic yet). WebSocket upgrades are
+ * dropped, since nothing here handles 'upgrade'; clients retry with their backoff. Both apps use it
+ * while they wait in waitForRedisAndMongo.
  */
 export async function listenWhileStarting(port: number, host: string): Promise<StartupHealthServer> {
   const server = createServer((request, response) => {

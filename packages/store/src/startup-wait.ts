@@ -1,0 +1,49 @@
+import { type Db, MongoClient } from 'mongodb';
+import { ensureIndexes } from './indexes';
+import { retryUntilReady, StartupDeadlineError, type StartupRetryOptions } from './startup-retry';
+
+export interface MongoLimits {
+  socketTimeoutMS: number;
+  waitQueueTimeoutMS: number;
+}
+
+/** The MongoDB client both apps open: not connected yet, waitForRedisAndMongo connects it. */
+export function createMongoClient(url: string, limits: MongoLimits): MongoClient {
+  return new MongoClient(url, {
+    serverSelectionTimeoutMS: 5000,
+    maxPoolSize: 20,
+    socketTimeoutMS: limits.socketTimeoutMS,
+    // Without it an operation waits for a pooled connection forever: behind a slow store every
+    // request piles up there, holding its memory, long after its client was answered.
+    waitQueueTimeoutMS: limits.waitQueueTimeoutMS,
+  });
+}
+
+export interface StartupWait {
+  /** STARTUP_DEADLINE_MS: past it the wait fails and the process exits. */
+  deadlineMs: number;
+  onRetry: StartupRetryOptions['onRetry'];
+  connectRedis: () => Promise<unknown>;
+  mongo: MongoClient;
+  db: Db;
+}
+
+/** Waits for Redis and MongoDB side by side, each retried with backoff until the deadline. */
+export async function waitForRedisAndMongo(wait: StartupWait): Promise<void> {
+  const retry: StartupRetryOptions = { signal: AbortSignal.timeout(wait.deadlineMs), onRetry: wait.onRetry };
+  await Promise.all([
+    retryUntilReady('redis', wait.connectRedis, retry),
+    // Other pods may be creating the same indexes; FerretDB drops the connection then: retried.
+    retryUntilReady(
+      'mongodb',
+      async () => {
+        await wait.mongo.connect();
+        await ensureIndexes(wait.db);
+      },
+      retry,
+    ),
+  ]).catch((err: unknown) => {
+    if (err instanceof StartupDeadlineError) throw new Error(`${err.message} (STARTUP_DEADLINE_MS=${wait.deadlineMs})`);
+    throw err;
+  });
+}
