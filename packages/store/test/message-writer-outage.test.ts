@@ -1,54 +1,6 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { startTcpProxy } from '@campzone/testkit';
 import { MongoClient } from 'mongodb';
 import { type MessageDoc, MessageWriter, ObjectId } from '../src';
-
-/**
- * A TCP proxy in front of the real MongoDB-wire server that can be cut, so the driver loses
- * its server mid-run the way it does when mongod or FerretDB stops, or held: it stops
- * forwarding without closing anything, the way a hung server or a partition looks.
- */
-async function startProxy(target: URL): Promise<{ url: string; cut(): Promise<void>; hold(): void; release(): void }> {
-  const sockets = new Set<Socket>();
-  const held: Array<() => void> = [];
-  let holding = false;
-  const relay = (from: Socket, to: Socket) =>
-    from.on('data', (chunk: Buffer) => {
-      if (holding) held.push(() => to.write(chunk));
-      else to.write(chunk);
-    });
-  const server: Server = createServer((client) => {
-    const upstream = connect(Number(target.port), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => s.destroy());
-      s.on('close', () => {
-        sockets.delete(s);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    relay(client, upstream);
-    relay(upstream, client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('proxy did not bind');
-  return {
-    url: `mongodb://127.0.0.1:${address.port}/?directConnection=true`,
-    async cut() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      await closed;
-    },
-    hold() {
-      holding = true;
-    },
-    release() {
-      holding = false;
-      for (const send of held.splice(0)) send();
-    },
-  };
-}
 
 const message = (seq: number, roomId = 'outage-room'): MessageDoc => ({
   _id: new ObjectId(),
@@ -65,8 +17,8 @@ const message = (seq: number, roomId = 'outage-room'): MessageDoc => ({
 
 test('when the server goes away, no write is reported as inserted', async () => {
   const target = new URL(process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017');
-  const proxy = await startProxy(target);
-  const client = await MongoClient.connect(proxy.url, { serverSelectionTimeoutMS: 1000, socketTimeoutMS: 2000 });
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+  const client = await MongoClient.connect(proxy.mongoUrl, { serverSelectionTimeoutMS: 1000, socketTimeoutMS: 2000 });
   try {
     const messages = client.db(`store_outage_${Date.now()}`).collection<MessageDoc>('messages');
     const writer = new MessageWriter(messages, { maxBatch: 100, windowMs: 5, maxInFlight: 4 });
@@ -81,8 +33,8 @@ test('when the server goes away, no write is reported as inserted', async () => 
 
 test('while the store hangs, writes beyond the bound are refused at once and never stored', async () => {
   const target = new URL(process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017');
-  const proxy = await startProxy(target);
-  const client = await MongoClient.connect(proxy.url, { serverSelectionTimeoutMS: 5000, socketTimeoutMS: 60_000 });
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+  const client = await MongoClient.connect(proxy.mongoUrl, { serverSelectionTimeoutMS: 5000, socketTimeoutMS: 60_000 });
   const direct = await MongoClient.connect(target.href);
   const dbName = `store_bound_${Date.now()}`;
   try {
