@@ -16,8 +16,8 @@ export class ReceiptRepository {
   }
 
   /** When the user first read the message (their stored receipt), if they have. */
-  async readAtOf(messageId: ObjectId, userId: string): Promise<Date | undefined> {
-    const stored = await this.receipts.findOne({ messageId, userId }, { projection: { readAt: 1 } });
+  async readAtOf(roomId: string, messageId: ObjectId, userId: string): Promise<Date | undefined> {
+    const stored = await this.receipts.findOne({ roomId, messageId, userId }, { projection: { readAt: 1 } });
     return stored?.readAt;
   }
 

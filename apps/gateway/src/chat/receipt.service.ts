@@ -40,7 +40,7 @@ export class ReceiptService {
     // that got through changes nothing) is what lets READ roll up, and if it moved, nobody was
     // told of this receipt yet. The rollup is asked for either way, as the first attempt may
     // have stopped just before asking.
-    const readAt = (await this.receipts.readAtOf(messageId, userId)) ?? now;
+    const readAt = (await this.receipts.readAtOf(input.roomId, messageId, userId)) ?? now;
     const moved = await this.participants.advanceRead(input.roomId, userId, message.seq, readAt);
     this.cursorsMoved(input.roomId);
     return { receipt: receiptAt(readAt), duplicate: true, announce: moved };
