@@ -131,9 +131,13 @@ async function main() {
     });
   }
 
-  // The one linter/formatter run (biome) and the circular-import check count as one check each
-  // way: a failure shows in the summary like a failing test, and the tests still run.
-  const lint = await run('npm', ['run', '--silent', 'lint'], { stdio: 'inherit' });
+  // The linter/formatter run (biome) with the circular-import check, and the type check, count
+  // as one check each: a failure shows in the summary like a failing test, and the tests still
+  // run. jest strips types without checking them, so a type error in a test shows only here.
+  const checks = [];
+  for (const script of ['lint', 'typecheck']) {
+    checks.push([script, await run('npm', ['run', '--silent', script], { stdio: 'inherit' })]);
+  }
   const planned = await plannedWorkspaces();
   const services = await testkit.provisionServices({ log: note });
   let turbo;
@@ -152,8 +156,10 @@ async function main() {
   }
 
   const { rows, total } = summarize(planned, readReports(), turbo.code);
-  rows.push(['(lint)', lint.code === 0 ? '1' : '0', lint.code === 0 ? '0' : '1', '-', lint.code === 0 ? '' : 'npm run lint failed']);
-  total[lint.code === 0 ? 'passed' : 'failed'] += 1;
+  for (const [script, { code }] of checks) {
+    rows.push([`(${script})`, code === 0 ? '1' : '0', code === 0 ? '0' : '1', '-', code === 0 ? '' : `npm run ${script} failed`]);
+    total[code === 0 ? 'passed' : 'failed'] += 1;
+  }
   printTable(rows, total);
   console.log(`${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`);
   return turbo.code !== 0 || total.failed > 0 ? 1 : 0;

@@ -134,7 +134,7 @@ test("an owner's settings panel changes the room, and the member's page says why
   // Escape closes the panel and gives the focus back to its button.
   await olga.page.keyboard.press('Escape');
   await expect(panel.isVisible()).resolves.toBe(false);
-  await expect(olga.page.evaluate(() => document.activeElement?.id)).resolves.toBe('room-settings-open');
+  await expect(olga.page.evaluate('document.activeElement?.id')).resolves.toBe('room-settings-open');
 });
 
 test("a member reports a message from its Report button, and the room's moderators can read it", async () => {
