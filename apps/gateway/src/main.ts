@@ -1,7 +1,7 @@
 import { ConfigError, type GatewayConfig, loadGatewayConfig } from '@campzone/config';
 import { createQueueProducers } from '@campzone/queue';
 import { connectRedisClients, createStartupRedisClient, RedisKeys } from '@campzone/realtime';
-import { createMongoClient, listenWhileStarting, waitForRedisAndMongo } from '@campzone/store';
+import { createMongoClient, listenWhileStarting, waitForRedisAndMongo, watchRoomFilters, watchStoreWrites } from '@campzone/store';
 import pino from 'pino';
 import { buildGateway } from './server';
 
@@ -40,6 +40,9 @@ async function main(): Promise<void> {
   const mongo = createMongoClient(config.MONGO_URL, {
     socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
     waitQueueTimeoutMS: config.MONGO_WAIT_QUEUE_TIMEOUT_MS,
+    writeConcern: config.MONGO_WRITE_CONCERN,
+    readPreference: config.MONGO_READ_PREFERENCE,
+    monitorCommands: config.MONGO_COMMAND_CHECKS,
   });
   const db = mongo.db(config.MONGO_DB);
   await waitForRedisAndMongo({
@@ -59,6 +62,14 @@ async function main(): Promise<void> {
     rollupDelayMs: config.ROLLUP_DELAY_MS,
   });
   const gateway = await buildGateway({ config, logger, redis: { command, pub, sub }, db, queues });
+  if (config.MONGO_COMMAND_CHECKS) {
+    watchStoreWrites(mongo, (w) => gateway.metrics.storeWrites.inc({ collection: w.collection, op: w.op }, w.count));
+    watchRoomFilters(mongo, (v) => {
+      gateway.metrics.roomFilterViolations.inc({ collection: v.collection, command: v.command });
+      // Field names only: an inserted document's values are user content.
+      logger.error({ collection: v.collection, command: v.command, fields: Object.keys(v.filter) }, 'room-data command without roomId');
+    });
+  }
   await starting.close();
   await gateway.app.listen({ port: starting.port, host: config.HOST });
   const address = gateway.app.server.address();

@@ -1,6 +1,14 @@
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from '@campzone/config';
 import { connectRedisClients, createStartupRedisClient } from '@campzone/realtime';
-import { createMongoClient, createStore, listenWhileStarting, openContentCodec, waitForRedisAndMongo } from '@campzone/store';
+import {
+  createMongoClient,
+  createStore,
+  listenWhileStarting,
+  openContentCodec,
+  waitForRedisAndMongo,
+  watchRoomFilters,
+  watchStoreWrites,
+} from '@campzone/store';
 import pino from 'pino';
 import { buildWorker } from './worker-app';
 
@@ -35,6 +43,9 @@ async function main(): Promise<void> {
   const mongo = createMongoClient(config.MONGO_URL, {
     socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
     waitQueueTimeoutMS: config.MONGO_WAIT_QUEUE_TIMEOUT_MS,
+    writeConcern: config.MONGO_WRITE_CONCERN,
+    readPreference: config.MONGO_READ_PREFERENCE,
+    monitorCommands: config.MONGO_COMMAND_CHECKS,
   });
   const db = mongo.db(config.MONGO_DB);
   await waitForRedisAndMongo({
@@ -49,6 +60,14 @@ async function main(): Promise<void> {
   const { codec } = await openContentCodec(createStore(db).collections.encryptionKeys, config.masterKey);
 
   const worker = await buildWorker({ config, logger, redis, db, bullConnection: config.REDIS_URL, codec });
+  if (config.MONGO_COMMAND_CHECKS) {
+    watchStoreWrites(mongo, (w) => worker.metrics.storeWrites.inc({ collection: w.collection, op: w.op }, w.count));
+    watchRoomFilters(mongo, (v) => {
+      worker.metrics.roomFilterViolations.inc({ collection: v.collection, command: v.command });
+      // Field names only: an inserted document's values are user content.
+      logger.error({ collection: v.collection, command: v.command, fields: Object.keys(v.filter) }, 'room-data command without roomId');
+    });
+  }
   await worker.start();
   await starting.close();
   await worker.http.listen({ port: starting.port, host: config.HOST });

@@ -83,13 +83,14 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
   // Checks come once per batch of every pod: they share a room's MongoDB rows for a second.
   const checkCursors = new MemberCursorReader(store.participants, redisCursors, 1000);
   const schedule = new DeliverySchedule(config.DELIVERY_RETRY_DELAYS_MS, config.DELIVERY_ACK_TIMEOUT_MS);
+  const presence = new Presence(lua, keys, deps.redis);
 
   const bindings = queueBindings(
     {
       track: deliveryTrackProcessor({ delivery: queues.delivery, schedule }),
       check: deliveryRetryProcessor({
         cursors: checkCursors,
-        presence: new Presence(lua, keys, deps.redis),
+        presence,
         queueLog: store.queueLog,
         messages: store.messages,
         floors: store.statusFloors,
@@ -117,6 +118,12 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
       }),
       sweep: sweepProcessor({
         queueLog: store.queueLog,
+        messages: store.messages,
+        floors: store.statusFloors,
+        cursors,
+        presence,
+        delivery: queues.delivery,
+        schedule,
         staleMs: config.QUEUE_LOG_STALE_MS,
         retentionHours: config.QUEUE_LOG_RETENTION_HOURS,
         metrics,

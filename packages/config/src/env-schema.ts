@@ -43,6 +43,24 @@ const commonProps = {
   /** How long an operation may wait for a free pooled MongoDB connection before it fails. */
   MONGO_WAIT_QUEUE_TIMEOUT_MS: Millis(5000, 100),
   /**
+   * Write concern of every write: `majority` (an acknowledged message survives a failover) or a
+   * number of members (`1` acks once the primary has it, and a failover can roll it back).
+   */
+  MONGO_WRITE_CONCERN: Type.Transform(Type.String({ pattern: '^(majority|[0-9]{1,2})$', default: 'majority' }))
+    .Decode((s): 'majority' | number => (s === 'majority' ? 'majority' : Number(s)))
+    .Encode((w) => String(w)),
+  /** Where reads go; anything but `primary` can answer sync and history without what was just acknowledged. */
+  MONGO_READ_PREFERENCE: Type.Union(
+    (['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'] as const).map((m) => Type.Literal(m)),
+    { default: 'primary' },
+  ),
+  /**
+   * Watches every MongoDB command (the driver's command monitoring): documents written per
+   * collection in /metrics, and every room-data command whose filter lacks roomId logged as an
+   * error and counted. For tests and benchmarks; it costs a little CPU per command.
+   */
+  MONGO_COMMAND_CHECKS: Bool(false),
+  /**
    * Redis and MongoDB may come up after the pod (a fresh cluster, a rolling deploy): start-up
    * retries with backoff for this long, then exits non-zero.
    */

@@ -29,7 +29,8 @@ export const indexDefinitions: Record<string, IndexDescription[]> = {
   ],
   [CollectionName.messageEdits]: [{ key: { roomId: 1, messageId: 1, editedAt: 1 }, name: 'roomId_messageId_editedAt' }],
   [CollectionName.receipts]: [
-    { key: { messageId: 1, userId: 1 }, name: 'messageId_userId_unique', unique: true },
+    // Led by roomId: on a MongoDB sharded by room a unique index must start with the shard key.
+    { key: { roomId: 1, messageId: 1, userId: 1 }, name: 'roomId_messageId_userId_unique', unique: true },
     { key: { roomId: 1, userId: 1 }, name: 'roomId_userId' },
   ],
   [CollectionName.queueLog]: [

@@ -39,7 +39,19 @@ export interface SeqPage {
   hasMore: boolean;
 }
 
-/** Queries filter by roomId (rooms are the shard key and the unit of ordering), but for findBySenderKey. */
+/** A stored message as delivery tracking names it. */
+export interface MessageRef {
+  messageId: string;
+  roomId: string;
+  seq: number;
+  senderId: string;
+  createdAt: Date;
+}
+
+/**
+ * Queries filter by roomId (rooms are the shard key and the unit of ordering), but for
+ * findBySenderKey and createdBetween (room-filter-guard.ts lists them).
+ */
 export class MessageRepository {
   constructor(private readonly messages: Collection<MessageDoc>) {}
 
@@ -187,6 +199,22 @@ export class MessageRepository {
       .limit(limit)
       .toArray();
     return rows.map((r) => ({ messageId: r._id.toHexString(), seq: r.seq }));
+  }
+
+  /**
+   * Messages (not holes) created in [from, until), oldest first, at most `limit`: the sweep's
+   * look for messages whose delivery tracking was lost. Spans rooms on purpose, served by the
+   * createdAt index; on a sharded cluster it asks every shard once per sweep.
+   */
+  async createdBetween(from: Date, until: Date, limit: number): Promise<MessageRef[]> {
+    const rows = await this.messages
+      .find({ createdAt: { $gte: from, $lt: until } }, { projection: { _id: 1, roomId: 1, seq: 1, senderId: 1, createdAt: 1, hole: 1 } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .toArray();
+    return rows
+      .filter((r) => !r.hole)
+      .map((r) => ({ messageId: r._id.toHexString(), roomId: r.roomId, seq: r.seq, senderId: r.senderId, createdAt: r.createdAt }));
   }
 
   /** Raises the status of the given messages of one room; never lowers one. */

@@ -3,8 +3,9 @@ import { type Collection, MongoBulkWriteError, ObjectId, type WriteError } from 
 import { bulkWriteInChunks } from './bulk-write';
 import type { ParticipantDoc } from './documents';
 
-/** A delivered cursor to copy, addressed by the member's `_id` (see advanceDelivered). */
+/** A delivered cursor to copy, addressed by the member's room and `_id` (see advanceDelivered). */
 export interface CursorUpdate {
+  roomId: string;
   participantId: string;
   seq: number;
 }
@@ -171,15 +172,16 @@ export class ParticipantRepository {
   }
 
   /**
-   * Raises delivered cursors in one round trip. Each is found by `_id` alone: FerretDB (v1)
-   * decodes every member of every room for any other filter, and these copies are written for
-   * every member who acked, every flush.
+   * Raises delivered cursors in one round trip. Each is found by room and `_id`: the room routes
+   * it to one shard on a MongoDB sharded by roomId, the `_id` finds the member there.
    */
   async advanceDelivered(updates: CursorUpdate[]): Promise<void> {
     if (updates.length === 0) return;
     await bulkWriteInChunks(
       this.participants,
-      updates.map((u) => ({ updateOne: { filter: { _id: new ObjectId(u.participantId) }, update: { $max: { deliveredSeq: u.seq } } } })),
+      updates.map((u) => ({
+        updateOne: { filter: { roomId: u.roomId, _id: new ObjectId(u.participantId) }, update: { $max: { deliveredSeq: u.seq } } },
+      })),
     );
   }
 

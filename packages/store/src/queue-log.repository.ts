@@ -8,8 +8,13 @@ export interface QueueLogEntry {
   seq: number;
 }
 
-export interface QueueLogFailure {
+/** A message addressed in its room: every write of the log names both (roomId is the shard key). */
+export interface QueueLogRef {
   messageId: string;
+  roomId: string;
+}
+
+export interface QueueLogFailure extends QueueLogRef {
   errorMessage: string;
 }
 
@@ -17,52 +22,43 @@ export interface QueueLogFailure {
 const LIVE: QueueLogStatus[] = ['PENDING', 'RETRY'];
 
 /**
- * The message_queue_log, written in bulk: one insertMany per batch at its first check and one
- * update per later outcome. Every write is conditional on the entry's state, so repeating one (a job
- * run twice) changes nothing more, no entry leaves DELIVERED, and none goes back to RETRY.
+ * The message_queue_log, for messages that needed a re-send: a message every online member
+ * acked at its first check gets no entry (its DELIVERED state is the room's status floor). An
+ * entry is inserted RETRY when its first re-send goes out, and updated per later outcome with one
+ * statement per room, whatever the number of messages. Every write is conditional on the entry's
+ * state, so repeating one (a job run twice) changes nothing more, no entry leaves DELIVERED, and
+ * none goes back to RETRY.
  */
 export class QueueLogRepository {
   constructor(private readonly log: Collection<QueueLogDoc>) {}
 
   /**
-   * Writes a batch's entries at its first check, each in the state it reached there: DELIVERED
-   * (final) or RETRY (retry 1 sent). One insert per entry, where opening it PENDING first would
-   * cost an update per message too: on FerretDB (v1, SQLite) every update, even by `_id`, scans
-   * the collection, so that update grew with the log. Entries that exist already (the check run
-   * again) go through the same conditional updates as later checks. Answers how many changed.
+   * Opens the entries of messages whose first re-send goes out now (retry 1). Entries that exist
+   * already (the check run again) get the same conditional update as a later retry. Answers how
+   * many entries this recorded the retry in.
    */
-  async openAtFirstCheck(
-    outcome: { delivered: QueueLogEntry[]; retried: QueueLogEntry[] },
-    maxRetries: number,
-    nextRetryAt: Date,
-    now = new Date(),
-  ): Promise<{ delivered: number; retried: number }> {
-    const entry = (e: QueueLogEntry, state: Pick<QueueLogDoc, 'status' | 'retryCount' | 'lastAttemptAt' | 'nextRetryAt'>): QueueLogDoc => ({
+  async openRetried(entries: QueueLogEntry[], maxRetries: number, nextRetryAt: Date, now = new Date()): Promise<number> {
+    if (entries.length === 0) return 0;
+    const docs: QueueLogDoc[] = entries.map((e) => ({
       _id: new ObjectId(e.messageId),
       messageId: new ObjectId(e.messageId),
       roomId: e.roomId,
       seq: e.seq,
+      status: 'RETRY',
+      retryCount: 1,
       maxRetries,
+      lastAttemptAt: now,
+      nextRetryAt,
       errorMessage: null,
       createdAt: now,
-      ...state,
-    });
-    const docs = [
-      ...outcome.delivered.map((e) => entry(e, { status: 'DELIVERED', retryCount: 0, lastAttemptAt: null, nextRetryAt: null })),
-      ...outcome.retried.map((e) => entry(e, { status: 'RETRY', retryCount: 1, lastAttemptAt: now, nextRetryAt })),
-    ];
+    }));
     const existing = await this.insertNew(docs);
-    const isNew = (e: QueueLogEntry) => !existing.has(e.messageId);
-    const again = (entries: QueueLogEntry[]) => entries.filter((e) => !isNew(e)).map((e) => e.messageId);
-    return {
-      delivered: outcome.delivered.filter(isNew).length + (await this.markDelivered(again(outcome.delivered))),
-      retried: outcome.retried.filter(isNew).length + (await this.markRetry(again(outcome.retried), 1, nextRetryAt, now)),
-    };
+    const again = entries.filter((e) => existing.has(e.messageId));
+    return entries.length - again.length + (await this.markRetry(again, 1, nextRetryAt, now));
   }
 
   /** Inserts the documents; answers the messageIds that had an entry already. */
   private async insertNew(docs: QueueLogDoc[]): Promise<Set<string>> {
-    if (docs.length === 0) return new Set();
     try {
       await this.log.insertMany(docs, { ordered: false });
       return new Set();
@@ -75,46 +71,47 @@ export class QueueLogRepository {
   }
 
   /** Records retry number `attempt` (1-based) for live entries that have not recorded it yet. */
-  async markRetry(messageIds: string[], attempt: number, nextRetryAt: Date, now = new Date()): Promise<number> {
-    if (messageIds.length === 0) return 0;
-    const result = await this.log.updateMany(
-      { messageId: { $in: messageIds.map((id) => new ObjectId(id)) }, status: { $in: LIVE }, retryCount: { $lt: attempt } },
-      { $set: { status: 'RETRY', retryCount: attempt, lastAttemptAt: now, nextRetryAt } },
-    );
-    return result.modifiedCount;
+  async markRetry(refs: QueueLogRef[], attempt: number, nextRetryAt: Date, now = new Date()): Promise<number> {
+    return this.perRoom(refs, (roomId, ids) => ({
+      updateMany: {
+        filter: { roomId, _id: { $in: ids }, status: { $in: LIVE }, retryCount: { $lt: attempt } },
+        update: { $set: { status: 'RETRY', retryCount: attempt, lastAttemptAt: now, nextRetryAt } },
+      },
+    }));
   }
 
   /**
-   * Every online member holds these messages: final. The most frequent write of the log, so it
-   * finds entries by `_id` alone: FerretDB scans the whole collection for any other filter, once
-   * per check of every batch. The condition lives in the update instead: `$min` keeps DELIVERED
-   * (it sorts before PENDING and RETRY), so a repeat changes nothing. The one state it does not
-   * keep is FAILED, which sorts after: a verdict run again after the last member acked after all
-   * records DELIVERED, which is then true.
+   * Every online member holds these messages: final. `$min` keeps DELIVERED (it sorts before
+   * PENDING and RETRY), so a repeat changes nothing; the one state it does not keep is FAILED,
+   * which sorts after: a verdict run again after the last member acked after all records
+   * DELIVERED, which is then true. Messages without an entry are left without one.
    */
-  async markDelivered(messageIds: string[]): Promise<number> {
-    if (messageIds.length === 0) return 0;
-    const ops: AnyBulkWriteOperation<QueueLogDoc>[] = messageIds.map((id) => ({
-      updateOne: { filter: { _id: new ObjectId(id) }, update: { $min: { status: 'DELIVERED' }, $set: { nextRetryAt: null } } },
+  async markDelivered(refs: QueueLogRef[]): Promise<number> {
+    return this.perRoom(refs, (roomId, ids) => ({
+      updateMany: { filter: { roomId, _id: { $in: ids } }, update: { $min: { status: 'DELIVERED' }, $set: { nextRetryAt: null } } },
     }));
-    return (await bulkWriteInChunks(this.log, ops)).modifiedCount;
   }
 
-  /** Retries exhausted: final, with why and who (one round trip for any number of entries). */
+  /** Retries exhausted: final, with why and who; one statement per room and reason. */
   async markFailed(failures: QueueLogFailure[], now = new Date()): Promise<number> {
-    if (failures.length === 0) return 0;
-    const ops: AnyBulkWriteOperation<QueueLogDoc>[] = failures.map((f) => ({
-      updateOne: {
-        filter: { messageId: new ObjectId(f.messageId), status: { $in: LIVE } },
-        update: { $set: { status: 'FAILED', errorMessage: f.errorMessage, lastAttemptAt: now, nextRetryAt: null } },
-      },
-    }));
-    return (await bulkWriteInChunks(this.log, ops)).modifiedCount;
+    const byReason = new Map<string, QueueLogFailure[]>();
+    for (const f of failures) byReason.set(f.errorMessage, [...(byReason.get(f.errorMessage) ?? []), f]);
+    let changed = 0;
+    for (const [errorMessage, refs] of byReason) {
+      changed += await this.perRoom(refs, (roomId, ids) => ({
+        updateMany: {
+          filter: { roomId, _id: { $in: ids }, status: { $in: LIVE } },
+          update: { $set: { status: 'FAILED', errorMessage, lastAttemptAt: now, nextRetryAt: null } },
+        },
+      }));
+    }
+    return changed;
   }
 
   /**
    * Live entries whose next check is long overdue lost their job (Redis lost it, or it failed
-   * for good): they are failed with `reason` rather than left PENDING forever.
+   * for good): they are failed with `reason` rather than left PENDING forever. Spans rooms on
+   * purpose (a sweep), served by the nextRetryAt index.
    */
   async failOverdue(overdueBefore: Date, reason: string, now = new Date()): Promise<number> {
     const result = await this.log.updateMany(
@@ -124,14 +121,29 @@ export class QueueLogRepository {
     return result.modifiedCount;
   }
 
-  /** Deletes final entries created before `cutoff` (retention). */
+  /** Deletes final entries created before `cutoff` (retention; spans rooms on purpose). */
   async deleteFinishedBefore(cutoff: Date): Promise<number> {
     const result = await this.log.deleteMany({ createdAt: { $lt: cutoff }, status: { $in: ['DELIVERED', 'FAILED'] } });
     return result.deletedCount;
   }
 
-  findByMessageIds(messageIds: string[]): Promise<QueueLogDoc[]> {
-    return this.log.find({ messageId: { $in: messageIds.map((id) => new ObjectId(id)) } }, { projection: { _id: 0 } }).toArray();
+  /** The entries of these messages of one room (those that needed a re-send). */
+  findInRoom(roomId: string, messageIds: string[]): Promise<QueueLogDoc[]> {
+    if (messageIds.length === 0) return Promise.resolve([]);
+    return this.log.find({ roomId, _id: { $in: messageIds.map((id) => new ObjectId(id)) } }, { projection: { _id: 0 } }).toArray();
+  }
+
+  /** One statement per room in one round trip; answers how many entries changed. */
+  private async perRoom(refs: QueueLogRef[], op: (roomId: string, ids: ObjectId[]) => AnyBulkWriteOperation<QueueLogDoc>): Promise<number> {
+    if (refs.length === 0) return 0;
+    const byRoom = new Map<string, ObjectId[]>();
+    for (const r of refs) byRoom.set(r.roomId, [...(byRoom.get(r.roomId) ?? []), new ObjectId(r.messageId)]);
+    return (
+      await bulkWriteInChunks(
+        this.log,
+        [...byRoom].map(([roomId, ids]) => op(roomId, ids)),
+      )
+    ).modifiedCount;
   }
 }
 

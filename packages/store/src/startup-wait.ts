@@ -1,10 +1,16 @@
-import { type Db, MongoClient } from 'mongodb';
+import { type Db, MongoClient, type ReadPreferenceMode } from 'mongodb';
 import { ensureIndexes } from './indexes';
 import { retryUntilReady, StartupDeadlineError, type StartupRetryOptions } from './startup-retry';
 
 export interface MongoLimits {
   socketTimeoutMS: number;
   waitQueueTimeoutMS: number;
+  /** MONGO_WRITE_CONCERN: 'majority' or a number of members; default 'majority'. */
+  writeConcern?: 'majority' | number;
+  /** MONGO_READ_PREFERENCE; default 'primary'. */
+  readPreference?: ReadPreferenceMode;
+  /** MONGO_COMMAND_CHECKS: the driver reports every command (watchRoomFilters, watchStoreWrites). */
+  monitorCommands?: boolean;
 }
 
 /** The MongoDB client both apps open: not connected yet, waitForRedisAndMongo connects it. */
@@ -16,6 +22,12 @@ export function createMongoClient(url: string, limits: MongoLimits): MongoClient
     // Without it an operation waits for a pooled connection forever: behind a slow store every
     // request piles up there, holding its memory, long after its client was answered.
     waitQueueTimeoutMS: limits.waitQueueTimeoutMS,
+    // An ack means the message survives a primary's failover: a write only the old primary
+    // held is rolled back, and the client was told it was stored.
+    writeConcern: { w: limits.writeConcern ?? 'majority' },
+    // sync and history must see what was just acknowledged; a secondary may lag behind it.
+    readPreference: limits.readPreference ?? 'primary',
+    monitorCommands: limits.monitorCommands ?? false,
   });
 }
 

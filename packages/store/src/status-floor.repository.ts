@@ -22,6 +22,15 @@ export class StatusFloorRepository {
     return doc ? { DELIVERED: doc.DELIVERED, READ: doc.READ } : NO_FLOORS;
   }
 
+  /** The floors of several rooms in one query (rooms without a document have none yet). */
+  async getMany(roomIds: string[]): Promise<Map<string, StatusFloors>> {
+    const floors = new Map<string, StatusFloors>(roomIds.map((roomId) => [roomId, NO_FLOORS]));
+    if (roomIds.length === 0) return floors;
+    for (const doc of await this.floors.find({ _id: { $in: roomIds } }).toArray())
+      floors.set(doc._id, { DELIVERED: doc.DELIVERED, READ: doc.READ });
+    return floors;
+  }
+
   /** Raises one floor of the room, never lowering it; the room's document is created on first use. */
   async raise(roomId: string, status: FloorStatus, seq: number): Promise<void> {
     const other: FloorStatus = status === 'READ' ? 'DELIVERED' : 'READ';

@@ -119,10 +119,10 @@ test('read and delivered cursors never go backwards', async () => {
   const ann = (await participants.membershipOf('cursors', 'ann'))!.participantId;
   const ben = (await participants.membershipOf('cursors', 'ben'))!.participantId;
   await participants.advanceDelivered([
-    { participantId: ben, seq: 6 },
-    { participantId: ann, seq: 12 },
+    { roomId: 'cursors', participantId: ben, seq: 6 },
+    { roomId: 'cursors', participantId: ann, seq: 12 },
   ]);
-  await participants.advanceDelivered([{ participantId: ben, seq: 2 }]);
+  await participants.advanceDelivered([{ roomId: 'cursors', participantId: ben, seq: 2 }]);
   const cursors = await fixture.store.participants.cursors('cursors');
   expect(cursors).toEqual(
     expect.arrayContaining([
@@ -161,7 +161,7 @@ test('bulk cursor and member writes of any size complete (FerretDB drops update 
   const ids = await Promise.all(
     members.map(async (userId) => (await fixture.store.participants.membershipOf('big-room', userId))!.participantId),
   );
-  await fixture.store.participants.advanceDelivered(ids.map((participantId, i) => ({ participantId, seq: i + 1 })));
+  await fixture.store.participants.advanceDelivered(ids.map((participantId, i) => ({ roomId: 'big-room', participantId, seq: i + 1 })));
   const cursors = await fixture.store.participants.cursors('big-room');
   expect(cursors.find((c) => c.userId === 'member149')?.deliveredSeq).toBe(150);
 }, 20_000);

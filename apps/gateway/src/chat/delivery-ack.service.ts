@@ -51,7 +51,7 @@ export class DeliveryAckService {
     if (standing.countersMissing) {
       this.logger.debug({ roomId: member.roomId, userId: member.userId, seq }, 'ack left the cursor unmoved: room counters missing');
     }
-    this.copies.set(member.participantId, { participantId: member.participantId, seq: standing.seq });
+    this.copies.set(member.participantId, { roomId: member.roomId, participantId: member.participantId, seq: standing.seq });
     this.cursorsMoved(member.roomId);
     return standing.seq;
   }

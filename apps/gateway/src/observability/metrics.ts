@@ -66,6 +66,18 @@ export function createGatewayMetrics() {
       help: 'Redis adapter publish/subscribe errors',
       registers: [registry],
     }),
+    storeWrites: new Counter({
+      name: 'campzone_gateway_store_writes_total',
+      help: 'Documents this pod wrote to MongoDB (inserted documents, update and delete statements), by collection and op; counted only with MONGO_COMMAND_CHECKS=true',
+      labelNames: ['collection', 'op'],
+      registers: [registry],
+    }),
+    roomFilterViolations: new Counter({
+      name: 'campzone_gateway_room_filter_violations_total',
+      help: 'Room-data commands whose filter lacked roomId (each would reach every shard); checked only with MONGO_COMMAND_CHECKS=true',
+      labelNames: ['collection', 'command'],
+      registers: [registry],
+    }),
     rateLimited: new Counter({
       name: 'campzone_gateway_rate_limited_total',
       help: 'Requests refused by a rate limit',

@@ -16,6 +16,11 @@ export class DeliverySchedule {
     return this.delaysMs.length;
   }
 
+  /** From the broadcast to the verdict: past it, a tracked message has its final state. */
+  get trackedForMs(): number {
+    return this.delaysMs.reduce((sum, d) => sum + d, 0) + this.ackTimeoutMs;
+  }
+
   /** Wait before check `attempt` (1-based): a retry while attempt <= maxRetries, then the verdict. */
   delayBefore(attempt: number): number {
     return this.delaysMs[attempt - 1] ?? this.ackTimeoutMs;

@@ -1,5 +1,16 @@
 import type { TrackedMessage } from '@campzone/queue';
-import type { RoomCursors } from './member-cursors';
+import type { MemberCursorReader, RoomCursors } from './member-cursors';
+
+/** Who is online: the realtime package's cluster presence (Presence.onlineUsers). */
+export interface OnlineUsers {
+  onlineUsers(userIds: string[]): Promise<Set<string>>;
+}
+
+export interface Missing {
+  message: TrackedMessage;
+  /** Online members without an ack: the ones a re-send is for, and a failure is about. */
+  online: string[];
+}
 
 /**
  * Members of the message's room who have not acked it (delivered cursor below its seq). The
@@ -10,6 +21,23 @@ export function unackedMembers(message: TrackedMessage, room: RoomCursors | unde
   const missing: string[] = [];
   for (const [userId, cursor] of room) {
     if (userId !== message.senderId && cursor.delivered < message.seq) missing.push(userId);
+  }
+  return missing;
+}
+
+/** The messages that some online member has not acked, by messageId (offline members are not waited for). */
+export async function missingOnline(
+  deps: { cursors: Pick<MemberCursorReader, 'forRooms'>; presence: OnlineUsers },
+  messages: TrackedMessage[],
+): Promise<Map<string, Missing>> {
+  const rooms = await deps.cursors.forRooms(messages.map((m) => m.roomId));
+  const unacked = new Map(messages.map((m) => [m.messageId, unackedMembers(m, rooms.get(m.roomId))] as const));
+  const everyone = [...new Set([...unacked.values()].flat())];
+  const online = await deps.presence.onlineUsers(everyone);
+  const missing = new Map<string, Missing>();
+  for (const message of messages) {
+    const who = (unacked.get(message.messageId) ?? []).filter((u) => online.has(u));
+    if (who.length > 0) missing.set(message.messageId, { message, online: who });
   }
   return missing;
 }

@@ -44,14 +44,31 @@ export function createWorkerMetrics() {
     }),
     deliveryOutcomes: new Counter({
       name: 'campzone_worker_delivery_outcomes_total',
-      help: 'Queue-log entries that reached a final state (delivered, failed, lost)',
+      help: 'Tracked messages that reached a final state: delivered (at the first check, or an entry after re-sends), failed, lost (an entry whose job was lost)',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    deliveryRearmed: new Counter({
+      name: 'campzone_worker_delivery_rearmed_total',
+      help: 'Messages whose delivery tracking was lost (no entry, not acked by an online member), found by the sweep and checked again',
       registers: [registry],
     }),
     statusChanges: new Counter({
       name: 'campzone_worker_message_status_changes_total',
       help: 'Messages whose status a rollup raised, by new status (a rising floor counts every seq it passes)',
       labelNames: ['status'],
+      registers: [registry],
+    }),
+    storeWrites: new Counter({
+      name: 'campzone_worker_store_writes_total',
+      help: 'Documents this pod wrote to MongoDB (inserted documents, update and delete statements), by collection and op; counted only with MONGO_COMMAND_CHECKS=true',
+      labelNames: ['collection', 'op'],
+      registers: [registry],
+    }),
+    roomFilterViolations: new Counter({
+      name: 'campzone_worker_room_filter_violations_total',
+      help: 'Room-data commands whose filter lacked roomId (each would reach every shard); checked only with MONGO_COMMAND_CHECKS=true',
+      labelNames: ['collection', 'command'],
       registers: [registry],
     }),
     queueDepth: new Gauge({

@@ -19,21 +19,16 @@ import type { Job } from 'bullmq';
 import type { DeliverySchedule } from '../delivery/delivery-schedule';
 import type { MemberCursorReader } from '../delivery/member-cursors';
 import type { ResendClaims } from '../delivery/resend-claims';
-import { failureReason, unackedMembers } from '../delivery/unacked-members';
+import { failureReason, type Missing, missingOnline, type OnlineUsers } from '../delivery/unacked-members';
 import type { WorkerMetrics } from '../observability/metrics';
 import type { JobRun } from './job-run';
 
 const parser = payloadParser(DeliveryCheckJobSchema, `${QueueName.delivery}/${JobName.deliveryCheck}`);
 
-/** Who is online: the realtime package's cluster presence (Presence.onlineUsers). */
-export interface OnlineUsers {
-  onlineUsers(userIds: string[]): Promise<Set<string>>;
-}
-
 export interface DeliveryRetryDeps {
   cursors: MemberCursorReader;
   presence: OnlineUsers;
-  queueLog: Pick<QueueLogRepository, 'openAtFirstCheck' | 'markDelivered' | 'markRetry' | 'markFailed'>;
+  queueLog: Pick<QueueLogRepository, 'openRetried' | 'markDelivered' | 'markRetry' | 'markFailed'>;
   messages: Pick<MessageRepository, 'findManyByIds'>;
   floors: Pick<StatusFloorRepository, 'get'>;
   /** Opens stored content: a room encrypted at rest is re-sent as plaintext, never as ciphertext. */
@@ -44,32 +39,25 @@ export interface DeliveryRetryDeps {
   metrics: WorkerMetrics;
 }
 
-interface Missing {
-  message: TrackedMessage;
-  /** Online members without an ack: the ones a re-send is for, and a failure is about. */
-  online: string[];
-}
-
 /**
  * `check` number `attempt` of a batch. Messages every online member acked are DELIVERED
  * (offline members are not failures: `sync` brings them what they missed). The others, while
  * retries remain, are marked RETRY, re-sent to each online member's personal room on every
  * pod, and carried alone into the next check; at the verdict they are FAILED with the members
- * who never acked. The first check creates the batch's queue-log entries; later ones update them.
+ * who never acked. Only messages that needed a re-send get a queue-log entry (opened at their
+ * first re-send): one acked by everyone at the first check is DELIVERED by the room's floor.
  */
 export function deliveryRetryProcessor(deps: DeliveryRetryDeps) {
   return async (job: Job, run: JobRun) => {
     const { batchId, attempt, maxRetries, messages } = parser.parse(job.data);
-    const missing = await findMissing(deps, messages);
+    const missing = await missingOnline(deps, messages);
     const settled = messages.filter((m) => !missing.has(m.messageId));
     const open = [...missing.values()];
 
     if (attempt > maxRetries) {
-      const delivered = await deps.queueLog.markDelivered(settled.map((m) => m.messageId));
+      const delivered = await deps.queueLog.markDelivered(settled);
       deps.metrics.deliveryOutcomes.inc({ outcome: 'delivered' }, delivered);
-      const failed = await deps.queueLog.markFailed(
-        open.map((m) => ({ messageId: m.message.messageId, errorMessage: failureReason(maxRetries, m.online) })),
-      );
+      const failed = await deps.queueLog.markFailed(open.map((m) => ({ ...m.message, errorMessage: failureReason(maxRetries, m.online) })));
       deps.metrics.deliveryOutcomes.inc({ outcome: 'failed' }, failed);
       if (open.length > 0) run.logger.warn({ batchId, attempt, failed: open.length }, 'delivery failed: online members never acked');
       return { attempt, delivered: settled.length, failed: open.length };
@@ -77,7 +65,11 @@ export function deliveryRetryProcessor(deps: DeliveryRetryDeps) {
 
     const delay = deps.schedule.delayBefore(attempt + 1);
     const openMessages = open.map((m) => m.message);
-    const delivered = await recordRetry(deps, attempt, maxRetries, settled, openMessages, new Date(Date.now() + delay));
+    // A first run of check 1 has no entries to update: it opened none before. A run BullMQ
+    // started before (a stall, a failure) may have opened some for messages acked since.
+    const mayHaveOpened = attempt > 1 || job.attemptsStarted !== 1;
+    const nextRetryAt = new Date(Date.now() + delay);
+    const delivered = await recordRetry(deps, attempt, maxRetries, { settled, retried: openMessages, mayHaveOpened }, nextRetryAt);
     deps.metrics.deliveryOutcomes.inc({ outcome: 'delivered' }, delivered);
     if (open.length === 0) return { attempt, delivered: settled.length, open: 0 };
 
@@ -103,37 +95,25 @@ export function deliveryRetryProcessor(deps: DeliveryRetryDeps) {
   };
 }
 
-/** Queue-log bookkeeping of a check before the verdict; answers how many entries became DELIVERED. */
+/**
+ * Queue-log bookkeeping of a check before the verdict; answers how many messages it found
+ * DELIVERED. At the first check those have no entry, and need no write.
+ */
 async function recordRetry(
   deps: DeliveryRetryDeps,
   attempt: number,
   maxRetries: number,
-  settled: TrackedMessage[],
-  retried: TrackedMessage[],
+  outcome: { settled: TrackedMessage[]; retried: TrackedMessage[]; mayHaveOpened: boolean },
   nextRetryAt: Date,
 ): Promise<number> {
-  if (attempt === 1) return (await deps.queueLog.openAtFirstCheck({ delivered: settled, retried }, maxRetries, nextRetryAt)).delivered;
-  const delivered = await deps.queueLog.markDelivered(settled.map((m) => m.messageId));
-  await deps.queueLog.markRetry(
-    retried.map((m) => m.messageId),
-    attempt,
-    nextRetryAt,
-  );
-  return delivered;
-}
-
-/** The batch's messages that some online member has not acked, by messageId. */
-async function findMissing(deps: DeliveryRetryDeps, messages: TrackedMessage[]): Promise<Map<string, Missing>> {
-  const rooms = await deps.cursors.forRooms(messages.map((m) => m.roomId));
-  const unacked = new Map(messages.map((m) => [m.messageId, unackedMembers(m, rooms.get(m.roomId))] as const));
-  const everyone = [...new Set([...unacked.values()].flat())];
-  const online = await deps.presence.onlineUsers(everyone);
-  const missing = new Map<string, Missing>();
-  for (const message of messages) {
-    const who = (unacked.get(message.messageId) ?? []).filter((u) => online.has(u));
-    if (who.length > 0) missing.set(message.messageId, { message, online: who });
+  const { settled, retried, mayHaveOpened } = outcome;
+  const delivered = mayHaveOpened ? await deps.queueLog.markDelivered(settled) : 0;
+  if (attempt === 1) {
+    await deps.queueLog.openRetried(retried, maxRetries, nextRetryAt);
+    return settled.length;
   }
-  return missing;
+  await deps.queueLog.markRetry(retried, attempt, nextRetryAt);
+  return delivered;
 }
 
 /** The `new_message` payload of each message to re-send, with the online members it is for. */
