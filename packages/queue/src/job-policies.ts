@@ -12,7 +12,7 @@ const keepFailed = { age: 24 * 3600, count: 1000 };
 /** About four minutes of retries (1 s, 2 s, 4 s ... 64 s) ride out a MongoDB failover or restart. */
 const deliveryRetries = { attempts: 8, backoff: { type: 'exponential', delay: 1000 } };
 
-/** `track`: opens queue-log entries and schedules the first check. */
+/** `track`: schedules the first check (which opens queue-log entries for the messages it re-sends). */
 export const trackJobOptions = (batchId: string): JobsOptions => ({
   jobId: trackJobId(batchId),
   ...deliveryRetries,

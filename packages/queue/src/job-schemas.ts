@@ -20,7 +20,7 @@ const TrackedMessages = Type.Array(TrackedMessageSchema, { minItems: 1, maxItems
 /** Token used in job ids and Redis keys: no `:` (BullMQ key separator). */
 const BatchIdSchema = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,80}$' });
 
-/** `track`: messages just stored and broadcast; the worker opens their queue-log entries. */
+/** `track`: messages just stored and broadcast; the worker checks that online members got them. */
 export const DeliveryTrackJobSchema = Type.Object({
   batchId: BatchIdSchema,
   messages: TrackedMessages,

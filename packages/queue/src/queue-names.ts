@@ -7,7 +7,7 @@ export const QueueName = {
   delivery: 'chat-delivery',
   /** Message status rollups (DELIVERED / READ), coalesced per room, and thread summaries, per root. */
   rollup: 'chat-rollup',
-  /** Repeatable sweeps of the queue log. */
+  /** Repeatable sweeps: lost delivery tracking, the queue log's lost entries and retention. */
   maintenance: 'chat-maintenance',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
