@@ -105,3 +105,17 @@ test('the engine packet limit is 64 KiB by default and must hold the largest val
   expect(loadGatewayConfig({ ...base, MAX_CONTENT_LENGTH: '20000', MAX_HTTP_BUFFER_SIZE: '200000' }).MAX_HTTP_BUFFER_SIZE).toBe(200_000);
   expect(failure({ ...base, MAX_SOCKETS_PER_USER: '0' })).toMatch(/^Invalid configuration: MAX_SOCKETS_PER_USER/);
 });
+
+test('MongoDB write concern and read preference default to majority and primary, and refuse anything else by name', () => {
+  expect(loadWorkerConfig(base)).toMatchObject({
+    MONGO_WRITE_CONCERN: 'majority',
+    MONGO_READ_PREFERENCE: 'primary',
+    MONGO_COMMAND_CHECKS: false,
+  });
+  expect(loadGatewayConfig({ ...base, MONGO_WRITE_CONCERN: '1', MONGO_READ_PREFERENCE: 'nearest' })).toMatchObject({
+    MONGO_WRITE_CONCERN: 1,
+    MONGO_READ_PREFERENCE: 'nearest',
+  });
+  expect(failure({ ...base, MONGO_WRITE_CONCERN: 'most' })).toContain('MONGO_WRITE_CONCERN');
+  expect(failure({ ...base, MONGO_READ_PREFERENCE: 'secondaryOnly' })).toContain('MONGO_READ_PREFERENCE');
+});

@@ -1,0 +1,24 @@
+import { createMongoClient } from '../src';
+
+const limits = { socketTimeoutMS: 1000, waitQueueTimeoutMS: 1000 };
+
+test("the apps' client writes with w: majority and reads from the primary unless told otherwise", async () => {
+  const client = createMongoClient('mongodb://127.0.0.1:1', limits);
+  expect(client.options.writeConcern?.w).toBe('majority');
+  expect(client.options.readPreference.mode).toBe('primary');
+  expect(client.options.monitorCommands).toBe(false);
+  await client.close();
+});
+
+test('MONGO_WRITE_CONCERN, MONGO_READ_PREFERENCE and MONGO_COMMAND_CHECKS reach the client', async () => {
+  const client = createMongoClient('mongodb://127.0.0.1:1', {
+    ...limits,
+    writeConcern: 1,
+    readPreference: 'nearest',
+    monitorCommands: true,
+  });
+  expect(client.options.writeConcern?.w).toBe(1);
+  expect(client.options.readPreference.mode).toBe('nearest');
+  expect(client.options.monitorCommands).toBe(true);
+  await client.close();
+});
