@@ -157,6 +157,25 @@ test('a check run again after a crash between its re-send and its bookkeeping re
   }
 });
 
+test('a first check run again after its members acked marks the entries its first run opened DELIVERED', async () => {
+  const docs = await seedRoom('rerun-acked', ['ann', 'bob'], 2);
+  await redis.hSet(keys.roomCounters('rerun-acked'), 'seq', '2');
+  const job = await queues.delivery.add(JobName.deliveryCheck, { batchId: 'ra-1', attempt: 1, maxRetries: 2, messages: tracked(docs) });
+  const { check } = processors(['bob']);
+  await check(job, run);
+  const log = () =>
+    store.queueLog.findInRoom(
+      'rerun-acked',
+      tracked(docs).map((m) => m.messageId),
+    );
+  expect((await log()).map((e) => e.status)).toEqual(['RETRY', 'RETRY']);
+
+  // Bob acks both; BullMQ runs the stage again (a stall after its bookkeeping).
+  await new DeliveryCursors(lua, keys, redis).advance('rerun-acked', 'bob', 2);
+  await check(job, run);
+  expect((await log()).map((e) => e.status)).toEqual(['DELIVERED', 'DELIVERED']);
+});
+
 test('a rollup run twice raises and announces once, and never lowers a status', async () => {
   const docs = await seedRoom('twice-rollup', ['ann', 'bob'], 4);
   const cursors = new DeliveryCursors(lua, keys, redis);
