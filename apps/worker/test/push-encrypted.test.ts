@@ -31,7 +31,15 @@ test('with encryption at rest, a push names the room and the sender and carries 
 
   await eventually(() => pushesTo(peer, bobs).length === 1, 'the push to bob', 20_000);
   const [push] = pushesTo(peer, bobs);
-  expect(push).toEqual({ type: 'messages', roomId: 'sealed-dm', roomName: 'sealed-dm', count: 1, senderId: 'ann', latestSeq: 1, mentioned: false });
+  expect(push).toEqual({
+    type: 'messages',
+    roomId: 'sealed-dm',
+    roomName: 'sealed-dm',
+    count: 1,
+    senderId: 'ann',
+    latestSeq: 1,
+    mentioned: false,
+  });
   const text = peer.received.find((p) => p.endpoint === bobs.endpoint)?.text ?? '';
   expect(text).not.toContain('42');
   expect(text).not.toContain('exam');

@@ -75,7 +75,14 @@ test('three messages within the delay fold into one notification with the count 
   const pushes = pushesTo(peer, dees);
   expect(pushes).toHaveLength(1);
   // One-to-one rooms push every message by default, mention or not.
-  expect(pushes[0]).toMatchObject({ roomId: 'dm-cy-dee', count: 3, senderId: 'cy', latestSeq: 3, mentioned: false, content: 'room 204 now' });
+  expect(pushes[0]).toMatchObject({
+    roomId: 'dm-cy-dee',
+    count: 3,
+    senderId: 'cy',
+    latestSeq: 3,
+    mentioned: false,
+    content: 'room 204 now',
+  });
 }, 40_000);
 
 test('a member who is online on any pod gets no push', async () => {

@@ -42,7 +42,6 @@ function fakePushService(subscription: BrowserSubscription): string {
     PushManager.prototype.subscribe = async function (options) {
       const key = new Uint8Array(options.applicationServerKey);
       window.__subscribedWithKey = btoa(String.fromCharCode(...key)).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
-      window.__subscribed = true;
       return { endpoint: subscription.endpoint, toJSON: () => subscription, unsubscribe: async () => true };
     };
     PushManager.prototype.getSubscription = async function () { return null; };
@@ -62,16 +61,13 @@ test('"Enable notifications" registers the service worker and posts the subscrip
 
   await uma.page.getByRole('button', { name: 'Enable notifications' }).click();
   await uma.page.getByRole('status').getByText('Notifications are on.').waitFor({ timeout: WAIT_MS });
-  expect(await uma.page.evaluate(() => (window as unknown as { __subscribedWithKey?: string }).__subscribedWithKey)).toBe(
-    VAPID_PUBLIC_KEY,
-  );
+  expect(await uma.page.evaluate('window.__subscribedWithKey')).toBe(VAPID_PUBLIC_KEY);
   const stored = await subscriptions.findOne({ userId: 'uma' }, { projection: { _id: 0, createdAt: 0 } });
   expect(stored).toEqual({ endpoint: subscription.endpoint, userId: 'uma', keys: subscription.keys, expirationTime: null });
   // The gateway served the worker script, and it controls the page's whole origin.
-  const worker = await uma.page.evaluate(async () => {
-    const registration = await navigator.serviceWorker.getRegistration('/');
-    return { script: registration?.active?.scriptURL, scope: registration?.scope };
-  });
+  const worker = await uma.page.evaluate(
+    "navigator.serviceWorker.getRegistration('/').then((r) => ({ script: r?.active?.scriptURL, scope: r?.scope }))",
+  );
   expect(worker).toEqual({ script: `${cluster.url(0)}/sw.js`, scope: `${cluster.url(0)}/` });
 
   // A group room starts at "Mentions only"; choosing "Never" is stored for uma in that room.

@@ -34,8 +34,7 @@ self.addEventListener('push', (event) => {
   }
   if (!isPayload(payload)) return;
   const title = payload.count > 1 ? `${payload.count} new messages in ${payload.roomName}` : `${payload.senderId} in ${payload.roomName}`;
-  const body =
-    payload.content ?? (payload.mentioned ? `${payload.senderId} mentioned you` : `New message from ${payload.senderId}`);
+  const body = payload.content ?? (payload.mentioned ? `${payload.senderId} mentioned you` : `New message from ${payload.senderId}`);
   event.waitUntil(
     self.registration.showNotification(title, {
       body: payload.count > 1 ? `${payload.senderId}: ${body}` : body,
