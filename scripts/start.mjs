@@ -3,8 +3,10 @@
 // set, else Docker, else local redis-server and mongod or FerretDB), then one gateway (which
 // serves the web client) on PORT (3000) and one worker beside it. Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { provisionServices } from '@campzone/testkit';
 
 const root = join(import.meta.dirname, '..');
@@ -12,8 +14,31 @@ const port = Number(process.env.PORT ?? 3000);
 const services = await provisionServices({ log: (line) => console.log(`[services] ${line}`) });
 console.log(`[services] redis ${services.kind.redis} at ${services.redisUrl}, mongodb ${services.kind.mongo} at ${services.mongoUrl}`);
 
+/**
+ * Web Push needs a VAPID pair. Unless one is set, a development pair is made once with web-push
+ * (the worker's dependency) and kept beside FerretDB's cache: browsers subscribe with the public
+ * key, so a new pair at every start would orphan their subscriptions.
+ */
+function developmentVapidKeys() {
+  if (process.env.VAPID_PUBLIC_KEY || process.env.VAPID_PRIVATE_KEY) return {};
+  const cache = process.env.CAMPZONE_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'campzone');
+  const file = join(cache, 'vapid-development-keys.json');
+  let keys;
+  try {
+    keys = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    const webpush = createRequire(join(root, 'apps', 'worker', 'package.json'))('web-push');
+    keys = webpush.generateVAPIDKeys();
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(keys)}\n`, { mode: 0o600 });
+    console.log(`[push] made a development VAPID pair in ${file}`);
+  }
+  return { VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey };
+}
+
 const shared = {
   ...process.env,
+  ...developmentVapidKeys(),
   REDIS_URL: services.redisUrl,
   MONGO_URL: services.mongoUrl,
   MONGO_DB: process.env.MONGO_DB ?? 'campzone',

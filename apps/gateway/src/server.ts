@@ -26,6 +26,7 @@ import { HistoryService } from './chat/history.service';
 import { MembershipService } from './chat/membership.service';
 import { MentionResolver } from './chat/mention.resolver';
 import { MessageChangeService } from './chat/message-change.service';
+import { NotificationsService } from './chat/notifications.service';
 import { PostingRules } from './chat/posting-rules';
 import { PresenceService } from './chat/presence.service';
 import { ReceiptService } from './chat/receipt.service';
@@ -39,6 +40,7 @@ import { devTokenRoutes } from './http/dev-token.routes';
 import { registerErrorHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
 import { moderationRoutes } from './http/moderation.routes';
+import { notificationRoutes } from './http/notifications.routes';
 import { roomRoutes } from './http/rooms.routes';
 import { userRoutes } from './http/user.routes';
 import { webClientRoutes } from './http/web-client.routes';
@@ -111,6 +113,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     }),
     reports: new ReportsService(membership, store.reports, store.messageChanges, store.audit),
     blocks: new BlocksService(store.blocks),
+    notifications: new NotificationsService(
+      { subscriptions: store.pushSubscriptions, participants: store.participants, rooms: store.rooms },
+      {
+        vapidPublicKey: config.VAPID_PUBLIC_KEY,
+        endpointHosts: config.PUSH_ENDPOINT_HOSTS,
+        allowInsecure: config.PUSH_ALLOW_INSECURE_ENDPOINTS,
+      },
+    ),
     history: new HistoryService(store.messages, store.statusFloors, codec, counters),
     send: new SendMessageService({
       rules,
@@ -204,6 +214,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(moderationRoutes, { chat, auth, io: () => io, sync: () => sync });
   await app.register(adminRoutes, { auth, revocations, io: () => io });
   await app.register(userRoutes, { chat, auth });
+  await app.register(notificationRoutes, { chat, auth });
   if (config.AUTH_DEV_TOKENS) {
     await app.register(devTokenRoutes, { verifier, ttlSeconds: config.DEV_TOKEN_TTL_S, production: config.NODE_ENV === 'production' });
   }

@@ -30,10 +30,13 @@ import { MemberCursorReader } from './delivery/member-cursors';
 import { ResendClaims } from './delivery/resend-claims';
 import { BULL_BOARD_PATH, bullBoardPlugin } from './http/bull-board.plugin';
 import { healthRoutes } from './http/health.routes';
+import { NotifyPlanner } from './notify/notify-planner';
+import { PushSender } from './notify/push-sender';
 import { createWorkerMetrics, DEPTH_STATES, type WorkerMetrics } from './observability/metrics';
 import { deliveryRetryProcessor } from './processors/delivery-retry.processor';
 import { deliveryTrackProcessor } from './processors/delivery-track.processor';
 import { type JobProcessor, jobRun } from './processors/job-run';
+import { notifyProcessor } from './processors/notify.processor';
 import { rollupProcessor } from './processors/rollup.processor';
 import { sweepProcessor } from './processors/sweep.processor';
 import { threadSummaryProcessor } from './processors/thread-summary.processor';
@@ -84,10 +87,25 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
   const checkCursors = new MemberCursorReader(store.participants, redisCursors, 1000);
   const schedule = new DeliverySchedule(config.DELIVERY_RETRY_DELAYS_MS, config.DELIVERY_ACK_TIMEOUT_MS);
   const presence = new Presence(lua, keys, deps.redis);
+  const vapid =
+    config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY
+      ? { publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT }
+      : undefined;
+  if (!vapid) logger.info('web push is off (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY unset)');
+  const notifyPlanner = vapid
+    ? new NotifyPlanner({
+        rooms: store.rooms,
+        participants: store.participants,
+        messages: store.messages,
+        subscriptions: store.pushSubscriptions,
+        notify: queues.notify,
+        delayMs: config.NOTIFY_DELAY_MS,
+      })
+    : undefined;
 
   const bindings = queueBindings(
     {
-      track: deliveryTrackProcessor({ delivery: queues.delivery, schedule }),
+      track: deliveryTrackProcessor({ delivery: queues.delivery, schedule, ...(notifyPlanner ? { notify: notifyPlanner } : {}) }),
       check: deliveryRetryProcessor({
         cursors: checkCursors,
         presence,
@@ -115,6 +133,20 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
         counters: new MessageCounters(lua, keys),
         locks: new MessageLocks(lua, keys),
         emitter,
+      }),
+      notify: notifyProcessor({
+        participants: store.participants,
+        rooms: store.rooms,
+        messages: store.messages,
+        blocks: store.blocks,
+        subscriptions: store.pushSubscriptions,
+        presence,
+        // Jobs queued while push was on, run after it was turned off: nothing to sign with.
+        sender: vapid
+          ? new PushSender(vapid, config.PUSH_TIMEOUT_MS)
+          : { send: async () => ({ outcome: 'rejected' as const, error: 'web push is off' }) },
+        includeContent: config.masterKey === undefined,
+        metrics,
       }),
       sweep: sweepProcessor({
         queueLog: store.queueLog,

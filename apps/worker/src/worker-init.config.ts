@@ -8,6 +8,7 @@ export interface Processors {
   rollup: JobProcessor;
   threadSummary: JobProcessor;
   sweep: JobProcessor;
+  notify: JobProcessor;
 }
 
 /** One BullMQ Worker per queue: how many jobs it runs at once, and the processor of each job name. */
@@ -32,5 +33,7 @@ export function queueBindings(processors: Processors, config: Pick<WorkerConfig,
     },
     // Sweeps scan whole collections: one at a time is plenty.
     { queue: QueueName.maintenance, concurrency: 1, processors: { [JobName.sweep]: processors.sweep } },
+    // Each job waits on push services over the network, not on this process.
+    { queue: QueueName.notify, concurrency: config.WORKER_CONCURRENCY, processors: { [JobName.notify]: processors.notify } },
   ];
 }

@@ -57,7 +57,7 @@ test('Bull Board is off by default, and behind Basic auth when turned on', async
     headers: { authorization: basic(BOARD.BULL_BOARD_USER, BOARD.BULL_BOARD_PASSWORD) },
   });
   const { queues } = (await api.json()) as { queues: Array<{ name: string }> };
-  expect(queues.map((q) => q.name).sort()).toEqual(['chat-delivery', 'chat-maintenance', 'chat-rollup']);
+  expect(queues.map((q) => q.name).sort()).toEqual(['chat-delivery', 'chat-maintenance', 'chat-notify', 'chat-rollup']);
   await board.proc.stop();
 });
 

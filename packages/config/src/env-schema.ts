@@ -76,6 +76,11 @@ const commonProps = {
    * Common to both apps because the gateway's producer sets the delay when it enqueues.
    */
   ROLLUP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
+  /**
+   * Web Push (VAPID, RFC 8292) application server key, base64url of an uncompressed P-256 point:
+   * the gateway hands it to browsers, the worker signs with its private half. Unset: no pushes.
+   */
+  VAPID_PUBLIC_KEY: Type.Optional(Type.String({ pattern: '^B[A-Za-z0-9_-]{86}$' })),
 };
 
 export const CommonEnvSchema = Type.Object(commonProps);
@@ -128,6 +133,14 @@ export const GatewayEnvSchema = Type.Object({
   /** Take the client address from X-Forwarded-For (behind a trusted load balancer only). */
   TRUST_PROXY: Bool(false),
   SERVE_WEB_CLIENT: Bool(true),
+  /**
+   * Hosts a push subscription's endpoint may point at (a host matches an entry or ends with
+   * `.entry`): the push services of Chrome/Edge (FCM), Firefox, Windows and Safari. The worker
+   * POSTs to these URLs, so an open list would let any user aim it at an internal address.
+   */
+  PUSH_ENDPOINT_HOSTS: CsvList('fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com'),
+  /** Tests and local development only: accept http:// endpoints on any host (refused with NODE_ENV=production). */
+  PUSH_ALLOW_INSECURE_ENDPOINTS: Bool(false),
 });
 
 export const WorkerEnvSchema = Type.Object({
@@ -153,6 +166,17 @@ export const WorkerEnvSchema = Type.Object({
   BULL_BOARD_ENABLED: Bool(false),
   BULL_BOARD_USER: Type.Optional(Type.String({ minLength: 1 })),
   BULL_BOARD_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),
+  /** The private half of VAPID_PUBLIC_KEY (base64url, 32 bytes); both or neither. */
+  VAPID_PRIVATE_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' })),
+  /** Who runs this server, for push services to contact (RFC 8292 `sub`): a mailto: or https: URL. */
+  VAPID_SUBJECT: Type.String({ pattern: '^(mailto:|https://).+', default: 'mailto:chat-admin@campzone.invalid' }),
+  /**
+   * How long an offline member has to read a message before it is pushed to them; messages of one
+   * room arriving meanwhile fold into the same notification.
+   */
+  NOTIFY_DELAY_MS: Millis(30_000, 0),
+  /** A push service that does not answer within this is given up on (the job retries). */
+  PUSH_TIMEOUT_MS: Millis(10_000, 100),
 });
 
 export type CommonEnv = StaticDecode<typeof CommonEnvSchema>;

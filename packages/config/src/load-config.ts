@@ -59,6 +59,9 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       `Invalid configuration: MAX_HTTP_BUFFER_SIZE ${parsed.MAX_HTTP_BUFFER_SIZE} is below the largest valid send (${largestSend} bytes for MAX_CONTENT_LENGTH ${parsed.MAX_CONTENT_LENGTH}); raise it`,
     );
   }
+  if (parsed.PUSH_ALLOW_INSECURE_ENDPOINTS && parsed.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: PUSH_ALLOW_INSECURE_ENDPOINTS must be false when NODE_ENV=production');
+  }
   if (parsed.AUTH_DEV_TOKENS && !jwt.signKey) {
     throw new ConfigError('Invalid configuration: AUTH_DEV_TOKENS needs JWT_SECRET (dev tokens are signed with HS256)');
   }
@@ -69,6 +72,9 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
   const parsed = parseEnv(WorkerEnvSchema, env);
   if (parsed.BULL_BOARD_ENABLED && !(parsed.BULL_BOARD_USER && parsed.BULL_BOARD_PASSWORD)) {
     throw new ConfigError('Invalid configuration: BULL_BOARD_ENABLED needs BULL_BOARD_USER and BULL_BOARD_PASSWORD');
+  }
+  if (Boolean(parsed.VAPID_PUBLIC_KEY) !== Boolean(parsed.VAPID_PRIVATE_KEY)) {
+    throw new ConfigError('Invalid configuration: VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are a pair: set both or neither');
   }
   return { ...parsed, POD_NAME: parsed.POD_NAME ?? hostname(), ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY) };
 }

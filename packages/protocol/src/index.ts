@@ -6,6 +6,7 @@ export * from './events';
 export * from './ids';
 export * from './limits';
 export * from './models';
+export * from './push';
 export * from './reaction-emoji';
 export * from './rest';
 export * from './room-permissions';

@@ -57,6 +57,23 @@ export const threadSummaryJobOptions = (roomId: string, rootId: string, delayMs:
   removeOnFail: { count: 1000 },
 });
 
+/**
+ * One waiting push per (room, member), deduplicated like rollups: while it waits out its delay
+ * every further message of the room folds into it (the add is dropped, the first delay holds);
+ * one arriving while it runs is kept and queued after it, so nothing slips between its query and
+ * its end. Retries cover a push service or MongoDB briefly away; a re-run sends only what its
+ * member was not pushed yet (notifiedSeq).
+ */
+export const notifyJobOptions = (roomId: string, userId: string, delayMs: number): JobsOptions => ({
+  delay: delayMs,
+  // `.` occurs in no room or user id, so two pairs never share an id.
+  deduplication: { id: `notify.${roomId}.${userId}`, keepLastIfActive: true },
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 24 * 3600, count: 1000 },
+});
+
 export const sweepJobTemplate = { removeOnComplete: true, removeOnFail: { count: 100 } } satisfies JobsOptions;
 export const SWEEP_SCHEDULER_ID = 'queue-log-sweep';
 

@@ -50,3 +50,7 @@ export type ThreadSummaryJob = Static<typeof ThreadSummaryJobSchema>;
 
 export const SweepJobSchema = Type.Object({});
 export type SweepJob = Static<typeof SweepJobSchema>;
+
+/** Push to `userId` what `roomId` holds for them that they have neither read nor been pushed yet. */
+export const NotifyJobSchema = Type.Object({ roomId: RoomIdSchema, userId: UserIdSchema });
+export type NotifyJob = Static<typeof NotifyJobSchema>;

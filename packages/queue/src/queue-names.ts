@@ -9,6 +9,8 @@ export const QueueName = {
   rollup: 'chat-rollup',
   /** Repeatable sweeps: lost delivery tracking, the queue log's lost entries and retention. */
   maintenance: 'chat-maintenance',
+  /** Web Push to offline members: one delayed job per (room, member), folding that room's messages. */
+  notify: 'chat-notify',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -19,5 +21,6 @@ export const JobName = {
   rollup: 'rollup',
   threadSummary: 'thread-summary',
   sweep: 'sweep',
+  notify: 'notify',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];

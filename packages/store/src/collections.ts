@@ -6,6 +6,7 @@ import type {
   MessageEditDoc,
   MessageReportDoc,
   ParticipantDoc,
+  PushSubscriptionDoc,
   QueueLogDoc,
   ReadReceiptDoc,
   RoomBanDoc,
@@ -30,6 +31,7 @@ export const CollectionName = {
   reports: 'message_reports',
   blocks: 'user_blocks',
   audit: 'room_audit_log',
+  pushSubscriptions: 'push_subscriptions',
 } as const;
 
 export interface Collections {
@@ -46,6 +48,7 @@ export interface Collections {
   reports: Collection<MessageReportDoc>;
   blocks: Collection<UserBlockDoc>;
   audit: Collection<AuditEntryDoc>;
+  pushSubscriptions: Collection<PushSubscriptionDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -63,5 +66,6 @@ export function collectionsOf(db: Db): Collections {
     reports: db.collection<MessageReportDoc>(CollectionName.reports),
     blocks: db.collection<UserBlockDoc>(CollectionName.blocks),
     audit: db.collection<AuditEntryDoc>(CollectionName.audit),
+    pushSubscriptions: db.collection<PushSubscriptionDoc>(CollectionName.pushSubscriptions),
   };
 }

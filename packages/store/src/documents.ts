@@ -1,4 +1,4 @@
-import type { MessageStatus, MessageType, ParticipantRole, PostingPolicy, RoomType } from '@campzone/protocol';
+import type { MessageStatus, MessageType, NotificationLevel, ParticipantRole, PostingPolicy, RoomType } from '@campzone/protocol';
 import type { ObjectId } from 'mongodb';
 
 // The seed's collections and fields, plus `seq` on messages and the participants' cursors.
@@ -38,6 +38,10 @@ export interface ParticipantDoc {
   deliveredSeq: number;
   /** Cannot post until then. */
   mutedUntil?: Date;
+  /** What this member wants pushed from the room; absent: the room type's default. */
+  notificationLevel?: NotificationLevel;
+  /** Highest seq the worker has considered for a push to this member; only ever raised. */
+  notifiedSeq?: number;
 }
 
 /** A user removed from a room who may not be added back until the ban is lifted. */
@@ -79,6 +83,19 @@ export interface AuditEntryDoc {
   before?: unknown;
   after?: unknown;
   at: Date;
+}
+
+/**
+ * One browser's Web Push subscription. The endpoint is unique: a browser profile has one, and
+ * when another user signs in there and subscribes, the subscription moves to them.
+ */
+export interface PushSubscriptionDoc {
+  endpoint: string;
+  userId: string;
+  /** base64url, as the browser gave them. */
+  keys: { p256dh: string; auth: string };
+  expirationTime: number | null;
+  createdAt: Date;
 }
 
 export interface MessageDoc {

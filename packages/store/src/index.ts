@@ -11,6 +11,7 @@ export * from './message.repository';
 export * from './message-change.repository';
 export * from './message-writer';
 export * from './participant.repository';
+export * from './push-subscription.repository';
 export * from './queue-log.repository';
 export * from './receipt.repository';
 export * from './report.repository';

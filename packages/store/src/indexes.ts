@@ -16,6 +16,8 @@ export const indexDefinitions: Record<string, IndexDescription[]> = {
   [CollectionName.participants]: [
     { key: { roomId: 1, userId: 1 }, name: 'roomId_userId_unique', unique: true },
     { key: { userId: 1 }, name: 'userId' },
+    // The worker finds a room's members who asked for every message (notificationLevel 'all').
+    { key: { roomId: 1, notificationLevel: 1 }, name: 'roomId_notificationLevel' },
   ],
   [CollectionName.messages]: [
     { key: { roomId: 1, lamportTimestamp: 1, createdAt: 1 }, name: 'room_order' },
@@ -44,6 +46,11 @@ export const indexDefinitions: Record<string, IndexDescription[]> = {
   [CollectionName.reports]: [{ key: { roomId: 1, status: 1, createdAt: 1 }, name: 'roomId_status_createdAt' }],
   [CollectionName.blocks]: [{ key: { userId: 1, blockedId: 1 }, name: 'userId_blockedId_unique', unique: true }],
   [CollectionName.audit]: [{ key: { roomId: 1, _id: -1 }, name: 'roomId_id' }],
+  // Not room data: keyed by the browser's endpoint, looked up by user when a push is due.
+  [CollectionName.pushSubscriptions]: [
+    { key: { endpoint: 1 }, name: 'endpoint_unique', unique: true },
+    { key: { userId: 1 }, name: 'userId' },
+  ],
 };
 
 /**

@@ -151,6 +151,35 @@ export class MessageRepository {
     return { unread, mentions };
   }
 
+  /**
+   * Others' live messages after afterSeq that a push may announce to userId, newest first (at
+   * most `limit`): all of them, or with `mentionsOnly` those naming userId or `@room`; never from
+   * `excludeSenders` (whom userId blocked).
+   */
+  pushable(
+    roomId: string,
+    userId: string,
+    afterSeq: number,
+    options: { mentionsOnly: boolean; excludeSenders: string[]; limit: number },
+  ): Promise<Array<Pick<MessageDoc, 'seq' | 'senderId' | 'content' | 'mentions' | 'messageType' | 'keyVersion'>>> {
+    const senderId = options.excludeSenders.length > 0 ? { $nin: [userId, ...options.excludeSenders] } : { $ne: userId };
+    return this.messages
+      .find(
+        {
+          roomId,
+          seq: { $gt: afterSeq },
+          senderId,
+          hole: { $exists: false },
+          deletedAt: { $exists: false },
+          ...(options.mentionsOnly ? { mentions: { $in: [userId, ROOM_MENTION] } } : {}),
+        },
+        { projection: { _id: 0, seq: 1, senderId: 1, content: 1, mentions: 1, messageType: 1, keyVersion: 1 } },
+      )
+      .sort({ seq: -1 })
+      .limit(options.limit)
+      .toArray();
+  }
+
   /** Messages with seq > afterSeq, oldest first (sync, and history paging forward). */
   async afterSeq(roomId: string, afterSeq: number, limit: number, beforeSeq?: number): Promise<SeqPage> {
     const seq = beforeSeq === undefined ? { $gt: afterSeq } : { $gt: afterSeq, $lt: beforeSeq };

@@ -1,4 +1,4 @@
-import type { ParticipantRole } from '@campzone/protocol';
+import type { NotificationLevel, ParticipantRole } from '@campzone/protocol';
 import { type Collection, MongoBulkWriteError, ObjectId, type WriteError } from 'mongodb';
 import { bulkWriteInChunks } from './bulk-write';
 import type { ParticipantDoc } from './documents';
@@ -191,6 +191,39 @@ export class ParticipantRepository {
     return this.participants
       .find({ roomId: { $in: roomIds } }, { projection: { _id: 0, roomId: 1, userId: 1, deliveredSeq: 1, lastReadSeq: 1 } })
       .toArray();
+  }
+
+  /** Sets what the member wants pushed from the room; answers whether they are a member. */
+  async setNotificationLevel(roomId: string, userId: string, level: NotificationLevel): Promise<boolean> {
+    return (await this.participants.updateOne({ roomId, userId }, { $set: { notificationLevel: level } })).matchedCount === 1;
+  }
+
+  /** A member's push state: chosen level (absent: the room type's default) and the cursors a push starts after. */
+  async notificationStateOf(
+    roomId: string,
+    userId: string,
+  ): Promise<{ level?: NotificationLevel; lastReadSeq: number; notifiedSeq: number } | null> {
+    const row = await this.participants.findOne(
+      { roomId, userId },
+      { projection: { _id: 0, notificationLevel: 1, lastReadSeq: 1, notifiedSeq: 1 } },
+    );
+    if (!row) return null;
+    return {
+      ...(row.notificationLevel ? { level: row.notificationLevel } : {}),
+      lastReadSeq: row.lastReadSeq ?? 0,
+      notifiedSeq: row.notifiedSeq ?? 0,
+    };
+  }
+
+  /** Members who chose this level (served by the roomId_notificationLevel index). */
+  async withNotificationLevel(roomId: string, level: NotificationLevel): Promise<string[]> {
+    const rows = await this.participants.find({ roomId, notificationLevel: level }, { projection: { _id: 0, userId: 1 } }).toArray();
+    return rows.map((r) => r.userId);
+  }
+
+  /** Raises the seq up to which the member's pushes are settled; a lower seq changes nothing. */
+  async raiseNotified(roomId: string, userId: string, seq: number): Promise<void> {
+    await this.participants.updateOne({ roomId, userId }, { $max: { notifiedSeq: seq } });
   }
 
   /** Every member's cursors, for rollups: a message is DELIVERED/READ once all members passed it. */

@@ -5,6 +5,7 @@ import { type Collections, collectionsOf } from './collections';
 import { MessageRepository } from './message.repository';
 import { MessageChangeRepository } from './message-change.repository';
 import { ParticipantRepository } from './participant.repository';
+import { PushSubscriptionRepository } from './push-subscription.repository';
 import { QueueLogRepository } from './queue-log.repository';
 import { ReceiptRepository } from './receipt.repository';
 import { ReportRepository } from './report.repository';
@@ -27,6 +28,7 @@ export interface Store {
   reports: ReportRepository;
   blocks: BlockRepository;
   audit: AuditLogRepository;
+  pushSubscriptions: PushSubscriptionRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -45,5 +47,6 @@ export function createStore(db: Db): Store {
     reports: new ReportRepository(collections.reports),
     blocks: new BlockRepository(collections.blocks),
     audit: new AuditLogRepository(collections.audit),
+    pushSubscriptions: new PushSubscriptionRepository(collections.pushSubscriptions),
   };
 }

@@ -31,6 +31,18 @@ const result = await build({
   logLevel: 'warning',
 });
 
+// The service worker is its own script at the site's root, so its scope is the whole page.
+await build({
+  entryPoints: [join(root, 'src', 'service-worker', 'sw.ts')],
+  outfile: join(outDir, 'sw.js'),
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: ['es2020'],
+  minify: true,
+  logLevel: 'warning',
+});
+
 const inputs = Object.keys(result.metafile.inputs);
 const leaked = inputs.filter((p) => p.includes('@sinclair/typebox') || p.includes('node_modules/ws/'));
 if (leaked.length > 0) {

@@ -5,6 +5,7 @@ import type { DeliveryAckService } from './delivery-ack.service';
 import type { HistoryService } from './history.service';
 import type { MembershipService } from './membership.service';
 import type { MessageChangeService } from './message-change.service';
+import type { NotificationsService } from './notifications.service';
 import type { PostingRules } from './posting-rules';
 import type { PresenceService } from './presence.service';
 import type { ReceiptService } from './receipt.service';
@@ -27,6 +28,8 @@ export interface ChatServices {
   members: RoomMembersService;
   reports: ReportsService;
   blocks: BlocksService;
+  /** Web Push subscriptions and notification levels. */
+  notifications: NotificationsService;
   send: SendMessageService;
   /** Edits, deletes, reactions and pins of stored messages. */
   changes: MessageChangeService;

@@ -77,6 +77,18 @@ export function createWorkerMetrics() {
       labelNames: ['queue', 'state'],
       registers: [registry],
     }),
+    pushes: new Counter({
+      name: 'campzone_worker_pushes_total',
+      help: 'Web Push requests to push services, by outcome (sent, gone, retry, rejected)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    notifySkipped: new Counter({
+      name: 'campzone_worker_notify_skipped_total',
+      help: 'Due notifications not pushed, by reason (online, level_none, no_subscription, nothing_new, not_member)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
   };
 }
 

@@ -23,8 +23,14 @@ export async function tokenFor(url: string, userId: string): Promise<string> {
   return reply.body.token;
 }
 
-export async function createRoom(url: string, adminId: string, roomId: string, participants: string[]): Promise<void> {
-  const body: CreateRoomBody = { roomId, roomName: roomId, roomType: 'group', participants };
+export async function createRoom(
+  url: string,
+  adminId: string,
+  roomId: string,
+  participants: string[],
+  roomType: CreateRoomBody['roomType'] = 'group',
+): Promise<void> {
+  const body: CreateRoomBody = { roomId, roomName: roomId, roomType, participants };
   const reply = await post(url, '/v1/rooms', body, await tokenFor(url, adminId));
   if (reply.status !== 201) throw new Error(`create room ${roomId}: ${reply.status} ${JSON.stringify(reply.body)}`);
 }

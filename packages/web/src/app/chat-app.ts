@@ -15,6 +15,7 @@ import { ConnectionBannerView } from './connection-banner.view';
 import { MessageChangesController } from './message-changes.controller';
 import { MessageListView } from './message-list.view';
 import { ModerationApi } from './moderation-api';
+import { NotificationsController } from './notifications.controller';
 import { OnlineListView } from './online-list.view';
 import type { PageElements } from './page-elements';
 import { rulesFromRefusal } from './posting-state';
@@ -54,6 +55,7 @@ export class ChatApp {
   private readonly banner: ConnectionBannerView;
   private readonly posting: PostingStateView;
   private readonly settings: RoomSettingsPanel;
+  private readonly notifications: NotificationsController;
   private readonly changes: MessageChangesController;
   private rooms: RoomItem[] = [];
   private activeRoomId: string | undefined;
@@ -111,6 +113,7 @@ export class ChatApp {
     });
     this.posting = new PostingStateView(ui.composer, ui.send);
     this.settings = new RoomSettingsPanel(moderation, session.userId, () => void this.refreshRooms());
+    this.notifications = new NotificationsController(api, (text) => this.notify(text));
     new ReportDialog(
       ui.messages,
       moderation,
@@ -121,6 +124,7 @@ export class ChatApp {
 
   async start(): Promise<void> {
     this.bindComposer();
+    this.notifications.start().catch((err: unknown) => this.notify(`Could not check notifications: ${messageOf(err)}`));
     this.ui.refreshRooms.addEventListener('click', () => void this.refreshRooms());
     this.chat.connect();
     // Before the rooms are joined: their history must not show a blocked user's messages.
@@ -200,6 +204,7 @@ export class ChatApp {
     void this.refreshOnline();
     this.posting.show(roomId);
     this.settings.setRoom(room);
+    this.notifications.showRoom(roomId);
     this.changes.showRoom(room, roomId);
     this.ui.composer.placeholder = `Message ${room?.roomName ?? roomId}`;
     if (userChose) this.ui.composer.focus();
@@ -214,6 +219,7 @@ export class ChatApp {
     this.onlineList.render(undefined, this.session.userId);
     this.posting.show(undefined);
     this.settings.setRoom(undefined);
+    this.notifications.showRoom(undefined);
     this.changes.showRoom(undefined, undefined);
   }
 

@@ -1,0 +1,37 @@
+import {
+  NotificationLevelBodySchema,
+  PushSubscriptionBodySchema,
+  PushSubscriptionDeleteBodySchema,
+  RoomParamsSchema,
+} from '@campzone/protocol';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Authenticator } from '../auth/authenticator';
+import type { ChatServices } from '../chat/chat-services';
+import { authenticate, principalOf } from './auth.hook';
+
+/** Web Push: the server's VAPID key, the caller's subscriptions, and their level per room. */
+export const notificationRoutes: FastifyPluginAsyncTypebox<{ chat: ChatServices; auth: Authenticator }> = async (app, { chat, auth }) => {
+  // The key is public: a page asks for it before anyone signs in to subscribe.
+  app.get('/v1/push/vapid-public-key', async () => chat.notifications.vapidPublicKey());
+
+  const preHandler = authenticate(auth);
+
+  app.post('/v1/users/me/push-subscriptions', { preHandler, schema: { body: PushSubscriptionBodySchema } }, async (request, reply) => {
+    const result = await chat.notifications.subscribe(principalOf(request).userId, request.body);
+    return reply.status(result.created ? 201 : 200).send(result);
+  });
+
+  app.delete('/v1/users/me/push-subscriptions', { preHandler, schema: { body: PushSubscriptionDeleteBodySchema } }, async (request) =>
+    chat.notifications.unsubscribe(principalOf(request).userId, request.body.endpoint),
+  );
+
+  app.get('/v1/rooms/:roomId/notifications', { preHandler, schema: { params: RoomParamsSchema } }, async (request) =>
+    chat.notifications.levelOf(request.params.roomId, principalOf(request).userId),
+  );
+
+  app.put(
+    '/v1/rooms/:roomId/notifications',
+    { preHandler, schema: { params: RoomParamsSchema, body: NotificationLevelBodySchema } },
+    async (request) => chat.notifications.setLevel(request.params.roomId, principalOf(request).userId, request.body.level),
+  );
+};
