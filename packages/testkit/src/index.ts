@@ -6,6 +6,8 @@ export type { LocalServer } from './local-server.supervisor';
 export { type ManagedProcess, type StartProcessOptions, startProcess } from './managed-process.runner';
 export { type MongoWireServer, type StartMongoWireOptions, startMongoWire } from './mongo-wire.provider';
 export { dropNamespace, type TestNamespace, uniqueNamespace } from './namespace.factory';
+export { findS3Server, GOFAKES3_VERSION, installS3Server, type S3ServerInstallOptions } from './s3-server.installer';
+export { type S3Server, type StartS3ServerOptions, startS3Server } from './s3-server.provider';
 export { type RedisServer, type StartRedisServerOptions, startRedisServer } from './redis-server.provider';
 export { type MongoKind, type ProvisionedServices, type ProvisionOptions, provisionServices, type RedisKind } from './services.provisioner';
 export { type ServiceName, ServicesUnavailableError } from './services-unavailable.error';
