@@ -69,3 +69,15 @@ export const AttachmentUpdatedSchema = Type.Object({
   reason: Type.Optional(Type.String()),
 });
 export type AttachmentUpdated = Static<typeof AttachmentUpdatedSchema>;
+
+/**
+ * What the ATTACHMENT_SCAN_URL hook answers to a POST of the file's bytes (headers
+ * `X-CampZone-Attachment-Id`, `X-CampZone-Room-Id`, `Content-Type`): anything else, or no
+ * answer in time, fails the try and the worker retries.
+ */
+export const ScanVerdictSchema = Type.Object({
+  result: Type.Union([Type.Literal('clean'), Type.Literal('infected')]),
+  /** e.g. the signature's name; shown to the uploader. */
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+});
+export type ScanVerdict = Static<typeof ScanVerdictSchema>;

@@ -9,6 +9,8 @@ export const QueueName = {
   rollup: 'chat-rollup',
   /** Repeatable sweeps of the queue log. */
   maintenance: 'chat-maintenance',
+  /** Uploaded attachments: scan, measure and thumbnail each one; delete a deleted message's objects. */
+  attachments: 'chat-attachments',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -19,5 +21,7 @@ export const JobName = {
   rollup: 'rollup',
   threadSummary: 'thread-summary',
   sweep: 'sweep',
+  attachmentProcess: 'attachment-process',
+  attachmentPurge: 'attachment-purge',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type {
+  AttachmentDoc,
   AuditEntryDoc,
   EncryptionKeyDoc,
   MessageDoc,
@@ -30,6 +31,7 @@ export const CollectionName = {
   reports: 'message_reports',
   blocks: 'user_blocks',
   audit: 'room_audit_log',
+  attachments: 'attachments',
 } as const;
 
 export interface Collections {
@@ -46,6 +48,7 @@ export interface Collections {
   reports: Collection<MessageReportDoc>;
   blocks: Collection<UserBlockDoc>;
   audit: Collection<AuditEntryDoc>;
+  attachments: Collection<AttachmentDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -63,5 +66,6 @@ export function collectionsOf(db: Db): Collections {
     reports: db.collection<MessageReportDoc>(CollectionName.reports),
     blocks: db.collection<UserBlockDoc>(CollectionName.blocks),
     audit: db.collection<AuditEntryDoc>(CollectionName.audit),
+    attachments: db.collection<AttachmentDoc>(CollectionName.attachments),
   };
 }

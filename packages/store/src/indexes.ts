@@ -43,6 +43,7 @@ export const indexDefinitions: Record<string, IndexDescription[]> = {
   [CollectionName.reports]: [{ key: { roomId: 1, status: 1, createdAt: 1 }, name: 'roomId_status_createdAt' }],
   [CollectionName.blocks]: [{ key: { userId: 1, blockedId: 1 }, name: 'userId_blockedId_unique', unique: true }],
   [CollectionName.audit]: [{ key: { roomId: 1, _id: -1 }, name: 'roomId_id' }],
+  [CollectionName.attachments]: [{ key: { roomId: 1, _id: 1 }, name: 'roomId_id' }],
 };
 
 /**

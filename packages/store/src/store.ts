@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { AttachmentRepository } from './attachment.repository';
 import { AuditLogRepository } from './audit-log.repository';
 import { BlockRepository } from './block.repository';
 import { type Collections, collectionsOf } from './collections';
@@ -27,6 +28,7 @@ export interface Store {
   reports: ReportRepository;
   blocks: BlockRepository;
   audit: AuditLogRepository;
+  attachments: AttachmentRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -45,5 +47,6 @@ export function createStore(db: Db): Store {
     reports: new ReportRepository(collections.reports),
     blocks: new BlockRepository(collections.blocks),
     audit: new AuditLogRepository(collections.audit),
+    attachments: new AttachmentRepository(collections.attachments),
   };
 }
