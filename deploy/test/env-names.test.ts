@@ -16,7 +16,16 @@ const schemaNames = {
 };
 
 /** What the chart and manifests put in a Secret; each must still exist in a schema. */
-const SECRET_ENV_NAMES = ['JWT_SECRET', 'JWT_PUBLIC_KEY', 'ENCRYPTION_MASTER_KEY', 'BULL_BOARD_PASSWORD', 'REDIS_URL', 'MONGO_URL'];
+const SECRET_ENV_NAMES = [
+  'JWT_SECRET',
+  'JWT_PUBLIC_KEY',
+  'ENCRYPTION_MASTER_KEY',
+  'BULL_BOARD_PASSWORD',
+  'REDIS_URL',
+  'MONGO_URL',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+];
 
 type App = keyof typeof schemaNames;
 const APPS: App[] = ['gateway', 'worker'];
