@@ -59,7 +59,9 @@ async function main(): Promise<void> {
     rollupDelayMs: config.ROLLUP_DELAY_MS,
   });
   const bullSettings = { connection: config.REDIS_URL, prefix: new RedisKeys(config.REDIS_PREFIX).bullPrefix() };
-  const attachmentJobs = new AttachmentJobs(bullSettings, (err) => logger.warn({ queue: 'attachments', err: err.message }, 'queue connection error'));
+  const attachmentJobs = new AttachmentJobs(bullSettings, (err) =>
+    logger.warn({ queue: 'attachments', err: err.message }, 'queue connection error'),
+  );
   const gateway = await buildGateway({ config, logger, redis: { command, pub, sub }, db, queues, attachmentJobs });
   await starting.close();
   await gateway.app.listen({ port: starting.port, host: config.HOST });

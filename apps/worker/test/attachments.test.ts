@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AttachmentInfo, NewMessage } from '@campzone/protocol';
+import type { AttachmentInfo, ChatMessage, NewMessage } from '@campzone/protocol';
 import { authGet, pngOf, ScanHook, upload } from './harness/attachments';
 import { type ClientSocket, closeAllClients, connectAs, createRoom, eventually, record, tokenFor } from './harness/chat-clients';
 import { Stack } from './harness/stack';
@@ -38,11 +38,15 @@ const gw = (i: number) => stack.gateways[i]!.url;
 async function settled(roomId: string, attachmentId: string): Promise<AttachmentInfo> {
   const token = await tokenFor(gw(0), 'ann');
   let info: AttachmentInfo | undefined;
-  await eventually(async () => {
-    info = (await (await authGet(`${gw(0)}/v1/rooms/${roomId}/attachments/${attachmentId}`, token)).json()) as AttachmentInfo;
-    return info.status !== 'pending';
-    // Generous: thumbnails are CPU work, and CI machines are shared.
-  }, `attachment ${attachmentId} settled`, 60_000).catch((err: unknown) => {
+  await eventually(
+    async () => {
+      info = (await (await authGet(`${gw(0)}/v1/rooms/${roomId}/attachments/${attachmentId}`, token)).json()) as AttachmentInfo;
+      return info.status !== 'pending';
+      // Generous: thumbnails are CPU work, and CI machines are shared.
+    },
+    `attachment ${attachmentId} settled`,
+    60_000,
+  ).catch((err: unknown) => {
     throw new Error(`${String(err)}\n--- worker ---\n${stack.workers[0]?.proc.outputTail(30)}`);
   });
   return info!;
@@ -67,18 +71,35 @@ test('an image uploaded through one gateway is sent, reaches the other gateway w
   const png = await pngOf(640, 480);
   const uploaded = await upload(gw(0), await tokenFor(gw(0), 'ann'), 'lab', png, 'whiteboard.png', 'image/png');
   expect(uploaded.status).toBe(201);
-  expect(uploaded.body).toMatchObject({ roomId: 'lab', name: 'whiteboard.png', contentType: 'image/png', size: png.length, status: 'pending' });
+  expect(uploaded.body).toMatchObject({
+    roomId: 'lab',
+    name: 'whiteboard.png',
+    contentType: 'image/png',
+    size: png.length,
+    status: 'pending',
+  });
   const { attachmentId } = uploaded.body;
 
   await eventually(() => updates.some((u) => u.payload.attachmentId === attachmentId), 'attachment_updated for the uploader');
-  expect(updates[0]!.payload).toMatchObject({ status: 'ready', attachment: { width: 640, height: 480, thumbnail: `/v1/attachments/${attachmentId}/thumbnail` } });
+  expect(updates[0]!.payload).toMatchObject({
+    status: 'ready',
+    attachment: { width: 640, height: 480, thumbnail: `/v1/attachments/${attachmentId}/thumbnail` },
+  });
 
   const sent = await sendWith(ann, 'lab', 'image', [attachmentId]);
   expect(sent.ok).toBe(true);
   await eventually(() => arrivals.length > 0, 'new_message on the other gateway');
   const message: NewMessage = arrivals[0]!.payload;
   expect(message.attachments).toEqual([
-    { attachmentId, name: 'whiteboard.png', contentType: 'image/png', size: png.length, width: 640, height: 480, thumbnail: `/v1/attachments/${attachmentId}/thumbnail` },
+    {
+      attachmentId,
+      name: 'whiteboard.png',
+      contentType: 'image/png',
+      size: png.length,
+      width: 640,
+      height: 480,
+      thumbnail: `/v1/attachments/${attachmentId}/thumbnail`,
+    },
   ]);
 
   const benToken = await tokenFor(gw(1), 'ben');
@@ -104,7 +125,11 @@ test('an upload over ATTACHMENT_MAX_BYTES is refused 413 and the rest of it is n
   const declared = await new Promise<{ status: number; body: string }>((resolve, reject) => {
     const request = httpRequest(`${gw(0)}/v1/rooms/lab/attachments`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(MAX_BYTES * 4) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'multipart/form-data; boundary=x',
+        'content-length': String(MAX_BYTES * 4),
+      },
     });
     request.on('response', (response) => {
       let text = '';
@@ -123,7 +148,9 @@ test('an upload over ATTACHMENT_MAX_BYTES is refused 413 and the rest of it is n
   const total = 16 * 1024 * 1024;
   let produced = 0;
   const boundary = 'campzone-test-boundary';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+  );
   const chunk = Buffer.alloc(64 * 1024, 0x41);
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -214,7 +241,11 @@ test('a file the scan hook calls infected is quarantined: the uploader is told, 
   expect(infected.status).toBe(201);
   await settled('lab', infected.body.attachmentId);
   await eventually(() => updates.length > 0, 'attachment_updated for the uploader');
-  expect(updates[0]!.payload).toMatchObject({ attachmentId: infected.body.attachmentId, status: 'quarantined', reason: 'EICAR-Test-Signature' });
+  expect(updates[0]!.payload).toMatchObject({
+    attachmentId: infected.body.attachmentId,
+    status: 'quarantined',
+    reason: 'EICAR-Test-Signature',
+  });
   const poll = await authGet(`${gw(1)}/v1/rooms/lab/attachments/${infected.body.attachmentId}`, await tokenFor(gw(1), 'ben'));
   expect(await poll.json()).toMatchObject({ status: 'quarantined', reason: 'EICAR-Test-Signature' });
   expect((await authGet(`${gw(1)}/v1/attachments/${infected.body.attachmentId}`, token)).status).toBe(403);
@@ -237,7 +268,7 @@ test("deleting a message removes its attachments' objects after the tombstone", 
   await eventually(() => !existsSync(object) && !existsSync(`${object}.thumb`), 'the objects to be deleted', 60_000);
   const history = await ann.emitWithAck('get_messages', { roomId: 'lab' });
   if (!history.ok) throw new Error(history.error.message);
-  expect(history.messages.find((m) => m.messageId === sent.messageId)?.attachments).toBeUndefined();
+  expect(history.messages.find((m: ChatMessage) => m.messageId === sent.messageId)?.attachments).toBeUndefined();
   expect(await (await stack.db()).collection('attachments').countDocuments({ roomId: 'lab', _id: png.body.attachmentId as never })).toBe(0);
   expect((await authGet(`${gw(1)}/v1/attachments/${png.body.attachmentId}`, token)).status).toBe(404);
 });

@@ -49,7 +49,8 @@ export function parseOutboxRecord(value: unknown): OutboxRecord | undefined {
   if (v.messageType !== undefined && (typeof v.messageType !== 'string' || !MESSAGE_TYPES.has(v.messageType))) return undefined;
   if (v.replyTo !== undefined && typeof v.replyTo !== 'string') return undefined;
   const attachmentIds = v.attachmentIds;
-  if (attachmentIds !== undefined && !(Array.isArray(attachmentIds) && attachmentIds.every((id) => typeof id === 'string'))) return undefined;
+  if (attachmentIds !== undefined && !(Array.isArray(attachmentIds) && attachmentIds.every((id) => typeof id === 'string')))
+    return undefined;
   const record: OutboxRecord = {
     idempotencyKey: v.idempotencyKey,
     roomId: v.roomId,

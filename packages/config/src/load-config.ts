@@ -57,7 +57,12 @@ export type AttachmentStoreSettings =
       urlTtlSeconds: number;
     };
 
-export type GatewayConfig = GatewayEnv & { POD_NAME: string; jwt: JwtSettings; masterKey?: Buffer; attachmentStore: AttachmentStoreSettings };
+export type GatewayConfig = GatewayEnv & {
+  POD_NAME: string;
+  jwt: JwtSettings;
+  masterKey?: Buffer;
+  attachmentStore: AttachmentStoreSettings;
+};
 export type WorkerConfig = WorkerEnv & { POD_NAME: string; masterKey?: Buffer; attachmentStore: AttachmentStoreSettings };
 
 export function loadGatewayConfig(env: Env): GatewayConfig {

@@ -4,7 +4,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertObjectKey, type ObjectStore, ObjectNotFoundError } from './object-store';
+import { assertObjectKey, ObjectNotFoundError, type ObjectStore } from './object-store';
 
 /**
  * Objects as files under one directory: the embedded default for `npm start` and one-node

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { assertObjectKey, type DownloadOptions, type ObjectStore, ObjectNotFoundError } from './object-store';
+import { assertObjectKey, type DownloadOptions, ObjectNotFoundError, type ObjectStore } from './object-store';
 
 export interface S3StoreSettings {
   bucket: string;

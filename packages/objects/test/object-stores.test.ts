@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { type S3Server, startS3Server } from '@campzone/testkit';
-import { LocalDirectoryStore, type ObjectStore, ObjectNotFoundError, S3Store } from '../src';
+import { LocalDirectoryStore, ObjectNotFoundError, type ObjectStore, S3Store } from '../src';
 
 const failing = () =>
   new Readable({

@@ -39,9 +39,7 @@ export const SendMessageSchema = Type.Object({
    * Uploaded attachments (`image` or `file` messages only): each of this room, uploaded by the
    * sender, and ready; an `image` message carries images only.
    */
-  attachmentIds: Type.Optional(
-    Type.Array(AttachmentIdSchema, { minItems: 1, maxItems: MAX_ATTACHMENTS_PER_MESSAGE, uniqueItems: true }),
-  ),
+  attachmentIds: Type.Optional(Type.Array(AttachmentIdSchema, { minItems: 1, maxItems: MAX_ATTACHMENTS_PER_MESSAGE, uniqueItems: true })),
 });
 export type SendMessage = Static<typeof SendMessageSchema>;
 

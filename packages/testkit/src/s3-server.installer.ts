@@ -52,7 +52,8 @@ export async function installS3Server(options: S3ServerInstallOptions = {}): Pro
         env: { ...process.env, GOBIN: gobin },
         onStderrLine: log,
       });
-      if (result.code !== 0) throw new Error(`go install ${GOFAKES3_PACKAGE}@${GOFAKES3_VERSION} failed: ${result.stderr.trim().slice(-2000)}`);
+      if (result.code !== 0)
+        throw new Error(`go install ${GOFAKES3_PACKAGE}@${GOFAKES3_VERSION} failed: ${result.stderr.trim().slice(-2000)}`);
       // rename() is atomic, so a concurrent reader never sees a half-written binary.
       await rename(join(gobin, 'gofakes3'), target);
       log(`gofakes3 ${GOFAKES3_VERSION} cached at ${target}`);

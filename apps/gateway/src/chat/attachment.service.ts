@@ -12,7 +12,14 @@ import {
   roomOfAttachment,
 } from '@campzone/protocol';
 import type { AttachmentJobs } from '@campzone/queue';
-import { type AttachmentDoc, type AttachmentRepository, type MessageAttachmentDoc, messageAttachmentOf, ObjectId, toAttachment } from '@campzone/store';
+import {
+  type AttachmentDoc,
+  type AttachmentRepository,
+  type MessageAttachmentDoc,
+  messageAttachmentOf,
+  ObjectId,
+  toAttachment,
+} from '@campzone/store';
 import type { Logger } from 'pino';
 import { UploadInspector } from '../attachments/upload-inspector';
 import { guarded } from './dependency-errors';
@@ -109,10 +116,15 @@ export class AttachmentService {
       const doc = byId.get(id);
       if (!doc) throw new ChatError(ErrorCode.NOT_FOUND, `attachment ${id}: no such attachment in room ${roomId}`);
       if (doc.uploaderId !== senderId) throw new ChatError(ErrorCode.FORBIDDEN, `attachment ${id} was uploaded by someone else`);
-      if (doc.status === 'pending') throw new ChatError(ErrorCode.CONFLICT, `attachment ${id} is still being processed; send once it is ready`);
-      if (doc.status === 'quarantined') throw new ChatError(ErrorCode.FORBIDDEN, `attachment ${id} is quarantined: ${doc.reason ?? 'infected'}`);
+      if (doc.status === 'pending')
+        throw new ChatError(ErrorCode.CONFLICT, `attachment ${id} is still being processed; send once it is ready`);
+      if (doc.status === 'quarantined')
+        throw new ChatError(ErrorCode.FORBIDDEN, `attachment ${id} is quarantined: ${doc.reason ?? 'infected'}`);
       if (messageType === 'image' && !doc.contentType.startsWith('image/')) {
-        throw new ChatError(ErrorCode.VALIDATION_FAILED, `attachment ${id} is ${doc.contentType}, not an image: send it as messageType file`);
+        throw new ChatError(
+          ErrorCode.VALIDATION_FAILED,
+          `attachment ${id} is ${doc.contentType}, not an image: send it as messageType file`,
+        );
       }
       return messageAttachmentOf(doc);
     });
@@ -171,7 +183,7 @@ export class AttachmentService {
     try {
       return await call();
     } catch (err) {
-      if (err instanceof ObjectNotFoundError) throw new ChatError(ErrorCode.NOT_FOUND, 'the attachment\'s bytes are gone');
+      if (err instanceof ObjectNotFoundError) throw new ChatError(ErrorCode.NOT_FOUND, "the attachment's bytes are gone");
       throw new ChatError(ErrorCode.UNAVAILABLE, 'the attachment store is unavailable; retry');
     }
   }
@@ -185,7 +197,10 @@ function infoOf(doc: AttachmentDoc): AttachmentInfo {
 
 /** The name shown and offered on download: no path, no control characters, bounded. */
 export function cleanName(fileName: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-  const name = basename(fileName.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const base = basename(fileName.replace(/\\/g, '/'));
+  const name = [...base]
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
+    .join('')
+    .trim();
   return (name || 'file').slice(0, MAX_NAME_LENGTH);
 }

@@ -1,5 +1,5 @@
-import { AttachmentParamsSchema, ChatError, ErrorCode, RoomAttachmentParamsSchema, RoomParamsSchema } from '@campzone/protocol';
 import { contentDisposition } from '@campzone/objects';
+import { AttachmentParamsSchema, ChatError, ErrorCode, RoomAttachmentParamsSchema, RoomParamsSchema } from '@campzone/protocol';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
@@ -35,7 +35,10 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<AttachmentRoutesOptions
       const file = await request.file();
       if (!file) throw new ChatError(ErrorCode.VALIDATION_FAILED, 'the multipart body holds no file');
       const info = await attachments.upload(userId, roomId, file.filename, file.file);
-      request.log.info({ roomId, userId, attachmentId: info.attachmentId, size: info.size, contentType: info.contentType }, 'attachment uploaded');
+      request.log.info(
+        { roomId, userId, attachmentId: info.attachmentId, size: info.size, contentType: info.contentType },
+        'attachment uploaded',
+      );
       return reply.status(201).send(info);
     } catch (err) {
       // The rest of a refused body is never read: the connection closes after the answer.
@@ -62,11 +65,13 @@ function send(reply: FastifyReply, download: Download) {
   // Answers depend on who asks: no shared cache may keep them.
   reply.header('cache-control', 'private, no-store');
   if (download.kind === 'redirect') return reply.redirect(download.url, 302);
-  return reply
-    .header('content-type', download.contentType)
-    .header('content-disposition', contentDisposition(download.disposition, download.fileName))
-    .header('x-content-type-options', 'nosniff')
-    // Even if a browser did render it, the document could run nothing and reach nothing.
-    .header('content-security-policy', "default-src 'none'; sandbox")
-    .send(download.body);
+  return (
+    reply
+      .header('content-type', download.contentType)
+      .header('content-disposition', contentDisposition(download.disposition, download.fileName))
+      .header('x-content-type-options', 'nosniff')
+      // Even if a browser did render it, the document could run nothing and reach nothing.
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .send(download.body)
+  );
 }

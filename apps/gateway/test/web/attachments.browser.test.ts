@@ -62,37 +62,38 @@ test('an image dropped onto the conversation uploads with progress and the other
   await ben.openRoom('Lab photos');
 
   // A real PNG drawn by the browser, dropped as a file the way the OS hands one over.
-  await ana.page.evaluate(async () => {
+  // (Page code as a string: this test compiles without the DOM types.)
+  await ana.page.evaluate(`(async () => {
     const canvas = document.createElement('canvas');
     canvas.width = 400;
     canvas.height = 240;
     const g = canvas.getContext('2d');
-    if (!g) throw new Error('no 2d context');
     g.fillStyle = '#1d4ed8';
     g.fillRect(0, 0, 400, 240);
-    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-    if (!blob) throw new Error('no png');
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
     const transfer = new DataTransfer();
     transfer.items.add(new File([blob], 'whiteboard.png', { type: 'image/png' }));
     const zone = document.getElementById('conversation');
-    if (!zone) throw new Error('no conversation');
     zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  });
+  })()`);
   await ana.page.locator('#upload-tray progress[aria-label="Uploading whiteboard.png"]').waitFor({ state: 'attached', timeout: WAIT_MS });
 
   const shown = ben.page.locator('#messages img.attachment-image[alt="whiteboard.png"]');
   await shown.waitFor({ timeout: WAIT_MS });
   await ben.page.waitForFunction(
-    () => {
-      const img = document.querySelector<HTMLImageElement>('#messages img.attachment-image[alt="whiteboard.png"]');
-      return img !== null && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0;
-    },
+    `(() => {
+      const img = document.querySelector('#messages img.attachment-image[alt="whiteboard.png"]');
+      return Boolean(img && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0);
+    })()`,
     undefined,
     { timeout: WAIT_MS },
   );
   // The thumbnail, not the original: at most 320 px wide, in the original's proportions.
-  const natural = await shown.evaluate((img: HTMLImageElement) => ({ width: img.naturalWidth, height: img.naturalHeight }));
+  const natural = await shown.evaluate((img) => {
+    const { naturalWidth, naturalHeight } = img as unknown as { naturalWidth: number; naturalHeight: number };
+    return { width: naturalWidth, height: naturalHeight };
+  });
   expect(natural).toEqual({ width: 320, height: 192 });
   await ana.page.locator('#messages img.attachment-image[alt="whiteboard.png"]').waitFor({ timeout: WAIT_MS });
   await ana.page.locator('#upload-tray li').waitFor({ state: 'detached', timeout: WAIT_MS });

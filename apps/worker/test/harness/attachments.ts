@@ -16,10 +16,21 @@ export interface Upload {
 }
 
 /** POST /v1/rooms/:roomId/attachments as multipart, the way a browser's FormData sends it. */
-export async function upload(url: string, token: string, roomId: string, bytes: Buffer, name: string, type = 'application/octet-stream'): Promise<Upload> {
+export async function upload(
+  url: string,
+  token: string,
+  roomId: string,
+  bytes: Buffer,
+  name: string,
+  type = 'application/octet-stream',
+): Promise<Upload> {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type }), name);
-  const answer = await fetch(`${url}/v1/rooms/${roomId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const answer = await fetch(`${url}/v1/rooms/${roomId}/attachments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
   return { status: answer.status, body: (await answer.json()) as Upload['body'] };
 }
 
@@ -47,7 +58,9 @@ export class ScanHook {
         const answer = () => {
           if (hook) hook.scanned++;
           response.writeHead(200, { 'content-type': 'application/json' });
-          response.end(JSON.stringify(body.includes('EICAR') ? { result: 'infected', reason: 'EICAR-Test-Signature' } : { result: 'clean' }));
+          response.end(
+            JSON.stringify(body.includes('EICAR') ? { result: 'infected', reason: 'EICAR-Test-Signature' } : { result: 'clean' }),
+          );
         };
         if (body.includes('HOLD') && hook) hook.held.push(answer);
         else answer();

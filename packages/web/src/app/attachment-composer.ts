@@ -1,5 +1,5 @@
-import { h } from './dom-element';
 import type { AttachmentUploader } from './attachment-upload';
+import { h } from './dom-element';
 
 export interface AttachmentComposerDeps {
   uploader: AttachmentUploader;

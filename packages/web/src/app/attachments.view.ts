@@ -16,7 +16,9 @@ export function renderAttachments(container: HTMLElement, attachments: Attachmen
   if (container.dataset.key === key) return;
   container.dataset.key = key;
   container.hidden = key === '';
-  container.replaceChildren(...(attachments ?? []).map((a) => (a.contentType.startsWith('image/') ? imageOf(a, fetcher) : cardOf(a, fetcher))));
+  container.replaceChildren(
+    ...(attachments ?? []).map((a) => (a.contentType.startsWith('image/') ? imageOf(a, fetcher) : cardOf(a, fetcher))),
+  );
 }
 
 function imageOf(attachment: Attachment, fetcher: AttachmentFetcher): HTMLElement {

@@ -71,10 +71,16 @@ export class ChatApp {
     private readonly signOut: () => void,
   ) {
     const nameOf = (userId: string) => userId;
-    this.messageList = new MessageListView(ui.messages, nameOf, (localId) => this.retry(localId), {
+    this.messageList = new MessageListView(
+      ui.messages,
       nameOf,
-      quoteOf: (messageId) => (this.activeRoomId ? this.models.get(this.activeRoomId)?.byMessageId(messageId)?.message : undefined),
-    }, (path) => this.fetchAttachment(path));
+      (localId) => this.retry(localId),
+      {
+        nameOf,
+        quoteOf: (messageId) => (this.activeRoomId ? this.models.get(this.activeRoomId)?.byMessageId(messageId)?.message : undefined),
+      },
+      (path) => this.fetchAttachment(path),
+    );
     this.roomList = new RoomListView(ui.roomList, (roomId) => this.openRoom(roomId, true));
     this.onlineList = new OnlineListView(ui.onlineList, ui.onlineHeading);
     this.banner = new ConnectionBannerView(ui.banner, ui.bannerText, ui.bannerAction, (action) => {
@@ -120,7 +126,8 @@ export class ChatApp {
       composer: ui.composer,
       dropZone: ui.conversation,
       activeRoom: () => this.activeRoomId,
-      send: (roomId, name, messageType, attachmentId) => this.sendTo(roomId, name, undefined, { messageType, attachmentIds: [attachmentId] }),
+      send: (roomId, name, messageType, attachmentId) =>
+        this.sendTo(roomId, name, undefined, { messageType, attachmentIds: [attachmentId] }),
       notify: (text) => this.notify(text),
     });
     this.settings = new RoomSettingsPanel(moderation, session.userId, () => void this.refreshRooms());
@@ -439,7 +446,12 @@ export class ChatApp {
     this.ui.composer.focus();
   }
 
-  private sendTo(roomId: string, content: string, replyTo?: string, files?: { messageType: 'image' | 'file'; attachmentIds: string[] }): void {
+  private sendTo(
+    roomId: string,
+    content: string,
+    replyTo?: string,
+    files?: { messageType: 'image' | 'file'; attachmentIds: string[] },
+  ): void {
     const sending = this.chat.send(roomId, content, { ...(replyTo === undefined ? {} : { replyTo }), ...files });
     const model = this.model(roomId);
     const entry = model.addPending(sending.localId, this.session.userId, content, new Date().toISOString(), replyTo);
