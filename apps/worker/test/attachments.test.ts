@@ -144,8 +144,9 @@ test('an upload over ATTACHMENT_MAX_BYTES is refused 413 and the rest of it is n
   expect(declared.status).toBe(413);
   expect(JSON.parse(declared.body)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
 
-  // Streamed without a length: the gateway stops at the limit, long before the 16 MiB end.
-  const total = 16 * 1024 * 1024;
+  // Streamed without a length: the gateway stops at the limit, long before the 64 MiB end (what the
+  // client pulls beyond the limit is only what socket buffers take before the close reaches it).
+  const total = 64 * 1024 * 1024;
   let produced = 0;
   const boundary = 'campzone-test-boundary';
   const head = Buffer.from(
@@ -174,8 +175,8 @@ test('an upload over ATTACHMENT_MAX_BYTES is refused 413 and the rest of it is n
   } as RequestInit).catch((err: unknown) => err);
   // The gateway may close the connection before fetch has read its answer; either way it stopped reading.
   const outcome = streamed instanceof Response ? streamed.status : String((streamed as Error).message);
+  expect({ outcome, stoppedEarly: produced < total / 4 }).toEqual({ outcome: expect.anything(), stoppedEarly: true });
   expect([413, 'fetch failed']).toContain(outcome);
-  expect(produced).toBeLessThan(total / 2);
   expect(await (await stack.db()).collection('attachments').countDocuments()).toBe(before);
   expect((await readdir(join(dir, 'rooms', 'lab')).catch(() => [])).filter((f) => f.endsWith('.partial'))).toEqual([]);
 });
