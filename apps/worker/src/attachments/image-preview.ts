@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import sharp from 'sharp';
 
 /** The longest side of a thumbnail, in pixels. */
 export const THUMBNAIL_PX = 320;
@@ -22,6 +21,9 @@ export class UndecodableImageError extends Error {
  * animation stands for it.
  */
 export async function imagePreview(body: Readable): Promise<ImagePreview> {
+  // Loaded on first use: a worker whose sharp binaries are missing still runs every other job,
+  // and its image jobs fail (and retry) with the load error in the log.
+  const { default: sharp } = await import('sharp');
   const image = sharp({ failOn: 'error' }).rotate();
   body.pipe(image);
   try {
