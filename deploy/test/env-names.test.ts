@@ -25,6 +25,8 @@ const SECRET_ENV_NAMES = [
   'VAPID_PRIVATE_KEY',
   'REDIS_URL',
   'MONGO_URL',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
 ];
 
 type App = keyof typeof schemaNames;

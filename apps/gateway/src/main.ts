@@ -1,5 +1,5 @@
 import { ConfigError, type GatewayConfig, loadGatewayConfig } from '@campzone/config';
-import { createQueueProducers } from '@campzone/queue';
+import { AttachmentJobs, createQueueProducers } from '@campzone/queue';
 import { connectRedisClients, createStartupRedisClient, RedisKeys } from '@campzone/realtime';
 import { createMongoClient, listenWhileStarting, waitForRedisAndMongo, watchRoomFilters, watchStoreWrites } from '@campzone/store';
 import pino from 'pino';
@@ -61,7 +61,11 @@ async function main(): Promise<void> {
     logger: logger.child({ component: 'queue-producers' }),
     rollupDelayMs: config.ROLLUP_DELAY_MS,
   });
-  const gateway = await buildGateway({ config, logger, redis: { command, pub, sub }, db, queues });
+  const bullSettings = { connection: config.REDIS_URL, prefix: new RedisKeys(config.REDIS_PREFIX).bullPrefix() };
+  const attachmentJobs = new AttachmentJobs(bullSettings, (err) =>
+    logger.warn({ queue: 'attachments', err: err.message }, 'queue connection error'),
+  );
+  const gateway = await buildGateway({ config, logger, redis: { command, pub, sub }, db, queues, attachmentJobs });
   if (config.MONGO_COMMAND_CHECKS) {
     watchStoreWrites(mongo, (w) => gateway.metrics.storeWrites.inc({ collection: w.collection, op: w.op }, w.count));
     watchRoomFilters(mongo, (v) => {
@@ -83,7 +87,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await gateway.drain();
     // After the drain: the last sends' delivery tracking is enqueued before the connections close.
-    await queues.close();
+    await Promise.allSettled([queues.close(), attachmentJobs.close()]);
     await Promise.allSettled([command.quit(), pub.quit(), sub.quit(), mongo.close()]);
     logger.info('stopped');
     process.exit(0);

@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@campzone/config';
-import type { QueueProducers } from '@campzone/queue';
+import { type ObjectStore, openObjectStore } from '@campzone/objects';
+import type { AttachmentJobs, QueueProducers } from '@campzone/queue';
 import {
   DeliveryCursors,
   LuaRunner,
@@ -19,6 +20,7 @@ import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator';
 import { TokenVerifier } from './auth/token-verifier';
+import { AttachmentService } from './chat/attachment.service';
 import { BlocksService } from './chat/blocks.service';
 import type { ChatServices } from './chat/chat-services';
 import { DeliveryAckService } from './chat/delivery-ack.service';
@@ -36,6 +38,7 @@ import { RoomMembersService } from './chat/room-members.service';
 import { RoomRulesCache } from './chat/room-settings.cache';
 import { SendMessageService } from './chat/send-message.service';
 import { adminRoutes } from './http/admin.routes';
+import { attachmentRoutes } from './http/attachments.routes';
 import { devTokenRoutes } from './http/dev-token.routes';
 import { registerErrorHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
@@ -61,6 +64,10 @@ export interface GatewayDeps {
   db: Db;
   /** Delivery tracking and status rollups, enqueued for the worker (main.ts creates them; tests may leave them out). */
   queues?: QueueProducers;
+  /** The attachments queue (processing and purges); without it uploads are refused UNAVAILABLE. */
+  attachmentJobs?: AttachmentJobs;
+  /** Where attachment bytes live; default: the store config.attachmentStore names. */
+  objects?: ObjectStore;
 }
 
 export interface Gateway {
@@ -98,6 +105,16 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const mentions = new MentionResolver(store.participants);
   const roomRules = new RoomRulesCache(store.rooms);
   const rules = new PostingRules({ membership, rules: roomRules, blocks: store.blocks, participants: store.participants, limiter });
+  const attachments = new AttachmentService({
+    rules,
+    membership,
+    attachments: store.attachments,
+    objects: deps.objects ?? openObjectStore(config.attachmentStore),
+    jobs: deps.attachmentJobs,
+    maxBytes: config.ATTACHMENT_MAX_BYTES,
+    allowedTypes: config.ATTACHMENT_ALLOWED_TYPES,
+    logger: logger.child({ component: 'attachments' }),
+  });
   const chat: ChatServices = {
     queues: deps.queues,
     membership,
@@ -128,6 +145,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       messages: store.messages,
       changes: store.messageChanges,
       mentions,
+      attachments,
       floors: store.statusFloors,
       writer,
       codec,
@@ -153,6 +171,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       codec,
       maxContentLength: config.MAX_CONTENT_LENGTH,
       editWindowMs: config.MESSAGE_EDIT_WINDOW_MS,
+      attachments,
       logger: logger.child({ component: 'message-changes' }),
     }),
     presence: new PresenceService(
@@ -173,6 +192,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       config.CURSOR_FLUSH_MS,
       { counters, messages: store.messages },
     ),
+    attachments,
   };
   const verifier = new TokenVerifier(config.jwt);
   const revocations = new TokenRevocations(deps.redis.command, keys);
@@ -215,6 +235,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(adminRoutes, { auth, revocations, io: () => io });
   await app.register(userRoutes, { chat, auth });
   await app.register(notificationRoutes, { chat, auth });
+  await app.register(attachmentRoutes, { attachments, auth, maxBytes: config.ATTACHMENT_MAX_BYTES });
   if (config.AUTH_DEV_TOKENS) {
     await app.register(devTokenRoutes, { verifier, ttlSeconds: config.DEV_TOKEN_TTL_S, production: config.NODE_ENV === 'production' });
   }

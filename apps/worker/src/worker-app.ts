@@ -1,4 +1,5 @@
 import type { WorkerConfig } from '@campzone/config';
+import { type ObjectStore, openObjectStore } from '@campzone/objects';
 import {
   type ChatQueues,
   closeQueues,
@@ -33,6 +34,8 @@ import { healthRoutes } from './http/health.routes';
 import { NotifyPlanner } from './notify/notify-planner';
 import { PushSender } from './notify/push-sender';
 import { createWorkerMetrics, DEPTH_STATES, type WorkerMetrics } from './observability/metrics';
+import { attachmentProcessProcessor } from './processors/attachment-process.processor';
+import { attachmentPurgeProcessor } from './processors/attachment-purge.processor';
 import { deliveryRetryProcessor } from './processors/delivery-retry.processor';
 import { deliveryTrackProcessor } from './processors/delivery-track.processor';
 import { type JobProcessor, jobRun } from './processors/job-run';
@@ -52,6 +55,8 @@ export interface WorkerDeps {
   bullConnection: QueueConnection;
   /** Opens stored content (decrypts when encryption at rest is on). */
   codec: ContentCodec;
+  /** Where attachment bytes live; default: the store config.attachmentStore names. */
+  objects?: ObjectStore;
 }
 
 export interface WorkerApp {
@@ -103,8 +108,16 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
       })
     : undefined;
 
+  const objects = deps.objects ?? openObjectStore(config.attachmentStore);
   const bindings = queueBindings(
     {
+      attachmentProcess: attachmentProcessProcessor({
+        attachments: store.attachments,
+        objects,
+        emitter,
+        ...(config.ATTACHMENT_SCAN_URL ? { scan: { url: config.ATTACHMENT_SCAN_URL, timeoutMs: config.ATTACHMENT_SCAN_TIMEOUT_MS } } : {}),
+      }),
+      attachmentPurge: attachmentPurgeProcessor({ attachments: store.attachments, objects }),
       track: deliveryTrackProcessor({ delivery: queues.delivery, schedule, ...(notifyPlanner ? { notify: notifyPlanner } : {}) }),
       check: deliveryRetryProcessor({
         cursors: checkCursors,

@@ -9,6 +9,8 @@ export interface Processors {
   threadSummary: JobProcessor;
   sweep: JobProcessor;
   notify: JobProcessor;
+  attachmentProcess: JobProcessor;
+  attachmentPurge: JobProcessor;
 }
 
 /** One BullMQ Worker per queue: how many jobs it runs at once, and the processor of each job name. */
@@ -30,6 +32,12 @@ export function queueBindings(processors: Processors, config: Pick<WorkerConfig,
       queue: QueueName.rollup,
       concurrency: config.WORKER_CONCURRENCY,
       processors: { [JobName.rollup]: processors.rollup, [JobName.threadSummary]: processors.threadSummary },
+    },
+    // Image decoding is CPU-bound: a few at a time keep the worker's event loop answering.
+    {
+      queue: QueueName.attachments,
+      concurrency: Math.min(4, config.WORKER_CONCURRENCY),
+      processors: { [JobName.attachmentProcess]: processors.attachmentProcess, [JobName.attachmentPurge]: processors.attachmentPurge },
     },
     // Sweeps scan whole collections: one at a time is plenty.
     { queue: QueueName.maintenance, concurrency: 1, processors: { [JobName.sweep]: processors.sweep } },

@@ -48,6 +48,8 @@ export interface SendOptions {
   messageType?: ClientMessageType;
   /** Answers this message (of the same room): the reply joins its thread. */
   replyTo?: string;
+  /** Uploaded attachments that are ready (see `POST /v1/rooms/:roomId/attachments`); with messageType image or file. */
+  attachmentIds?: string[];
 }
 
 /** Requests that change a stored message: queued, retried until answered, applied once. */
@@ -275,6 +277,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       };
       if (options.messageType) record.messageType = options.messageType;
       if (options.replyTo) record.replyTo = options.replyTo;
+      if (options.attachmentIds && options.attachmentIds.length > 0) record.attachmentIds = [...options.attachmentIds];
       promise = this.outbox.enqueue(record);
     }
     promise.catch(() => undefined);

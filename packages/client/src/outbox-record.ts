@@ -13,6 +13,8 @@ export interface OutboxRecord {
   messageType?: ClientMessageType;
   /** The message this one answers. */
   replyTo?: string;
+  /** Uploaded, ready attachments (with messageType image or file). */
+  attachmentIds?: string[];
   lamportTimestamp: number;
   /** Epoch ms when the user sent it. */
   createdAt: number;
@@ -31,6 +33,7 @@ export function toSendPayload(record: OutboxRecord): SendMessage {
   };
   if (record.messageType) payload.messageType = record.messageType;
   if (record.replyTo) payload.replyTo = record.replyTo;
+  if (record.attachmentIds && record.attachmentIds.length > 0) payload.attachmentIds = record.attachmentIds;
   return payload;
 }
 
@@ -45,6 +48,9 @@ export function parseOutboxRecord(value: unknown): OutboxRecord | undefined {
   if (!isInt(v.lamportTimestamp) || !isInt(v.createdAt) || !isInt(v.expiresAt) || !isInt(v.attempts)) return undefined;
   if (v.messageType !== undefined && (typeof v.messageType !== 'string' || !MESSAGE_TYPES.has(v.messageType))) return undefined;
   if (v.replyTo !== undefined && typeof v.replyTo !== 'string') return undefined;
+  const attachmentIds = v.attachmentIds;
+  if (attachmentIds !== undefined && !(Array.isArray(attachmentIds) && attachmentIds.every((id) => typeof id === 'string')))
+    return undefined;
   const record: OutboxRecord = {
     idempotencyKey: v.idempotencyKey,
     roomId: v.roomId,
@@ -56,5 +62,6 @@ export function parseOutboxRecord(value: unknown): OutboxRecord | undefined {
   };
   if (v.messageType !== undefined) record.messageType = v.messageType as ClientMessageType;
   if (typeof v.replyTo === 'string') record.replyTo = v.replyTo;
+  if (Array.isArray(attachmentIds)) record.attachmentIds = attachmentIds as string[];
   return record;
 }

@@ -81,6 +81,21 @@ const commonProps = {
    * the gateway hands it to browsers, the worker signs with its private half. Unset: no pushes.
    */
   VAPID_PUBLIC_KEY: Type.Optional(Type.String({ pattern: '^B[A-Za-z0-9_-]{86}$' })),
+  /** Where attachment bytes live: `local` (a directory, for one-node installs and `npm start`) or `s3`. */
+  ATTACHMENT_STORE: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local' }),
+  /** The local store's directory (relative to the working directory); every gateway and worker must see the same one. */
+  ATTACHMENT_DIR: Type.String({ minLength: 1, default: 'data/attachments' }),
+  /** S3-compatible endpoint URL; unset for AWS itself. */
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  S3_BUCKET: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
+  S3_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
+  /** Unset: the AWS SDK's default chain (IRSA, instance role, AWS_* variables). */
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** `endpoint/bucket/key` addressing, which most S3-compatible servers need. */
+  S3_FORCE_PATH_STYLE: Bool(false),
+  /** How long a signed download URL (S3 store) works. */
+  ATTACHMENT_URL_TTL_S: Type.Integer({ minimum: 10, maximum: 7 * 86_400, default: 300 }),
 };
 
 export const CommonEnvSchema = Type.Object(commonProps);
@@ -141,6 +156,10 @@ export const GatewayEnvSchema = Type.Object({
   PUSH_ENDPOINT_HOSTS: CsvList('fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com'),
   /** Tests and local development only: accept http:// endpoints on any host (refused with NODE_ENV=production). */
   PUSH_ALLOW_INSECURE_ENDPOINTS: Bool(false),
+  /** The largest upload; reading stops there and the upload is refused 413. */
+  ATTACHMENT_MAX_BYTES: Type.Integer({ minimum: 1, maximum: 5 * 1024 * 1024 * 1024, default: 25 * 1024 * 1024 }),
+  /** Content types (decided from the bytes) an upload may have; executables, HTML and SVG are refused whatever this says. */
+  ATTACHMENT_ALLOWED_TYPES: CsvList('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,application/zip'),
 });
 
 export const WorkerEnvSchema = Type.Object({
@@ -163,6 +182,10 @@ export const WorkerEnvSchema = Type.Object({
   QUEUE_LOG_RETENTION_HOURS: Type.Integer({ minimum: 0, maximum: 24 * 365, default: 24 * 7 }),
   /** PENDING/RETRY queue-log entries whose next retry is this overdue lost their job: the sweep fails them. */
   QUEUE_LOG_STALE_MS: Millis(600_000, 1000),
+  /** Optional scan hook: the worker POSTs each upload's bytes here and expects `{"result": "clean" | "infected"}`. */
+  ATTACHMENT_SCAN_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** A scan unanswered this long fails the try; the job retries with backoff. */
+  ATTACHMENT_SCAN_TIMEOUT_MS: Millis(30_000, 100),
   BULL_BOARD_ENABLED: Bool(false),
   BULL_BOARD_USER: Type.Optional(Type.String({ minLength: 1 })),
   BULL_BOARD_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { StaticDecode, TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { type GatewayEnv, GatewayEnvSchema, type WorkerEnv, WorkerEnvSchema } from './env-schema';
+import { type CommonEnv, type GatewayEnv, GatewayEnvSchema, type WorkerEnv, WorkerEnvSchema } from './env-schema';
 
 /** Thrown with one line that names the variable and what is wrong; main.ts prints it and exits. */
 export class ConfigError extends Error {
@@ -43,8 +43,27 @@ export interface JwtSettings {
   issuer?: string;
 }
 
-export type GatewayConfig = GatewayEnv & { POD_NAME: string; jwt: JwtSettings; masterKey?: Buffer };
-export type WorkerConfig = WorkerEnv & { POD_NAME: string; masterKey?: Buffer };
+/** Where attachments live; matches @campzone/objects' ObjectStoreSettings (config imports no runtime package). */
+export type AttachmentStoreSettings =
+  | { kind: 'local'; directory: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      region: string;
+      endpoint?: string;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+      forcePathStyle: boolean;
+      urlTtlSeconds: number;
+    };
+
+export type GatewayConfig = GatewayEnv & {
+  POD_NAME: string;
+  jwt: JwtSettings;
+  masterKey?: Buffer;
+  attachmentStore: AttachmentStoreSettings;
+};
+export type WorkerConfig = WorkerEnv & { POD_NAME: string; masterKey?: Buffer; attachmentStore: AttachmentStoreSettings };
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
   const parsed = parseEnv(GatewayEnvSchema, env);
@@ -65,7 +84,13 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   if (parsed.AUTH_DEV_TOKENS && !jwt.signKey) {
     throw new ConfigError('Invalid configuration: AUTH_DEV_TOKENS needs JWT_SECRET (dev tokens are signed with HS256)');
   }
-  return { ...parsed, POD_NAME: parsed.POD_NAME ?? hostname(), jwt, ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY) };
+  return {
+    ...parsed,
+    POD_NAME: parsed.POD_NAME ?? hostname(),
+    jwt,
+    ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY),
+    attachmentStore: attachmentStoreOf(parsed),
+  };
 }
 
 export function loadWorkerConfig(env: Env): WorkerConfig {
@@ -76,7 +101,31 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
   if (Boolean(parsed.VAPID_PUBLIC_KEY) !== Boolean(parsed.VAPID_PRIVATE_KEY)) {
     throw new ConfigError('Invalid configuration: VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are a pair: set both or neither');
   }
-  return { ...parsed, POD_NAME: parsed.POD_NAME ?? hostname(), ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY) };
+  return {
+    ...parsed,
+    POD_NAME: parsed.POD_NAME ?? hostname(),
+    ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY),
+    attachmentStore: attachmentStoreOf(parsed),
+  };
+}
+
+function attachmentStoreOf(env: CommonEnv): AttachmentStoreSettings {
+  if (env.ATTACHMENT_STORE === 'local') return { kind: 'local', directory: env.ATTACHMENT_DIR };
+  if (!env.S3_BUCKET) throw new ConfigError('Invalid configuration: ATTACHMENT_STORE=s3 needs S3_BUCKET');
+  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('Invalid configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both or neither');
+  }
+  return {
+    kind: 's3',
+    bucket: env.S3_BUCKET,
+    region: env.S3_REGION,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    urlTtlSeconds: env.ATTACHMENT_URL_TTL_S,
+    ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
+    ...(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+      ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+      : {}),
+  };
 }
 
 function resolveJwt(env: GatewayEnv): JwtSettings {

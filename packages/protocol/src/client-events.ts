@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { AttachmentIdSchema, MAX_ATTACHMENTS_PER_MESSAGE } from './attachments';
 import { IdempotencyKeySchema, MessageIdSchema, RoomIdSchema } from './ids';
 import { MAX_LAMPORT, MAX_PAGE_LIMIT, MAX_SKIP, MAX_SYNC_LIMIT } from './limits';
 import { ReactionEmojiSchema } from './reaction-emoji';
@@ -34,6 +35,11 @@ export const SendMessageSchema = Type.Object({
   messageType: Type.Optional(ClientMessageTypeSchema),
   /** Answers this message of the same room; the reply joins its thread. */
   replyTo: Type.Optional(MessageIdSchema),
+  /**
+   * Uploaded attachments (`image` or `file` messages only): each of this room, uploaded by the
+   * sender, and ready; an `image` message carries images only.
+   */
+  attachmentIds: Type.Optional(Type.Array(AttachmentIdSchema, { minItems: 1, maxItems: MAX_ATTACHMENTS_PER_MESSAGE, uniqueItems: true })),
 });
 export type SendMessage = Static<typeof SendMessageSchema>;
 

@@ -44,6 +44,7 @@ export const ServerEvent = {
   PARTICIPANT_REMOVED: 'participant_removed',
   ROOM_UPDATED: 'room_updated',
   TOKEN_EXPIRING: 'token_expiring',
+  ATTACHMENT_UPDATED: 'attachment_updated',
   ERROR: 'error',
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];

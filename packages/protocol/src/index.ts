@@ -1,5 +1,6 @@
 import './formats';
 
+export * from './attachments';
 export * from './client-events';
 export * from './errors';
 export * from './events';

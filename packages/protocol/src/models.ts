@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { AttachmentSchema } from './attachments';
 import { MessageIdSchema, RoomIdSchema, UserIdSchema } from './ids';
 
 export const RoomTypeSchema = Type.Union([
@@ -71,6 +72,8 @@ export const ChatMessageSchema = Type.Object({
   /** Members mentioned with `@userId`, and ROOM_MENTION for `@room`; resolved when sent. */
   mentions: Type.Optional(Type.Array(Type.String())),
   pinned: Type.Optional(Type.Boolean()),
+  /** Files and images of an `image` or `file` message; erased with the message. */
+  attachments: Type.Optional(Type.Array(AttachmentSchema)),
 });
 export type ChatMessage = Static<typeof ChatMessageSchema>;
 

@@ -1,3 +1,4 @@
+import type { AttachmentUpdated } from './attachments';
 import type {
   Ack,
   EditMessage,
@@ -97,5 +98,6 @@ export interface ServerToClientEvents {
   participant_removed: (payload: ParticipantRemoved) => void;
   room_updated: (payload: RoomUpdated) => void;
   token_expiring: (payload: TokenExpiring) => void;
+  attachment_updated: (payload: AttachmentUpdated) => void;
   error: (payload: ErrorEvent) => void;
 }

@@ -1,3 +1,4 @@
+export * from './attachment-jobs';
 export * from './job-payload';
 export * from './job-policies';
 export * from './job-schemas';

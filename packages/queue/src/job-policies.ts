@@ -74,6 +74,27 @@ export const notifyJobOptions = (roomId: string, userId: string, delayMs: number
   removeOnFail: { age: 24 * 3600, count: 1000 },
 });
 
+/**
+ * One processing job per attachment (the id makes a retried upload enqueue it once); retries
+ * ride out a scan hook or store that is briefly away, then the attachment stays pending.
+ */
+export const attachmentProcessJobOptions = (attachmentId: string): JobsOptions => ({
+  jobId: `process-${attachmentId}`,
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: keepCompleted,
+  removeOnFail: keepFailed,
+});
+
+/** Deleting objects is idempotent, so it retries long: about 17 minutes (1 s ... 512 s). */
+export const attachmentPurgeJobOptions = (messageId: string): JobsOptions => ({
+  jobId: `purge-${messageId}`,
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: keepCompleted,
+  removeOnFail: keepFailed,
+});
+
 export const sweepJobTemplate = { removeOnComplete: true, removeOnFail: { count: 100 } } satisfies JobsOptions;
 export const SWEEP_SCHEDULER_ID = 'queue-log-sweep';
 

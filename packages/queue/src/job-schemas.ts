@@ -1,4 +1,4 @@
-import { MessageIdSchema, RoomIdSchema, UserIdSchema } from '@campzone/protocol';
+import { AttachmentIdSchema, MAX_ATTACHMENTS_PER_MESSAGE, MessageIdSchema, RoomIdSchema, UserIdSchema } from '@campzone/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 
 // Job payloads, validated by the worker before it runs a job. Extra fields are tolerated so a
@@ -54,3 +54,14 @@ export type SweepJob = Static<typeof SweepJobSchema>;
 /** Push to `userId` what `roomId` holds for them that they have neither read nor been pushed yet. */
 export const NotifyJobSchema = Type.Object({ roomId: RoomIdSchema, userId: UserIdSchema });
 export type NotifyJob = Static<typeof NotifyJobSchema>;
+/** `attachment-process`: an upload just stored, pending; the worker scans, measures and settles it. */
+export const AttachmentProcessJobSchema = Type.Object({ roomId: RoomIdSchema, attachmentId: AttachmentIdSchema });
+export type AttachmentProcessJob = Static<typeof AttachmentProcessJobSchema>;
+
+/** `attachment-purge`: a message was deleted (its tombstone is stored); its attachments' objects go. */
+export const AttachmentPurgeJobSchema = Type.Object({
+  roomId: RoomIdSchema,
+  messageId: MessageIdSchema,
+  attachmentIds: Type.Array(AttachmentIdSchema, { minItems: 1, maxItems: MAX_ATTACHMENTS_PER_MESSAGE }),
+});
+export type AttachmentPurgeJob = Static<typeof AttachmentPurgeJobSchema>;

@@ -1,5 +1,5 @@
 import { type ConnectionOptions, Queue } from 'bullmq';
-import type { DeliveryCheckJob, DeliveryTrackJob, NotifyJob, RollupJob, SweepJob } from './job-schemas';
+import type { AttachmentProcessJob, AttachmentPurgeJob, DeliveryCheckJob, DeliveryTrackJob, NotifyJob, RollupJob, SweepJob } from './job-schemas';
 import { QueueName } from './queue-names';
 
 /** A Redis URL, or BullMQ connection options (ioredis options or a client). */
@@ -20,12 +20,14 @@ export type DeliveryQueue = Queue<DeliveryTrackJob | DeliveryCheckJob>;
 export type RollupQueue = Queue<RollupJob>;
 export type MaintenanceQueue = Queue<SweepJob>;
 export type NotifyQueue = Queue<NotifyJob>;
+export type AttachmentQueue = Queue<AttachmentProcessJob | AttachmentPurgeJob>;
 
 export interface ChatQueues {
   delivery: DeliveryQueue;
   rollup: RollupQueue;
   maintenance: MaintenanceQueue;
   notify: NotifyQueue;
+  attachments: AttachmentQueue;
 }
 
 /** Every queue of the system, for the worker (which also produces) and tools. */
@@ -36,6 +38,7 @@ export function openQueues(settings: QueueSettings): ChatQueues {
     rollup: new Queue<RollupJob>(QueueName.rollup, opts),
     maintenance: new Queue<SweepJob>(QueueName.maintenance, opts),
     notify: new Queue<NotifyJob>(QueueName.notify, opts),
+    attachments: new Queue<AttachmentProcessJob | AttachmentPurgeJob>(QueueName.attachments, opts),
   };
 }
 

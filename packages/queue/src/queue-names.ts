@@ -11,6 +11,8 @@ export const QueueName = {
   maintenance: 'chat-maintenance',
   /** Web Push to offline members: one delayed job per (room, member), folding that room's messages. */
   notify: 'chat-notify',
+  /** Uploaded attachments: scan, measure and thumbnail each one; delete a deleted message's objects. */
+  attachments: 'chat-attachments',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -22,5 +24,7 @@ export const JobName = {
   threadSummary: 'thread-summary',
   sweep: 'sweep',
   notify: 'notify',
+  attachmentProcess: 'attachment-process',
+  attachmentPurge: 'attachment-purge',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];

@@ -1,5 +1,5 @@
-import type { ChatMessage, ReactionSummary } from '@campzone/protocol';
-import type { ReactionDoc } from './documents';
+import type { Attachment, ChatMessage, ReactionSummary } from '@campzone/protocol';
+import type { MessageAttachmentDoc, ReactionDoc } from './documents';
 import type { ContentCodec } from './encryption/content-codec';
 import type { StoredMessage } from './message.repository';
 import { type StatusFloors, statusAt } from './status-floor.repository';
@@ -37,7 +37,17 @@ export function toChatMessage(doc: StoredMessage, content: string, floors?: Stat
   if (doc.reactions && doc.reactions.length > 0) message.reactions = reactionSummaries(doc.reactions, viewerId);
   if (doc.mentions && doc.mentions.length > 0) message.mentions = doc.mentions;
   if (doc.pinned) message.pinned = true;
+  if (doc.attachments && doc.attachments.length > 0 && !doc.deletedAt) message.attachments = doc.attachments.map(toAttachment);
   return message;
+}
+
+/** Thumbnails are served by the gateway (or redirected to the store) at a path named for the attachment. */
+export function toAttachment(doc: MessageAttachmentDoc): Attachment {
+  const attachment: Attachment = { attachmentId: doc.attachmentId, name: doc.name, contentType: doc.contentType, size: doc.size };
+  if (doc.width !== undefined) attachment.width = doc.width;
+  if (doc.height !== undefined) attachment.height = doc.height;
+  if (doc.hasThumbnail) attachment.thumbnail = `/v1/attachments/${doc.attachmentId}/thumbnail`;
+  return attachment;
 }
 
 export function reactionSummaries(reactions: ReactionDoc[], viewerId?: string): ReactionSummary[] {

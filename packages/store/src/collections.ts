@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type {
+  AttachmentDoc,
   AuditEntryDoc,
   EncryptionKeyDoc,
   MessageDoc,
@@ -32,6 +33,7 @@ export const CollectionName = {
   blocks: 'user_blocks',
   audit: 'room_audit_log',
   pushSubscriptions: 'push_subscriptions',
+  attachments: 'attachments',
 } as const;
 
 export interface Collections {
@@ -49,6 +51,7 @@ export interface Collections {
   blocks: Collection<UserBlockDoc>;
   audit: Collection<AuditEntryDoc>;
   pushSubscriptions: Collection<PushSubscriptionDoc>;
+  attachments: Collection<AttachmentDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -67,5 +70,6 @@ export function collectionsOf(db: Db): Collections {
     blocks: db.collection<UserBlockDoc>(CollectionName.blocks),
     audit: db.collection<AuditEntryDoc>(CollectionName.audit),
     pushSubscriptions: db.collection<PushSubscriptionDoc>(CollectionName.pushSubscriptions),
+    attachments: db.collection<AttachmentDoc>(CollectionName.attachments),
   };
 }

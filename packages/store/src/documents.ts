@@ -1,4 +1,4 @@
-import type { MessageStatus, MessageType, NotificationLevel, ParticipantRole, PostingPolicy, RoomType } from '@campzone/protocol';
+import type { AttachmentStatus, MessageStatus, MessageType, NotificationLevel, ParticipantRole, PostingPolicy, RoomType } from '@campzone/protocol';
 import type { ObjectId } from 'mongodb';
 
 // The seed's collections and fields, plus `seq` on messages and the participants' cursors.
@@ -137,6 +137,40 @@ export interface MessageDoc {
   pinned?: boolean;
   pinnedBy?: string;
   pinnedAt?: Date;
+  /** What the message's attachments were when it was sent (ready ones only); erased by a delete. */
+  attachments?: MessageAttachmentDoc[];
+}
+
+/** An attachment as a message keeps it: enough to show it without reading `attachments`. */
+export interface MessageAttachmentDoc {
+  attachmentId: string;
+  name: string;
+  contentType: string;
+  size: number;
+  width?: number;
+  height?: number;
+  hasThumbnail?: boolean;
+}
+
+/** One uploaded file (collection `attachments`); `_id` is the attachmentId, which names its room. */
+export interface AttachmentDoc {
+  _id: string;
+  roomId: string;
+  uploaderId: string;
+  name: string;
+  contentType: string;
+  size: number;
+  status: AttachmentStatus;
+  /** Where the bytes are in the object store. */
+  objectKey: string;
+  /** Images, once processed. */
+  thumbnailKey?: string;
+  width?: number;
+  height?: number;
+  /** Why it was quarantined (the scan hook's words). */
+  reason?: string;
+  createdAt: Date;
+  processedAt?: Date;
 }
 
 export interface ReactionDoc {

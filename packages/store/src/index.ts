@@ -1,4 +1,5 @@
 export { ObjectId } from 'mongodb';
+export * from './attachment.repository';
 export * from './audit-log.repository';
 export * from './block.repository';
 export * from './chat-message';

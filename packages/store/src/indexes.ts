@@ -51,6 +51,7 @@ export const indexDefinitions: Record<string, IndexDescription[]> = {
     { key: { endpoint: 1 }, name: 'endpoint_unique', unique: true },
     { key: { userId: 1 }, name: 'userId' },
   ],
+  [CollectionName.attachments]: [{ key: { roomId: 1, _id: 1 }, name: 'roomId_id' }],
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { AttachmentRepository } from './attachment.repository';
 import { AuditLogRepository } from './audit-log.repository';
 import { BlockRepository } from './block.repository';
 import { type Collections, collectionsOf } from './collections';
@@ -29,6 +30,7 @@ export interface Store {
   blocks: BlockRepository;
   audit: AuditLogRepository;
   pushSubscriptions: PushSubscriptionRepository;
+  attachments: AttachmentRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -48,5 +50,6 @@ export function createStore(db: Db): Store {
     blocks: new BlockRepository(collections.blocks),
     audit: new AuditLogRepository(collections.audit),
     pushSubscriptions: new PushSubscriptionRepository(collections.pushSubscriptions),
+    attachments: new AttachmentRepository(collections.attachments),
   };
 }

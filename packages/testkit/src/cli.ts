@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { FERRETDB_VERSION, installFerretDb } from './ferretdb.installer';
+import { GOFAKES3_VERSION, installS3Server } from './s3-server.installer';
 import { type ProvisionedServices, provisionServices } from './services.provisioner';
 
 const USAGE = `Usage: campzone-services <command>
@@ -10,6 +11,7 @@ const USAGE = `Usage: campzone-services <command>
                            exit with its status, then stop what was started
   up                       provide them and print REDIS_URL=... MONGO_URL=..., until Ctrl-C
   install-ferretdb         build and cache FerretDB ${FERRETDB_VERSION} (needs Go) and print its path
+  install-s3               build and cache gofakes3 ${GOFAKES3_VERSION} (the S3-compatible test server; needs Go)
 
 Services come from REDIS_URL/MONGO_URL, else Docker, else local redis-server and mongod/FerretDB.`;
 
@@ -74,6 +76,16 @@ async function installFerret(): Promise<number> {
   return 0;
 }
 
+async function installS3(): Promise<number> {
+  const binary = await installS3Server({ log });
+  if (!binary) {
+    log('no gofakes3 and no Go on PATH to build one; install Go (https://go.dev/dl/)');
+    return 1;
+  }
+  console.log(binary);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -83,6 +95,8 @@ async function main(argv: string[]): Promise<number> {
       return up();
     case 'install-ferretdb':
       return installFerret();
+    case 'install-s3':
+      return installS3();
     case undefined:
     case 'help':
     case '--help':

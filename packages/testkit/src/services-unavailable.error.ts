@@ -1,6 +1,6 @@
-export type ServiceName = 'redis' | 'mongo';
+export type ServiceName = 'redis' | 'mongo' | 's3';
 
-const DISPLAY_NAME: Record<ServiceName, string> = { redis: 'Redis', mongo: 'a MongoDB-wire server' };
+const DISPLAY_NAME: Record<ServiceName, string> = { redis: 'Redis', mongo: 'a MongoDB-wire server', s3: 'an S3-compatible server' };
 
 const HOW_TO_PROVIDE: Record<ServiceName, string> = {
   redis:
@@ -8,6 +8,7 @@ const HOW_TO_PROVIDE: Record<ServiceName, string> = {
   mongo:
     'MongoDB: set MONGO_URL=mongodb://host:port, or start a Docker engine (testcontainers runs mongo:7), or put mongod on PATH, ' +
     'or put a working FerretDB v1 `ferretdb` on PATH, or install Go so testkit can build FerretDB v1.24.2 (npx campzone-services install-ferretdb).',
+  s3: 'S3: put gofakes3 on PATH, or install Go so testkit can build it (go install github.com/johannesboyne/gofakes3/cmd/gofakes3@v1.2.0).',
 };
 
 /** The one error testkit gives when a service cannot be found or started any of the ways it knows. */

@@ -1,5 +1,6 @@
 import type { QueueProducers } from '@campzone/queue';
 import type { TypingState } from '@campzone/realtime';
+import type { AttachmentService } from './attachment.service';
 import type { BlocksService } from './blocks.service';
 import type { DeliveryAckService } from './delivery-ack.service';
 import type { HistoryService } from './history.service';
@@ -38,4 +39,6 @@ export interface ChatServices {
   typing: TypingState;
   receipts: ReceiptService;
   deliveryAcks: DeliveryAckService;
+  /** Uploads, their use in sends, downloads, purges. */
+  attachments: AttachmentService;
 }

@@ -25,6 +25,7 @@ import {
   type ReactionDoc,
 } from '@campzone/store';
 import type { Logger } from 'pino';
+import type { AttachmentService } from './attachment.service';
 import { guarded } from './dependency-errors';
 import type { MentionResolver } from './mention.resolver';
 import type { PostingRules } from './posting-rules';
@@ -42,6 +43,8 @@ export interface MessageChangeDeps {
   maxContentLength: number;
   /** MESSAGE_EDIT_WINDOW_MS: how long after sending its author may edit a message; 0 = always. */
   editWindowMs: number;
+  /** Hands a deleted message's attachments to the worker for deletion. */
+  attachments?: Pick<AttachmentService, 'purge'>;
   logger?: Pick<Logger, 'warn'>;
 }
 
@@ -142,10 +145,16 @@ export class MessageChangeService {
         kind: 'change',
         // A tombstone: seq, order and thread place stay; what was said is gone from the store.
         set: { content: '', deletedAt, deletedBy: userId },
-        unset: ['keyVersion', 'mentions', 'reactions', 'pinned', 'pinnedBy', 'pinnedAt', 'editedAt'],
+        unset: ['keyVersion', 'mentions', 'reactions', 'pinned', 'pinnedBy', 'pinnedAt', 'editedAt', 'attachments'],
         answer: (rev) => deleted(deletedAt, userId, rev),
         afterwards: async () => {
           await this.bestEffort('erase edits', doc, () => this.deps.changes.eraseEdits(doc.roomId, doc._id));
+          const files = (doc.attachments ?? []).map((a) => a.attachmentId);
+          const attachments = this.deps.attachments;
+          if (files.length > 0 && attachments) {
+            // After the tombstone: a failed hand-over leaves orphaned bytes nobody can reach, never a message without its files.
+            await this.bestEffort('queue the purge of attachments', doc, () => attachments.purge(doc.roomId, doc._id.toHexString(), files));
+          }
           if (doc.senderId !== userId) {
             const target = { messageId: doc._id.toHexString(), senderId: doc.senderId, seq: doc.seq };
             await this.bestEffort('audit a delete', doc, () =>

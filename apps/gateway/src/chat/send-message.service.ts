@@ -2,6 +2,7 @@ import { ChatError, type ChatMessage, ErrorCode, type SendMessage } from '@campz
 import type { AllocateRequest, Allocation, MessageCounters, RateLimiter } from '@campzone/realtime';
 import {
   type ContentCodec,
+  type MessageAttachmentDoc,
   type MessageChangeRepository,
   type MessageDoc,
   type MessageRepository,
@@ -12,6 +13,7 @@ import {
   toChatMessage,
 } from '@campzone/store';
 import type { Logger } from 'pino';
+import type { AttachmentService } from './attachment.service';
 import { guarded } from './dependency-errors';
 import type { MentionResolver } from './mention.resolver';
 import type { PostingRules } from './posting-rules';
@@ -30,6 +32,8 @@ export interface SendMessageDeps {
   /** Finds the message a reply answers. */
   changes: Pick<MessageChangeRepository, 'find'>;
   mentions: Pick<MentionResolver, 'resolve'>;
+  /** Checks a send's attachmentIds; absent: sends with attachments are refused. */
+  attachments?: Pick<AttachmentService, 'forSend'>;
   /** Status floors, for the status of a message a retried send finds stored already. */
   floors: Pick<StatusFloorRepository, 'get'>;
   writer: MessageWriter;
@@ -64,6 +68,7 @@ interface Placement {
   createdAt: Date;
   mentions: string[];
   thread: ReplyPlace | undefined;
+  attachments: MessageAttachmentDoc[];
 }
 
 /** A seq this send was given and will not use (see seq-hole.ts). */
@@ -115,6 +120,7 @@ export class SendMessageService {
     }
     const member = await this.deps.rules.check(input.roomId, senderId, 'post');
     const thread = input.replyTo === undefined ? undefined : await this.threadOf(input.roomId, input.replyTo);
+    const attachments = await this.attachmentsOf(senderId, input);
     await this.checkRate(senderId);
     await this.deps.rules.checkSlowMode(input.roomId, member, senderId);
     const mentions = await this.mongo(() => this.deps.mentions.resolve(input.roomId, senderId, input.content));
@@ -155,6 +161,7 @@ export class SendMessageService {
           createdAt: new Date(request.createdAtMs),
           mentions,
           thread,
+          attachments,
         });
         if ((await this.write(doc)) === 'inserted') return { message: toChatMessage(doc, input.content), duplicate: false };
         const existing = await this.mongo(() => this.deps.messages.findBySenderKey(senderId, input.idempotencyKey));
@@ -225,6 +232,12 @@ export class SendMessageService {
     return { replyTo: target._id, threadRootId: target.threadRootId ?? target._id };
   }
 
+  private async attachmentsOf(senderId: string, input: SendMessage): Promise<MessageAttachmentDoc[]> {
+    if (input.attachmentIds === undefined) return [];
+    if (!this.deps.attachments) throw new ChatError(ErrorCode.VALIDATION_FAILED, 'this gateway takes no attachments');
+    return this.deps.attachments.forSend(input.roomId, senderId, input.messageType ?? 'text', input.attachmentIds);
+  }
+
   private async findStored(senderId: string, input: SendMessage): Promise<SendResult | null> {
     const existing = await this.mongo(() => this.deps.messages.findBySenderKey(senderId, input.idempotencyKey));
     return existing ? this.answerDuplicate(existing, input) : null;
@@ -263,6 +276,7 @@ export class SendMessageService {
       doc.threadRootId = at.thread.threadRootId;
     }
     if (at.mentions.length > 0) doc.mentions = at.mentions;
+    if (at.attachments.length > 0) doc.attachments = at.attachments;
     return doc;
   }
 

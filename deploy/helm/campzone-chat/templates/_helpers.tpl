@@ -167,3 +167,23 @@ Usage: include "campzone-chat.topologySpread" (dict "ctx" $ "component" "gateway
 {{- fail (printf "gateway.terminationGracePeriodSeconds (%v) must exceed gateway.drain.preStopSeconds + gateway.drain.timeoutSeconds + gateway.drain.disconnectSeconds (%v)" .Values.gateway.terminationGracePeriodSeconds $total) }}
 {{- end }}
 {{- end }}
+
+{{/* The local attachment store's directory, when attachments.store is local (the root filesystem is read-only). */}}
+{{- define "campzone-chat.attachmentsMount" -}}
+{{- if eq .Values.attachments.store "local" }}
+- name: attachments
+  mountPath: /data/attachments
+{{- end }}
+{{- end }}
+
+{{- define "campzone-chat.attachmentsVolume" -}}
+{{- if eq .Values.attachments.store "local" }}
+- name: attachments
+  {{- if .Values.attachments.local.existingClaim }}
+  persistentVolumeClaim:
+    claimName: {{ .Values.attachments.local.existingClaim }}
+  {{- else }}
+  emptyDir: {}
+  {{- end }}
+{{- end }}
+{{- end }}

@@ -11,6 +11,8 @@ import {
   type RoomUpdated,
   type StatusChange,
 } from '@campzone/client/browser';
+import { AttachmentComposer } from './attachment-composer';
+import { AttachmentUploader } from './attachment-upload';
 import { ConnectionBannerView } from './connection-banner.view';
 import { MessageChangesController } from './message-changes.controller';
 import { MessageListView } from './message-list.view';
@@ -71,10 +73,16 @@ export class ChatApp {
     private readonly signOut: () => void,
   ) {
     const nameOf = (userId: string) => userId;
-    this.messageList = new MessageListView(ui.messages, nameOf, (localId) => this.retry(localId), {
+    this.messageList = new MessageListView(
+      ui.messages,
       nameOf,
-      quoteOf: (messageId) => (this.activeRoomId ? this.models.get(this.activeRoomId)?.byMessageId(messageId)?.message : undefined),
-    });
+      (localId) => this.retry(localId),
+      {
+        nameOf,
+        quoteOf: (messageId) => (this.activeRoomId ? this.models.get(this.activeRoomId)?.byMessageId(messageId)?.message : undefined),
+      },
+      (path) => this.fetchAttachment(path),
+    );
     this.roomList = new RoomListView(ui.roomList, (roomId) => this.openRoom(roomId, true));
     this.onlineList = new OnlineListView(ui.onlineList, ui.onlineHeading);
     this.banner = new ConnectionBannerView(ui.banner, ui.bannerText, ui.bannerAction, (action) => {
@@ -112,6 +120,18 @@ export class ChatApp {
       notify: (text) => this.notify(text),
     });
     this.posting = new PostingStateView(ui.composer, ui.send);
+    new AttachmentComposer({
+      uploader: new AttachmentUploader(session.token),
+      button: ui.attach,
+      input: ui.attachInput,
+      tray: ui.uploadTray,
+      composer: ui.composer,
+      dropZone: ui.conversation,
+      activeRoom: () => this.activeRoomId,
+      send: (roomId, name, messageType, attachmentId) =>
+        this.sendTo(roomId, name, undefined, { messageType, attachmentIds: [attachmentId] }),
+      notify: (text) => this.notify(text),
+    });
     this.settings = new RoomSettingsPanel(moderation, session.userId, () => void this.refreshRooms());
     this.notifications = new NotificationsController(api, (text) => this.notify(text));
     new ReportDialog(
@@ -432,11 +452,23 @@ export class ChatApp {
     this.ui.composer.focus();
   }
 
-  private sendTo(roomId: string, content: string, replyTo?: string): void {
-    const sending = this.chat.send(roomId, content, replyTo === undefined ? {} : { replyTo });
+  private sendTo(
+    roomId: string,
+    content: string,
+    replyTo?: string,
+    files?: { messageType: 'image' | 'file'; attachmentIds: string[] },
+  ): void {
+    const sending = this.chat.send(roomId, content, { ...(replyTo === undefined ? {} : { replyTo }), ...files });
     const model = this.model(roomId);
     const entry = model.addPending(sending.localId, this.session.userId, content, new Date().toISOString(), replyTo);
     if (roomId === this.activeRoomId) this.messageList.upsert(model, entry);
+  }
+
+  /** Attachment bytes with this session's token; a redirect to the object store is followed. */
+  private async fetchAttachment(path: string): Promise<Blob> {
+    const response = await fetch(path, { headers: { authorization: `Bearer ${this.session.token}` } });
+    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    return response.blob();
   }
 
   private retry(localId: string): void {

@@ -1,3 +1,4 @@
+import { type AttachmentFetcher, renderAttachments } from './attachments.view';
 import { h } from './dom-element';
 import { contentText, createExtras, type Extras, type LineContext, renderExtras } from './message-extras.view';
 import { markOf } from './message-marks';
@@ -6,6 +7,7 @@ import type { MessageEntry, RoomMessages } from './room-messages.model';
 interface Line {
   item: HTMLLIElement;
   content: HTMLElement;
+  attachments: HTMLElement;
   extras: Extras;
   mark: HTMLElement;
   symbol: HTMLElement;
@@ -28,6 +30,7 @@ export class MessageListView {
     private readonly nameOf: (userId: string) => string,
     private readonly onRetry: (localId: string) => void,
     private readonly context: LineContext = { nameOf, quoteOf: () => undefined },
+    private readonly fetchAttachment: AttachmentFetcher = () => Promise.reject(new Error('no attachment fetcher')),
   ) {}
 
   /** Draws a room from scratch (on switching rooms). */
@@ -73,6 +76,8 @@ export class MessageListView {
     const time = h('time', { attrs: { datetime: entry.createdAt } }, formatTime(entry.createdAt));
     const extras = createExtras();
     const content = h('p', { className: 'content' });
+    const attachments = h('div', { className: 'attachments' });
+    attachments.hidden = true;
     const item = h(
       'li',
       { className: entry.own ? 'message own' : 'message' },
@@ -87,6 +92,7 @@ export class MessageListView {
         extras.pinned,
       ),
       content,
+      attachments,
       extras.reactions,
       h(
         'p',
@@ -98,7 +104,7 @@ export class MessageListView {
         ...(entry.own ? [] : [reportButton(this.nameOf(entry.senderId))]),
       ),
     );
-    const line: Line = { item, content, extras, mark, symbol, label, retry };
+    const line: Line = { item, content, attachments, extras, mark, symbol, label, retry };
     this.lines.set(entry.key, line);
     this.update(line, entry);
     return line;
@@ -113,6 +119,7 @@ export class MessageListView {
     const text = contentText(entry);
     if (line.content.textContent !== text) line.content.textContent = text;
     renderExtras(line.extras, entry, this.context, item);
+    renderAttachments(line.attachments, entry.message?.deletedAt ? undefined : entry.message?.attachments, this.fetchAttachment);
     const timeEl = item.querySelector('time');
     if (timeEl && timeEl.dateTime !== entry.createdAt) {
       timeEl.dateTime = entry.createdAt;

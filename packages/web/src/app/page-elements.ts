@@ -35,6 +35,10 @@ export function pageElements() {
     composerForm: byId('composer-form', HTMLFormElement),
     composer: byId('composer', HTMLTextAreaElement),
     send: byId('send', HTMLButtonElement),
+    attach: byId('attach', HTMLButtonElement),
+    attachInput: byId('attach-input', HTMLInputElement),
+    uploadTray: byId('upload-tray', HTMLUListElement),
+    conversation: byId('conversation', HTMLElement),
     onlineHeading: byId('online-heading', HTMLHeadingElement),
     onlineList: byId('online-list', HTMLUListElement),
   };
