@@ -58,6 +58,12 @@ const commonProps = {
    * Common to both apps because the gateway's producer sets the delay when it enqueues.
    */
   ROLLUP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
+  /**
+   * Webhook hosts (names or IP literals, comma-separated) exempt from the private-address check:
+   * outgoing webhooks refuse loopback, private and link-local addresses unless their host is here.
+   * Common to both apps: the gateway checks a URL when it is registered, the worker on every delivery.
+   */
+  WEBHOOK_ALLOWED_HOSTS: CsvList(''),
 };
 
 export const CommonEnvSchema = Type.Object(commonProps);
@@ -132,6 +138,16 @@ export const WorkerEnvSchema = Type.Object({
   QUEUE_LOG_RETENTION_HOURS: Type.Integer({ minimum: 0, maximum: 24 * 365, default: 24 * 7 }),
   /** PENDING/RETRY queue-log entries whose next retry is this overdue lost their job: the sweep fails them. */
   QUEUE_LOG_STALE_MS: Millis(600_000, 1000),
+  /** An outgoing webhook request unanswered this long (connect, send, headers and body) fails the attempt. */
+  WEBHOOK_TIMEOUT_MS: Millis(10_000, 100),
+  /** Attempts per webhook delivery (the first included); after the last failure the webhook is marked `failing`. */
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 6 }),
+  /** The first retry's delay; each next one doubles it (exponential backoff). */
+  WEBHOOK_BACKOFF_MS: Millis(5000, 10),
+  /** Delivery-log entries kept per webhook (older ones are deleted as new ones arrive). */
+  WEBHOOK_DELIVERY_LOG_MAX: Type.Integer({ minimum: 1, maximum: 100_000, default: 200 }),
+  /** How often the worker looks for webhook events that no delivery batch announced (a gateway died after its ack). */
+  WEBHOOK_DISPATCH_INTERVAL_MS: Millis(5000, 100),
   BULL_BOARD_ENABLED: Bool(false),
   BULL_BOARD_USER: Type.Optional(Type.String({ minLength: 1 })),
   BULL_BOARD_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),

@@ -1,5 +1,5 @@
 import { type ConnectionOptions, Queue } from 'bullmq';
-import type { DeliveryCheckJob, DeliveryTrackJob, RollupJob, SweepJob } from './job-schemas';
+import type { DeliveryCheckJob, DeliveryTrackJob, RollupJob, SweepJob, WebhookDeliverJob, WebhookDispatchJob } from './job-schemas';
 import { QueueName } from './queue-names';
 
 /** A Redis URL, or BullMQ connection options (ioredis options or a client). */
@@ -19,11 +19,13 @@ export function connectionOptions(connection: QueueConnection): ConnectionOption
 export type DeliveryQueue = Queue<DeliveryTrackJob | DeliveryCheckJob>;
 export type RollupQueue = Queue<RollupJob>;
 export type MaintenanceQueue = Queue<SweepJob>;
+export type WebhookQueue = Queue<WebhookDispatchJob | WebhookDeliverJob>;
 
 export interface ChatQueues {
   delivery: DeliveryQueue;
   rollup: RollupQueue;
   maintenance: MaintenanceQueue;
+  webhooks: WebhookQueue;
 }
 
 /** Every queue of the system, for the worker (which also produces) and tools. */
@@ -33,6 +35,7 @@ export function openQueues(settings: QueueSettings): ChatQueues {
     delivery: new Queue<DeliveryTrackJob | DeliveryCheckJob>(QueueName.delivery, opts),
     rollup: new Queue<RollupJob>(QueueName.rollup, opts),
     maintenance: new Queue<SweepJob>(QueueName.maintenance, opts),
+    webhooks: new Queue<WebhookDispatchJob | WebhookDeliverJob>(QueueName.webhooks, opts),
   };
 }
 

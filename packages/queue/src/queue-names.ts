@@ -9,6 +9,8 @@ export const QueueName = {
   rollup: 'chat-rollup',
   /** Repeatable sweeps of the queue log. */
   maintenance: 'chat-maintenance',
+  /** Outgoing webhooks: `dispatch` turns stored events into one `deliver` job per subscribed webhook. */
+  webhooks: 'chat-webhooks',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -19,5 +21,7 @@ export const JobName = {
   rollup: 'rollup',
   threadSummary: 'thread-summary',
   sweep: 'sweep',
+  webhookDispatch: 'dispatch',
+  webhookDeliver: 'deliver',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];

@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import type {
   AuditEntryDoc,
   EncryptionKeyDoc,
+  IncomingHookDoc,
   MessageDoc,
   MessageEditDoc,
   MessageReportDoc,
@@ -13,6 +14,9 @@ import type {
   StatusFloorDoc,
   UserBlockDoc,
   UserDoc,
+  WebhookDeliveryDoc,
+  WebhookDoc,
+  WebhookOutboxDoc,
 } from './documents';
 
 /** Collection names: snake_case plurals as in the seed. Renaming one strands stored data. */
@@ -30,6 +34,10 @@ export const CollectionName = {
   reports: 'message_reports',
   blocks: 'user_blocks',
   audit: 'room_audit_log',
+  webhooks: 'webhooks',
+  webhookOutbox: 'webhook_outbox',
+  webhookDeliveries: 'webhook_deliveries',
+  incomingHooks: 'incoming_hooks',
 } as const;
 
 export interface Collections {
@@ -46,6 +54,10 @@ export interface Collections {
   reports: Collection<MessageReportDoc>;
   blocks: Collection<UserBlockDoc>;
   audit: Collection<AuditEntryDoc>;
+  webhooks: Collection<WebhookDoc>;
+  webhookOutbox: Collection<WebhookOutboxDoc>;
+  webhookDeliveries: Collection<WebhookDeliveryDoc>;
+  incomingHooks: Collection<IncomingHookDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -63,5 +75,9 @@ export function collectionsOf(db: Db): Collections {
     reports: db.collection<MessageReportDoc>(CollectionName.reports),
     blocks: db.collection<UserBlockDoc>(CollectionName.blocks),
     audit: db.collection<AuditEntryDoc>(CollectionName.audit),
+    webhooks: db.collection<WebhookDoc>(CollectionName.webhooks),
+    webhookOutbox: db.collection<WebhookOutboxDoc>(CollectionName.webhookOutbox),
+    webhookDeliveries: db.collection<WebhookDeliveryDoc>(CollectionName.webhookDeliveries),
+    incomingHooks: db.collection<IncomingHookDoc>(CollectionName.incomingHooks),
   };
 }

@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { AuditLogRepository } from './audit-log.repository';
 import { BlockRepository } from './block.repository';
 import { type Collections, collectionsOf } from './collections';
+import { IncomingHookRepository } from './incoming-hook.repository';
 import { MessageRepository } from './message.repository';
 import { MessageChangeRepository } from './message-change.repository';
 import { ParticipantRepository } from './participant.repository';
@@ -12,6 +13,9 @@ import { RoomRepository } from './room.repository';
 import { RoomBanRepository } from './room-ban.repository';
 import { StatusFloorRepository } from './status-floor.repository';
 import { UserRepository } from './user.repository';
+import { WebhookRepository } from './webhook.repository';
+import { WebhookDeliveryLogRepository } from './webhook-delivery-log.repository';
+import { WebhookOutboxRepository } from './webhook-outbox.repository';
 
 export interface Store {
   collections: Collections;
@@ -27,6 +31,10 @@ export interface Store {
   reports: ReportRepository;
   blocks: BlockRepository;
   audit: AuditLogRepository;
+  webhooks: WebhookRepository;
+  webhookOutbox: WebhookOutboxRepository;
+  webhookDeliveries: WebhookDeliveryLogRepository;
+  incomingHooks: IncomingHookRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -45,5 +53,9 @@ export function createStore(db: Db): Store {
     reports: new ReportRepository(collections.reports),
     blocks: new BlockRepository(collections.blocks),
     audit: new AuditLogRepository(collections.audit),
+    webhooks: new WebhookRepository(collections.webhooks),
+    webhookOutbox: new WebhookOutboxRepository(collections.webhookOutbox),
+    webhookDeliveries: new WebhookDeliveryLogRepository(collections.webhookDeliveries),
+    incomingHooks: new IncomingHookRepository(collections.incomingHooks),
   };
 }
