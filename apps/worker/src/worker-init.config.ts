@@ -8,6 +8,8 @@ export interface Processors {
   rollup: JobProcessor;
   threadSummary: JobProcessor;
   sweep: JobProcessor;
+  webhookDispatch: JobProcessor;
+  webhookDeliver: JobProcessor;
 }
 
 /** One BullMQ Worker per queue: how many jobs it runs at once, and the processor of each job name. */
@@ -32,5 +34,11 @@ export function queueBindings(processors: Processors, config: Pick<WorkerConfig,
     },
     // Sweeps scan whole collections: one at a time is plenty.
     { queue: QueueName.maintenance, concurrency: 1, processors: { [JobName.sweep]: processors.sweep } },
+    // Deliveries wait on other sites' servers (up to WEBHOOK_TIMEOUT_MS each); dispatch is deduplicated to one at a time.
+    {
+      queue: QueueName.webhooks,
+      concurrency: config.WORKER_CONCURRENCY,
+      processors: { [JobName.webhookDispatch]: processors.webhookDispatch, [JobName.webhookDeliver]: processors.webhookDeliver },
+    },
   ];
 }

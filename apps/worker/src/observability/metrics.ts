@@ -48,6 +48,12 @@ export function createWorkerMetrics() {
       labelNames: ['outcome'],
       registers: [registry],
     }),
+    webhookAttempts: new Counter({
+      name: 'campzone_worker_webhook_attempts_total',
+      help: 'Outgoing webhook delivery attempts by outcome (delivered, retry, failed, refused)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     statusChanges: new Counter({
       name: 'campzone_worker_message_status_changes_total',
       help: 'Messages whose status a rollup raised, by new status (a rising floor counts every seq it passes)',
