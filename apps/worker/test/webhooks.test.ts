@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { Webhook, WebhookDeliveries, WebhookList, WebhookPayload } from '@campzone/protocol';
-import { closeAllClients, connectAs, createRoom, eventually, send } from './harness/chat-clients';
+import type { CreatedHook, Webhook, WebhookDeliveries, WebhookList, WebhookPayload } from '@campzone/protocol';
+import { ackEverything, closeAllClients, connectAs, createRoom, eventually, send, statusesSeenBy } from './harness/chat-clients';
 import { Stack } from './harness/stack';
 import { type ReceivedRequest, WebhookReceiver } from './harness/webhook-receiver';
 
@@ -246,4 +246,24 @@ test('a worker without the allowlist sends nothing to 127.0.0.1, logs the refusa
   } finally {
     await strict.stop();
   }
+});
+
+test("an incoming hook's bot never holds its room's status back: people's messages are DELIVERED once the people have them", async () => {
+  await createRoom(stack.gatewayUrl, 'ann', 'hook-status', ['bob']);
+  const made = await api<CreatedHook>(
+    stack.gatewayUrl,
+    'POST',
+    '/v1/rooms/hook-status/hooks',
+    await adminToken(stack.gatewayUrl, 'ann', false),
+    {
+      name: 'LMS',
+    },
+  );
+  expect(made.status).toBe(201);
+  const ann = await connectAs(stack.gatewayUrl, 'ann');
+  const bob = await connectAs(stack.gatewayUrl, 'bob');
+  ackEverything(ann);
+  ackEverything(bob);
+  await send(ann, 'hook-status', 'did everyone get the lab?');
+  await eventually(async () => (await statusesSeenBy(ann, 'hook-status')).includes('DELIVERED'), 'the message DELIVERED');
 });

@@ -21,7 +21,7 @@ export const HOOK_SIGNATURE_TOLERANCE_S = 300;
 export interface IncomingHooksDeps {
   hooks: IncomingHookRepository;
   rooms: Pick<RoomRepository, 'findById'>;
-  participants: Pick<ParticipantRepository, 'upsert'>;
+  participants: Pick<ParticipantRepository, 'addBot'>;
   users: Pick<UserRepository, 'markSeen'>;
   membership: Pick<MembershipService, 'requireAdmin'>;
   send: Pick<SendMessageService, 'send'>;
@@ -59,7 +59,7 @@ export class IncomingHooksService {
     };
     await this.store(async () => {
       await this.deps.users.markSeen([{ userId: doc.botUserId, username: doc.name, isOnline: false, at: doc.createdAt }]);
-      await this.deps.participants.upsert(roomId, [doc.botUserId], 'member');
+      await this.deps.participants.addBot(roomId, doc.botUserId);
       // Last: a hook exists only once its bot can post.
       await this.deps.hooks.create(doc);
     });
