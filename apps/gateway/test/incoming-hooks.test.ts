@@ -133,3 +133,18 @@ test('only room owners and admins, or campus admins, make hooks', async () => {
   });
   expect(response.status).toBe(201);
 });
+
+test('a deleted hook is refused from then on, its bot leaves the room, and listings never show a secret', async () => {
+  await createRoom(cluster.url(0), 'owner', 'hook-revoke', ['student']);
+  const hook = await makeHook('hook-revoke', 'Alerts');
+  const listed = await api<{ hooks: Array<Record<string, unknown>> }>(cluster.url(0), 'GET', '/v1/rooms/hook-revoke/hooks', 'owner');
+  expect(listed.body.hooks).toEqual([expect.objectContaining({ hookId: hook.hookId, name: 'Alerts', botUserId: hook.botUserId })]);
+  expect(JSON.stringify(listed.body)).not.toContain(hook.secret);
+  expect((await api(cluster.url(0), 'DELETE', `/v1/rooms/hook-revoke/hooks/${hook.hookId}`, 'student')).status).toBe(403);
+  expect((await api(cluster.url(0), 'DELETE', `/v1/rooms/hook-revoke/hooks/${hook.hookId}`, 'owner')).status).toBe(204);
+  const body = JSON.stringify({ content: 'still here?' });
+  expect((await postToHook(cluster.url(1), hook.hookId, body, sign(hook.secret, body))).status).toBe(401);
+  const members = await api<{ members: Array<{ userId: string }> }>(cluster.url(0), 'GET', '/v1/rooms/hook-revoke/participants', 'owner');
+  expect(members.body.members.map((m) => m.userId)).not.toContain(hook.botUserId);
+  expect((await history('hook-revoke')).messages).toHaveLength(0);
+});

@@ -118,6 +118,21 @@ export const CreatedHookSchema = Type.Object({
 export type CreatedHook = Static<typeof CreatedHookSchema>;
 
 export const HookParamsSchema = Type.Object({ hookId: HookIdSchema });
+
+export const RoomHookParamsSchema = Type.Object({ roomId: RoomIdSchema, hookId: HookIdSchema });
+export type RoomHookParams = Static<typeof RoomHookParamsSchema>;
+
+/** A hook as listed: never its secret. */
+export const HookSchema = Type.Object({
+  hookId: HookIdSchema,
+  roomId: RoomIdSchema,
+  name: Type.String(),
+  botUserId: UserIdSchema,
+  createdBy: UserIdSchema,
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export const HookListSchema = Type.Object({ roomId: RoomIdSchema, hooks: Type.Array(HookSchema) });
+export type HookList = Static<typeof HookListSchema>;
 export type HookParams = Static<typeof HookParamsSchema>;
 
 export const HookMessageBodySchema = Type.Object(

@@ -12,4 +12,13 @@ export class IncomingHookRepository {
   find(hookId: string): Promise<IncomingHookDoc | null> {
     return this.hooks.findOne({ _id: new ObjectId(hookId) });
   }
+
+  ofRoom(roomId: string): Promise<IncomingHookDoc[]> {
+    return this.hooks.find({ roomId }).sort({ _id: 1 }).toArray();
+  }
+
+  /** The deleted hook, or null when the room has no such hook. */
+  delete(roomId: string, hookId: string): Promise<IncomingHookDoc | null> {
+    return this.hooks.findOneAndDelete({ _id: new ObjectId(hookId), roomId });
+  }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ChatError, type CreatedHook, ErrorCode, type HookMessageBody } from '@campzone/protocol';
+import { ChatError, type CreatedHook, ErrorCode, type HookList, type HookMessageBody } from '@campzone/protocol';
 import { verifyWebhookSignature } from '@campzone/queue';
 import {
   type IncomingHookDoc,
@@ -21,11 +21,11 @@ export const HOOK_SIGNATURE_TOLERANCE_S = 300;
 export interface IncomingHooksDeps {
   hooks: IncomingHookRepository;
   rooms: Pick<RoomRepository, 'findById'>;
-  participants: Pick<ParticipantRepository, 'addBot'>;
+  participants: Pick<ParticipantRepository, 'addBot' | 'remove'>;
   users: Pick<UserRepository, 'markSeen'>;
   membership: Pick<MembershipService, 'requireAdmin'>;
   send: Pick<SendMessageService, 'send'>;
-  events?: Pick<WebhookEvents, 'membersAdded'>;
+  events?: Pick<WebhookEvents, 'membersAdded' | 'membersRemoved'>;
 }
 
 /** A signed request to an incoming hook. */
@@ -65,6 +65,31 @@ export class IncomingHooksService {
     });
     await this.deps.events?.membersAdded(roomId, [doc.botUserId], principal.userId);
     return { hookId: hookId.toHexString(), roomId, name: doc.name, botUserId: doc.botUserId, secret: doc.secret };
+  }
+
+  async list(principal: Principal, roomId: string): Promise<HookList> {
+    if (!principal.campusAdmin) await this.deps.membership.requireAdmin(roomId, principal.userId);
+    const hooks = await this.store(() => this.deps.hooks.ofRoom(roomId));
+    return {
+      roomId,
+      hooks: hooks.map((h) => ({
+        hookId: h._id.toHexString(),
+        roomId: h.roomId,
+        name: h.name,
+        botUserId: h.botUserId,
+        createdBy: h.createdBy,
+        createdAt: h.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  /** Revokes a hook (a leaked secret): its posts are refused from now on and its bot leaves the room. */
+  async remove(principal: Principal, roomId: string, hookId: string): Promise<void> {
+    if (!principal.campusAdmin) await this.deps.membership.requireAdmin(roomId, principal.userId);
+    const hook = await this.store(() => this.deps.hooks.delete(roomId, hookId));
+    if (!hook) throw new ChatError(ErrorCode.NOT_FOUND, `room ${roomId} has no hook ${hookId}`);
+    await this.store(() => this.deps.participants.remove(roomId, [hook.botUserId]));
+    await this.deps.events?.membersRemoved(roomId, [hook.botUserId], principal.userId);
   }
 
   /** The hook a request is signed for; an unknown hook and a bad signature are the same 401, so ids cannot be probed. */

@@ -7,6 +7,7 @@ import {
   HookMessageBodySchema,
   type HookMessageResult,
   HookParamsSchema,
+  RoomHookParamsSchema,
   RoomParamsSchema,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
@@ -38,6 +39,15 @@ export const hookAdminRoutes: FastifyPluginAsyncTypebox<HookRoutesOptions> = asy
   app.post('/v1/rooms/:roomId/hooks', { schema: { params: RoomParamsSchema, body: CreateHookBodySchema } }, async (request, reply) =>
     reply.status(201).send(await hooks.create(principalOf(request), request.params.roomId, request.body.name)),
   );
+
+  app.get('/v1/rooms/:roomId/hooks', { schema: { params: RoomParamsSchema } }, async (request) =>
+    hooks.list(principalOf(request), request.params.roomId),
+  );
+
+  app.delete('/v1/rooms/:roomId/hooks/:hookId', { schema: { params: RoomHookParamsSchema } }, async (request, reply) => {
+    await hooks.remove(principalOf(request), request.params.roomId, request.params.hookId);
+    return reply.status(204).send();
+  });
 };
 
 /**
