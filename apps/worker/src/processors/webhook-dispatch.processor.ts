@@ -47,8 +47,16 @@ export function webhookDispatchProcessor(deps: WebhookDispatchDeps) {
         data: WebhookDeliverJob;
         opts: ReturnType<typeof webhookDeliverJobOptions>;
       }> = [];
+      // A busy room's events share one lookup per round.
+      const subscribers = new Map<string, ReturnType<typeof deps.webhooks.subscribedTo>>();
       for (const entry of entries) {
-        const webhooks = await deps.webhooks.subscribedTo(entry.event, entry.roomId);
+        const key = `${entry.event} ${entry.roomId}`;
+        let lookup = subscribers.get(key);
+        if (!lookup) {
+          lookup = deps.webhooks.subscribedTo(entry.event, entry.roomId);
+          subscribers.set(key, lookup);
+        }
+        const webhooks = await lookup;
         if (webhooks.length === 0) continue; // unsubscribed since it was recorded
         const body = await payloadOf(entry, deps);
         if (body === null) {
