@@ -111,7 +111,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     membership,
     roomRules,
     rules,
-    rooms: new RoomService(store.rooms, store.participants, store.messages, membership, store.blocks, store.audit),
+    rooms: new RoomService(store.rooms, store.participants, store.messages, membership, store.blocks, store.audit, events),
     members: new RoomMembersService({
       membership,
       rooms: store.rooms,

@@ -267,3 +267,22 @@ test("an incoming hook's bot never holds its room's status back: people's messag
   await send(ann, 'hook-status', 'did everyone get the lab?');
   await eventually(async () => (await statusesSeenBy(ann, 'hook-status')).includes('DELIVERED'), 'the message DELIVERED');
 });
+
+test('a webhook for every room hears who a new room is created with', async () => {
+  const token = await adminToken(stack.gatewayUrl, 'campus-it');
+  const created = await api<Webhook>(stack.gatewayUrl, 'POST', '/v1/webhooks', token, {
+    url: receiver.url('/rooms'),
+    events: ['member.added'],
+    secret: SECRET,
+  });
+  expect(created.status).toBe(201);
+  expect(created.body.roomIds).toBeUndefined();
+  await createRoom(stack.gatewayUrl, 'dana', 'wh-new-room', ['eli', 'fay']);
+  await eventually(() => receiver.at('/rooms').filter((r) => r.body.includes('wh-new-room')).length >= 3, 'three member.added events');
+  const added = receiver
+    .at('/rooms')
+    .map(verified)
+    .filter((e) => e.roomId === 'wh-new-room');
+  expect(added.map((e) => e.data.userId).sort()).toEqual(['dana', 'eli', 'fay']);
+  expect(new Set(added.map((e) => e.data.actorId))).toEqual(new Set(['dana']));
+});
