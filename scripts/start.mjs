@@ -45,6 +45,8 @@ const shared = {
   // A local demo: dev tokens on, a fixed secret nobody should reuse elsewhere.
   JWT_SECRET: process.env.JWT_SECRET ?? 'campzone-local-development-secret',
   AUTH_DEV_TOKENS: process.env.AUTH_DEV_TOKENS ?? 'true',
+  // Webhooks to a receiver on this machine (a demo or an integration under development).
+  WEBHOOK_ALLOWED_HOSTS: process.env.WEBHOOK_ALLOWED_HOSTS ?? '127.0.0.1,localhost',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
 };
 const apps = [

@@ -25,6 +25,7 @@ import { BlocksService } from './chat/blocks.service';
 import type { ChatServices } from './chat/chat-services';
 import { DeliveryAckService } from './chat/delivery-ack.service';
 import { HistoryService } from './chat/history.service';
+import { IncomingHooksService } from './chat/incoming-hooks.service';
 import { MembershipService } from './chat/membership.service';
 import { MentionResolver } from './chat/mention.resolver';
 import { MessageChangeService } from './chat/message-change.service';
@@ -37,16 +38,20 @@ import { RoomService } from './chat/room.service';
 import { RoomMembersService } from './chat/room-members.service';
 import { RoomRulesCache } from './chat/room-settings.cache';
 import { SendMessageService } from './chat/send-message.service';
+import { WebhookEvents } from './chat/webhook-events';
+import { WebhooksService } from './chat/webhooks.service';
 import { adminRoutes } from './http/admin.routes';
 import { attachmentRoutes } from './http/attachments.routes';
 import { devTokenRoutes } from './http/dev-token.routes';
 import { registerErrorHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
+import { hookAdminRoutes, hookPostRoutes } from './http/hooks.routes';
 import { moderationRoutes } from './http/moderation.routes';
 import { notificationRoutes } from './http/notifications.routes';
 import { roomRoutes } from './http/rooms.routes';
 import { userRoutes } from './http/user.routes';
 import { webClientRoutes } from './http/web-client.routes';
+import { webhookRoutes } from './http/webhooks.routes';
 import { startBackgroundLoops } from './lifecycle/background-loops';
 import { disconnectGradually } from './lifecycle/gradual-disconnect';
 import { InFlight } from './lifecycle/in-flight';
@@ -104,6 +109,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const counters = new MessageCounters(lua, keys);
   const mentions = new MentionResolver(store.participants);
   const roomRules = new RoomRulesCache(store.rooms);
+  const events = new WebhookEvents({
+    outbox: store.webhookOutbox,
+    webhooks: store.webhooks,
+    nudge: () => deps.queues?.requestWebhookDispatch(),
+  });
   const rules = new PostingRules({ membership, rules: roomRules, blocks: store.blocks, participants: store.participants, limiter });
   const attachments = new AttachmentService({
     rules,
@@ -120,13 +130,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     membership,
     roomRules,
     rules,
-    rooms: new RoomService(store.rooms, store.participants, store.messages, membership, store.blocks, store.audit),
+    rooms: new RoomService(store.rooms, store.participants, store.messages, membership, store.blocks, store.audit, events),
     members: new RoomMembersService({
       membership,
       rooms: store.rooms,
       participants: store.participants,
       bans: store.bans,
       audit: store.audit,
+      events,
     }),
     reports: new ReportsService(membership, store.reports, store.messageChanges, store.audit),
     blocks: new BlocksService(store.blocks),
@@ -155,6 +166,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       onRateLimited: () => metrics.rateLimited.inc({ limit: 'message' }),
       logger: logger.child({ component: 'send' }),
       sendTimeoutMs: config.SEND_TIMEOUT_MS,
+      events,
       timeLua: (script, call) => {
         const end = metrics.luaSeconds.startTimer({ script });
         return call().finally(end);
@@ -173,6 +185,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       editWindowMs: config.MESSAGE_EDIT_WINDOW_MS,
       attachments,
       logger: logger.child({ component: 'message-changes' }),
+      events,
     }),
     presence: new PresenceService(
       new Presence(lua, keys, deps.redis.command),
@@ -236,6 +249,27 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(userRoutes, { chat, auth });
   await app.register(notificationRoutes, { chat, auth });
   await app.register(attachmentRoutes, { attachments, auth, maxBytes: config.ATTACHMENT_MAX_BYTES });
+  await app.register(webhookRoutes, {
+    auth,
+    webhooks: new WebhooksService({
+      webhooks: store.webhooks,
+      deliveries: store.webhookDeliveries,
+      events,
+      allowedHosts: config.WEBHOOK_ALLOWED_HOSTS,
+    }),
+  });
+  const hooks = new IncomingHooksService({
+    hooks: store.incomingHooks,
+    rooms: store.rooms,
+    participants: store.participants,
+    users: store.users,
+    membership,
+    send: chat.send,
+    events,
+  });
+  const hookOptions = { hooks, chat, auth, metrics, io: () => io };
+  await app.register(hookAdminRoutes, hookOptions);
+  await app.register(hookPostRoutes, hookOptions);
   if (config.AUTH_DEV_TOKENS) {
     await app.register(devTokenRoutes, { verifier, ttlSeconds: config.DEV_TOKEN_TTL_S, production: config.NODE_ENV === 'production' });
   }

@@ -9,6 +9,8 @@ import {
   type QueueConnection,
   SWEEP_SCHEDULER_ID,
   sweepJobTemplate,
+  WEBHOOK_DISPATCH_SCHEDULER_ID,
+  webhookDispatchJobOptions,
 } from '@campzone/queue';
 import {
   ClaimedPublisher,
@@ -43,6 +45,8 @@ import { notifyProcessor } from './processors/notify.processor';
 import { rollupProcessor } from './processors/rollup.processor';
 import { sweepProcessor } from './processors/sweep.processor';
 import { threadSummaryProcessor } from './processors/thread-summary.processor';
+import { webhookDeliverProcessor } from './processors/webhook-deliver.processor';
+import { webhookDispatchProcessor } from './processors/webhook-dispatch.processor';
 import { type QueueBinding, queueBindings } from './worker-init.config';
 
 export interface WorkerDeps {
@@ -173,6 +177,23 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
         retentionHours: config.QUEUE_LOG_RETENTION_HOURS,
         metrics,
       }),
+      webhookDispatch: webhookDispatchProcessor({
+        outbox: store.webhookOutbox,
+        webhooks: store.webhooks,
+        changes: store.messageChanges,
+        codec: deps.codec,
+        queue: queues.webhooks,
+        attempts: config.WEBHOOK_MAX_ATTEMPTS,
+        backoffMs: config.WEBHOOK_BACKOFF_MS,
+      }),
+      webhookDeliver: webhookDeliverProcessor({
+        webhooks: store.webhooks,
+        log: store.webhookDeliveries,
+        allowedHosts: config.WEBHOOK_ALLOWED_HOSTS,
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        logMax: config.WEBHOOK_DELIVERY_LOG_MAX,
+        metrics,
+      }),
     },
     config,
   );
@@ -209,6 +230,14 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
         SWEEP_SCHEDULER_ID,
         { every: config.SWEEP_INTERVAL_MS },
         { name: JobName.sweep, data: {}, opts: sweepJobTemplate },
+      );
+      // The safety net under the gateways' dispatch requests: events whose request was lost
+      // (a gateway died right after its ack) are found at the next pass.
+      const { deduplication: _, ...scheduled } = webhookDispatchJobOptions;
+      await queues.webhooks.upsertJobScheduler(
+        WEBHOOK_DISPATCH_SCHEDULER_ID,
+        { every: config.WEBHOOK_DISPATCH_INTERVAL_MS },
+        { name: JobName.webhookDispatch, data: {}, opts: scheduled },
       );
       for (const worker of workers) {
         worker.run().catch((err: unknown) => logger.error({ err, queue: worker.name }, 'worker stopped with an error'));

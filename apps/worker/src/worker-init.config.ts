@@ -11,6 +11,8 @@ export interface Processors {
   notify: JobProcessor;
   attachmentProcess: JobProcessor;
   attachmentPurge: JobProcessor;
+  webhookDispatch: JobProcessor;
+  webhookDeliver: JobProcessor;
 }
 
 /** One BullMQ Worker per queue: how many jobs it runs at once, and the processor of each job name. */
@@ -43,5 +45,11 @@ export function queueBindings(processors: Processors, config: Pick<WorkerConfig,
     { queue: QueueName.maintenance, concurrency: 1, processors: { [JobName.sweep]: processors.sweep } },
     // Each job waits on push services over the network, not on this process.
     { queue: QueueName.notify, concurrency: config.WORKER_CONCURRENCY, processors: { [JobName.notify]: processors.notify } },
+    // Deliveries wait on other sites' servers (up to WEBHOOK_TIMEOUT_MS each); dispatch is deduplicated to one at a time.
+    {
+      queue: QueueName.webhooks,
+      concurrency: config.WORKER_CONCURRENCY,
+      processors: { [JobName.webhookDispatch]: processors.webhookDispatch, [JobName.webhookDeliver]: processors.webhookDeliver },
+    },
   ];
 }

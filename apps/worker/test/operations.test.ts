@@ -19,13 +19,14 @@ test('/healthz answers, /readyz checks Redis and MongoDB, /metrics shows queue d
   expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok', mongodb: 'ok' } });
 
   const text = await (await fetch(`${url}/metrics`)).text();
-  for (const queue of ['chat-delivery', 'chat-rollup', 'chat-maintenance']) {
+  for (const queue of ['chat-delivery', 'chat-rollup', 'chat-maintenance', 'chat-webhooks']) {
     expect(text).toContain(`campzone_worker_queue_jobs{queue="${queue}",state="wait"}`);
   }
   for (const name of [
     'campzone_worker_job_duration_seconds',
     'campzone_worker_delivery_retries_total',
     'campzone_worker_delivery_outcomes_total',
+    'campzone_worker_webhook_attempts_total',
   ]) {
     expect(text).toContain(`# TYPE ${name}`);
   }
@@ -57,7 +58,7 @@ test('Bull Board is off by default, and behind Basic auth when turned on', async
     headers: { authorization: basic(BOARD.BULL_BOARD_USER, BOARD.BULL_BOARD_PASSWORD) },
   });
   const { queues } = (await api.json()) as { queues: Array<{ name: string }> };
-  expect(queues.map((q) => q.name).sort()).toEqual(['chat-delivery', 'chat-maintenance', 'chat-notify', 'chat-rollup']);
+  expect(queues.map((q) => q.name).sort()).toEqual(['chat-attachments', 'chat-delivery', 'chat-maintenance', 'chat-notify', 'chat-rollup', 'chat-webhooks']);
   await board.proc.stop();
 });
 

@@ -96,6 +96,12 @@ const commonProps = {
   S3_FORCE_PATH_STYLE: Bool(false),
   /** How long a signed download URL (S3 store) works. */
   ATTACHMENT_URL_TTL_S: Type.Integer({ minimum: 10, maximum: 7 * 86_400, default: 300 }),
+  /**
+   * Webhook hosts (names or IP literals, comma-separated) exempt from the private-address check:
+   * outgoing webhooks refuse loopback, private and link-local addresses unless their host is here.
+   * Common to both apps: the gateway checks a URL when it is registered, the worker on every delivery.
+   */
+  WEBHOOK_ALLOWED_HOSTS: CsvList(''),
 };
 
 export const CommonEnvSchema = Type.Object(commonProps);
@@ -186,6 +192,16 @@ export const WorkerEnvSchema = Type.Object({
   ATTACHMENT_SCAN_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** A scan unanswered this long fails the try; the job retries with backoff. */
   ATTACHMENT_SCAN_TIMEOUT_MS: Millis(30_000, 100),
+  /** An outgoing webhook request unanswered this long (connect, send, headers and body) fails the attempt. */
+  WEBHOOK_TIMEOUT_MS: Millis(10_000, 100),
+  /** Attempts per webhook delivery (the first included); after the last failure the webhook is marked `failing`. */
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 6 }),
+  /** The first retry's delay; each next one doubles it (exponential backoff). */
+  WEBHOOK_BACKOFF_MS: Millis(5000, 10),
+  /** Delivery-log entries kept per webhook (older ones are deleted as new ones arrive). */
+  WEBHOOK_DELIVERY_LOG_MAX: Type.Integer({ minimum: 1, maximum: 100_000, default: 200 }),
+  /** How often the worker looks for webhook events that no delivery batch announced (a gateway died after its ack). */
+  WEBHOOK_DISPATCH_INTERVAL_MS: Millis(5000, 100),
   BULL_BOARD_ENABLED: Bool(false),
   BULL_BOARD_USER: Type.Optional(Type.String({ minLength: 1 })),
   BULL_BOARD_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),

@@ -14,3 +14,4 @@ export * from './room-permissions';
 export * from './server-events';
 export * from './socket-types';
 export * from './validate';
+export * from './webhooks';

@@ -37,6 +37,8 @@ export type HistoryResponse = Static<typeof HistoryResponseSchema>;
 export const DevTokenBodySchema = Type.Object({
   userId: UserIdSchema,
   username: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  /** Mints the campus-admin scope (webhooks, token revocation) into the dev token. */
+  role: Type.Optional(Type.Literal('campus-admin')),
 });
 export type DevTokenBody = Static<typeof DevTokenBodySchema>;
 

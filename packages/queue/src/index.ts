@@ -5,3 +5,5 @@ export * from './job-schemas';
 export * from './queue-connection';
 export * from './queue-names';
 export * from './queue-producers';
+export * from './webhook-signature';
+export * from './webhook-target';

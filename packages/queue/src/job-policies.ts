@@ -95,6 +95,30 @@ export const attachmentPurgeJobOptions = (messageId: string): JobsOptions => ({
   removeOnFail: keepFailed,
 });
 
+/**
+ * A delivery's id is fixed by webhook and event, so dispatching an event twice (a crash between
+ * enqueueing and marking it dispatched) enqueues it once while the job is kept; kept an hour.
+ */
+export const webhookDeliverJobOptions = (webhookId: string, eventId: string, attempts: number, backoffMs: number): JobsOptions => ({
+  jobId: webhookDeliverJobId(webhookId, eventId),
+  attempts,
+  backoff: { type: 'exponential', delay: backoffMs },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: keepFailed,
+});
+
+/** Dispatch runs one at a time: requests while one waits are dropped, one during a run is kept. */
+export const webhookDispatchJobOptions: JobsOptions = {
+  deduplication: { id: 'webhook-dispatch', keepLastIfActive: true },
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: true,
+  removeOnFail: { count: 100 },
+};
+export const WEBHOOK_DISPATCH_SCHEDULER_ID = 'webhook-dispatch';
+
+export const webhookDeliverJobId = (webhookId: string, eventId: string) => `wh-${webhookId}-${eventId}`;
+
 export const sweepJobTemplate = { removeOnComplete: true, removeOnFail: { count: 100 } } satisfies JobsOptions;
 export const SWEEP_SCHEDULER_ID = 'queue-log-sweep';
 

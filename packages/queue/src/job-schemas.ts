@@ -1,4 +1,4 @@
-import { AttachmentIdSchema, MAX_ATTACHMENTS_PER_MESSAGE, MessageIdSchema, RoomIdSchema, UserIdSchema } from '@campzone/protocol';
+import { AttachmentIdSchema, MAX_ATTACHMENTS_PER_MESSAGE, MessageIdSchema, RoomIdSchema, UserIdSchema, WebhookEventSchema, WebhookIdSchema } from '@campzone/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 
 // Job payloads, validated by the worker before it runs a job. Extra fields are tolerated so a
@@ -65,3 +65,18 @@ export const AttachmentPurgeJobSchema = Type.Object({
   attachmentIds: Type.Array(AttachmentIdSchema, { minItems: 1, maxItems: MAX_ATTACHMENTS_PER_MESSAGE }),
 });
 export type AttachmentPurgeJob = Static<typeof AttachmentPurgeJobSchema>;
+
+/** Reads the webhook outbox and enqueues a `deliver` job per subscribed webhook for each event found. */
+export const WebhookDispatchJobSchema = Type.Object({});
+export type WebhookDispatchJob = Static<typeof WebhookDispatchJobSchema>;
+
+/** One event to one webhook. The secret is read from the store at each attempt, never kept in Redis. */
+export const WebhookDeliverJobSchema = Type.Object({
+  webhookId: WebhookIdSchema,
+  eventId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,120}$' }),
+  event: WebhookEventSchema,
+  roomId: RoomIdSchema,
+  /** The exact JSON body sent (and signed) on every attempt. */
+  body: Type.String({ maxLength: 1_000_000 }),
+});
+export type WebhookDeliverJob = Static<typeof WebhookDeliverJobSchema>;

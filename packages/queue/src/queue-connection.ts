@@ -1,5 +1,15 @@
 import { type ConnectionOptions, Queue } from 'bullmq';
-import type { AttachmentProcessJob, AttachmentPurgeJob, DeliveryCheckJob, DeliveryTrackJob, NotifyJob, RollupJob, SweepJob } from './job-schemas';
+import type {
+  AttachmentProcessJob,
+  AttachmentPurgeJob,
+  DeliveryCheckJob,
+  DeliveryTrackJob,
+  NotifyJob,
+  RollupJob,
+  SweepJob,
+  WebhookDeliverJob,
+  WebhookDispatchJob,
+} from './job-schemas';
 import { QueueName } from './queue-names';
 
 /** A Redis URL, or BullMQ connection options (ioredis options or a client). */
@@ -21,6 +31,7 @@ export type RollupQueue = Queue<RollupJob>;
 export type MaintenanceQueue = Queue<SweepJob>;
 export type NotifyQueue = Queue<NotifyJob>;
 export type AttachmentQueue = Queue<AttachmentProcessJob | AttachmentPurgeJob>;
+export type WebhookQueue = Queue<WebhookDispatchJob | WebhookDeliverJob>;
 
 export interface ChatQueues {
   delivery: DeliveryQueue;
@@ -28,6 +39,7 @@ export interface ChatQueues {
   maintenance: MaintenanceQueue;
   notify: NotifyQueue;
   attachments: AttachmentQueue;
+  webhooks: WebhookQueue;
 }
 
 /** Every queue of the system, for the worker (which also produces) and tools. */
@@ -39,6 +51,7 @@ export function openQueues(settings: QueueSettings): ChatQueues {
     maintenance: new Queue<SweepJob>(QueueName.maintenance, opts),
     notify: new Queue<NotifyJob>(QueueName.notify, opts),
     attachments: new Queue<AttachmentProcessJob | AttachmentPurgeJob>(QueueName.attachments, opts),
+    webhooks: new Queue<WebhookDispatchJob | WebhookDeliverJob>(QueueName.webhooks, opts),
   };
 }
 

@@ -13,6 +13,8 @@ export const QueueName = {
   notify: 'chat-notify',
   /** Uploaded attachments: scan, measure and thumbnail each one; delete a deleted message's objects. */
   attachments: 'chat-attachments',
+  /** Outgoing webhooks: `dispatch` turns stored events into one `deliver` job per subscribed webhook. */
+  webhooks: 'chat-webhooks',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -26,5 +28,7 @@ export const JobName = {
   notify: 'notify',
   attachmentProcess: 'attachment-process',
   attachmentPurge: 'attachment-purge',
+  webhookDispatch: 'dispatch',
+  webhookDeliver: 'deliver',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { rollupJobOptions, threadSummaryJobOptions, trackJobOptions } from './job-policies';
-import { type DeliveryTrackJob, MAX_MESSAGES_PER_JOB, type RollupJob, type ThreadSummaryJob, type TrackedMessage } from './job-schemas';
+import { rollupJobOptions, threadSummaryJobOptions, trackJobOptions, webhookDispatchJobOptions } from './job-policies';
+import {
+  type DeliveryTrackJob,
+  MAX_MESSAGES_PER_JOB,
+  type RollupJob,
+  type ThreadSummaryJob,
+  type TrackedMessage,
+  type WebhookDispatchJob,
+} from './job-schemas';
 import { connectionOptions, type QueueSettings } from './queue-connection';
 import { JobName, QueueName } from './queue-names';
 
@@ -13,6 +20,11 @@ export interface QueueProducers {
   requestRollup(roomId: string): void;
   /** A reply was stored or deleted in this thread; its root's summary is recomputed, coalesced per root. Never throws. */
   requestThreadSummary(roomId: string, rootId: string): void;
+  /**
+   * Webhook events were stored in the outbox: the worker dispatches them now rather than at its
+   * next scheduled pass (which still finds them if this request is lost). Never throws.
+   */
+  requestWebhookDispatch(): void;
   /** Enqueues what is still buffered, waits for it, and closes the queues' connections. */
   close(): Promise<void>;
 }
@@ -65,6 +77,7 @@ export function createQueueProducers(options: QueueProducerOptions): QueueProduc
 class BufferedQueueProducers implements QueueProducers {
   private readonly delivery: Queue<DeliveryTrackJob>;
   private readonly rollup: Queue<RollupJob | ThreadSummaryJob>;
+  private readonly webhooks: Queue<WebhookDispatchJob>;
   private readonly producerId = randomBytes(6).toString('hex');
   private readonly windowMs: number;
   private readonly maxBatch: number;
@@ -75,6 +88,7 @@ class BufferedQueueProducers implements QueueProducers {
   private rooms = new Set<string>();
   /** `roomId rootId` of threads whose summary is due. */
   private threads = new Set<string>();
+  private dispatchDue = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private batchSeq = 0;
@@ -85,7 +99,8 @@ class BufferedQueueProducers implements QueueProducers {
     const opts = { connection: connectionOptions(options.connection), prefix: options.prefix };
     this.delivery = new Queue<DeliveryTrackJob>(QueueName.delivery, opts);
     this.rollup = new Queue<RollupJob | ThreadSummaryJob>(QueueName.rollup, opts);
-    for (const queue of [this.delivery, this.rollup]) {
+    this.webhooks = new Queue<WebhookDispatchJob>(QueueName.webhooks, opts);
+    for (const queue of [this.delivery, this.rollup, this.webhooks]) {
       // An 'error' event without a listener would throw; ioredis reconnects by itself.
       queue.on('error', (err: Error) => options.logger?.warn({ queue: queue.name, err: err.message }, 'queue connection error'));
     }
@@ -136,16 +151,22 @@ class BufferedQueueProducers implements QueueProducers {
     }
   }
 
+  requestWebhookDispatch(): void {
+    if (this.closed) return; // the worker's scheduled pass finds the events
+    this.dispatchDue = true;
+    this.schedule(false);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.messages.length > 0 || this.rooms.size > 0 || this.threads.size > 0 || this.inFlight.size > 0) {
+    while (this.messages.length > 0 || this.rooms.size > 0 || this.threads.size > 0 || this.dispatchDue || this.inFlight.size > 0) {
       this.flush(true);
       await Promise.allSettled([...this.inFlight]);
     }
-    await Promise.allSettled([this.delivery.close(), this.rollup.close()]);
+    await Promise.allSettled([this.delivery.close(), this.rollup.close(), this.webhooks.close()]);
   }
 
   private schedule(now: boolean): void {
@@ -167,7 +188,9 @@ class BufferedQueueProducers implements QueueProducers {
     this.messages = [];
     this.rooms = new Set();
     this.threads = new Set();
-    if (messages.length === 0 && rooms.length === 0 && threads.length === 0) return;
+    const dispatch = this.dispatchDue;
+    this.dispatchDue = false;
+    if (messages.length === 0 && rooms.length === 0 && threads.length === 0 && !dispatch) return;
 
     const started = performance.now();
     const batches: Array<{ name: typeof JobName.deliveryTrack; data: DeliveryTrackJob; opts: ReturnType<typeof trackJobOptions> }> = [];
@@ -207,6 +230,17 @@ class BufferedQueueProducers implements QueueProducers {
         }),
       );
     }
+    if (dispatch) {
+      adds.push(
+        this.webhooks.add(JobName.webhookDispatch, {}, webhookDispatchJobOptions).catch((err: unknown) => {
+          this.options.logger?.warn(
+            { queue: QueueName.webhooks, err: errorText(err) },
+            'webhook dispatch request dropped (the scheduled pass finds the events)',
+          );
+          throw err;
+        }),
+      );
+    }
     const run = Promise.allSettled(adds).then((results) => {
       this.inFlight.delete(run);
       this.options.onFlush?.({
@@ -215,7 +249,7 @@ class BufferedQueueProducers implements QueueProducers {
         durationMs: performance.now() - started,
         failed: results.some((r) => r.status === 'rejected'),
       });
-      if (!this.closed && (this.messages.length > 0 || this.rooms.size > 0 || this.threads.size > 0))
+      if (!this.closed && (this.messages.length > 0 || this.rooms.size > 0 || this.threads.size > 0 || this.dispatchDue))
         this.schedule(this.messages.length >= this.maxBatch);
     });
     this.inFlight.add(run);

@@ -3,6 +3,7 @@ import type {
   AttachmentDoc,
   AuditEntryDoc,
   EncryptionKeyDoc,
+  IncomingHookDoc,
   MessageDoc,
   MessageEditDoc,
   MessageReportDoc,
@@ -15,6 +16,9 @@ import type {
   StatusFloorDoc,
   UserBlockDoc,
   UserDoc,
+  WebhookDeliveryDoc,
+  WebhookDoc,
+  WebhookOutboxDoc,
 } from './documents';
 
 /** Collection names: snake_case plurals as in the seed. Renaming one strands stored data. */
@@ -34,6 +38,10 @@ export const CollectionName = {
   audit: 'room_audit_log',
   pushSubscriptions: 'push_subscriptions',
   attachments: 'attachments',
+  webhooks: 'webhooks',
+  webhookOutbox: 'webhook_outbox',
+  webhookDeliveries: 'webhook_deliveries',
+  incomingHooks: 'incoming_hooks',
 } as const;
 
 export interface Collections {
@@ -52,6 +60,10 @@ export interface Collections {
   audit: Collection<AuditEntryDoc>;
   pushSubscriptions: Collection<PushSubscriptionDoc>;
   attachments: Collection<AttachmentDoc>;
+  webhooks: Collection<WebhookDoc>;
+  webhookOutbox: Collection<WebhookOutboxDoc>;
+  webhookDeliveries: Collection<WebhookDeliveryDoc>;
+  incomingHooks: Collection<IncomingHookDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -71,5 +83,9 @@ export function collectionsOf(db: Db): Collections {
     audit: db.collection<AuditEntryDoc>(CollectionName.audit),
     pushSubscriptions: db.collection<PushSubscriptionDoc>(CollectionName.pushSubscriptions),
     attachments: db.collection<AttachmentDoc>(CollectionName.attachments),
+    webhooks: db.collection<WebhookDoc>(CollectionName.webhooks),
+    webhookOutbox: db.collection<WebhookOutboxDoc>(CollectionName.webhookOutbox),
+    webhookDeliveries: db.collection<WebhookDeliveryDoc>(CollectionName.webhookDeliveries),
+    incomingHooks: db.collection<IncomingHookDoc>(CollectionName.incomingHooks),
   };
 }

@@ -1,4 +1,14 @@
-import type { AttachmentStatus, MessageStatus, MessageType, NotificationLevel, ParticipantRole, PostingPolicy, RoomType } from '@campzone/protocol';
+import type {
+  AttachmentStatus,
+  MessageStatus,
+  MessageType,
+  NotificationLevel,
+  ParticipantRole,
+  PostingPolicy,
+  RoomType,
+  WebhookEvent,
+  WebhookStatus,
+} from '@campzone/protocol';
 import type { ObjectId } from 'mongodb';
 
 // The seed's collections and fields, plus `seq` on messages and the participants' cursors.
@@ -249,4 +259,63 @@ export interface EncryptionKeyDoc {
   keyVersion: number;
   createdAt: Date;
   rotatedAt: Date | null;
+}
+
+/** An outgoing webhook a campus admin registered; its secret signs every delivery. */
+export interface WebhookDoc {
+  _id: ObjectId;
+  ownerId: string;
+  url: string;
+  events: WebhookEvent[];
+  /** Absent: every room. */
+  roomIds?: string[];
+  secret: string;
+  status: WebhookStatus;
+  lastError?: string;
+  failingSince?: Date;
+  createdAt: Date;
+}
+
+/**
+ * An event stored before the change it reports was acknowledged: the worker turns each into
+ * deliveries and marks it dispatched. The id is fixed by what happened (`created-<messageId>`,
+ * `edited-<messageId>-<rev>` ...), so recording one twice stores it once.
+ */
+export interface WebhookOutboxDoc {
+  _id: string;
+  event: WebhookEvent;
+  roomId: string;
+  messageId?: ObjectId;
+  /** The member added or removed. */
+  userId?: string;
+  actorId?: string;
+  occurredAt: Date;
+  dispatchedAt?: Date;
+}
+
+/** One attempt of one delivery, for its webhook's owner (capped per webhook). */
+export interface WebhookDeliveryDoc {
+  _id: ObjectId;
+  webhookId: ObjectId;
+  eventId: string;
+  event: WebhookEvent;
+  attempt: number;
+  at: Date;
+  ok: boolean;
+  statusCode?: number;
+  error?: string;
+  durationMs: number;
+  final: boolean;
+}
+
+/** An incoming hook: whoever holds its secret posts into its room as its bot user. */
+export interface IncomingHookDoc {
+  _id: ObjectId;
+  roomId: string;
+  name: string;
+  botUserId: string;
+  /** Kept (not hashed) because verifying an HMAC needs the key itself. */
+  secret: string;
+  createdBy: string;
+  createdAt: Date;
 }

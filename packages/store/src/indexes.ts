@@ -52,6 +52,11 @@ export const indexDefinitions: Record<string, IndexDescription[]> = {
     { key: { userId: 1 }, name: 'userId' },
   ],
   [CollectionName.attachments]: [{ key: { roomId: 1, _id: 1 }, name: 'roomId_id' }],
+  [CollectionName.webhooks]: [{ key: { ownerId: 1 }, name: 'ownerId' }],
+  // Not room data: a queue read in arrival order across rooms (see docs/design.md, webhooks).
+  [CollectionName.webhookOutbox]: [{ key: { dispatchedAt: 1, occurredAt: 1 }, name: 'dispatchedAt_occurredAt' }],
+  [CollectionName.webhookDeliveries]: [{ key: { webhookId: 1, _id: -1 }, name: 'webhookId_id' }],
+  [CollectionName.incomingHooks]: [{ key: { roomId: 1 }, name: 'roomId' }],
 };
 
 /**

@@ -39,6 +39,19 @@ export class ParticipantRepository {
     return (await this.membershipOf(roomId, userId))?.role ?? null;
   }
 
+  /**
+   * Adds a bot (an incoming hook's user) as a member that holds and has read everything: it
+   * never acks or reads, and must not hold its room's DELIVERED and READ statuses back forever.
+   */
+  async addBot(roomId: string, userId: string, now = new Date()): Promise<void> {
+    const all = Number.MAX_SAFE_INTEGER;
+    await this.participants.updateOne(
+      { roomId, userId },
+      { $set: { role: 'member', deliveredSeq: all, lastReadSeq: all }, $setOnInsert: { joinedAt: now, lastReadAt: null } },
+      { upsert: true },
+    );
+  }
+
   /** Adds members (or changes the role of existing ones); answers how many were new. */
   async upsert(roomId: string, userIds: string[], role: ParticipantRole, now = new Date()): Promise<number> {
     if (userIds.length === 0) return 0;

@@ -3,6 +3,7 @@ import { AttachmentRepository } from './attachment.repository';
 import { AuditLogRepository } from './audit-log.repository';
 import { BlockRepository } from './block.repository';
 import { type Collections, collectionsOf } from './collections';
+import { IncomingHookRepository } from './incoming-hook.repository';
 import { MessageRepository } from './message.repository';
 import { MessageChangeRepository } from './message-change.repository';
 import { ParticipantRepository } from './participant.repository';
@@ -14,6 +15,9 @@ import { RoomRepository } from './room.repository';
 import { RoomBanRepository } from './room-ban.repository';
 import { StatusFloorRepository } from './status-floor.repository';
 import { UserRepository } from './user.repository';
+import { WebhookRepository } from './webhook.repository';
+import { WebhookDeliveryLogRepository } from './webhook-delivery-log.repository';
+import { WebhookOutboxRepository } from './webhook-outbox.repository';
 
 export interface Store {
   collections: Collections;
@@ -31,6 +35,10 @@ export interface Store {
   audit: AuditLogRepository;
   pushSubscriptions: PushSubscriptionRepository;
   attachments: AttachmentRepository;
+  webhooks: WebhookRepository;
+  webhookOutbox: WebhookOutboxRepository;
+  webhookDeliveries: WebhookDeliveryLogRepository;
+  incomingHooks: IncomingHookRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -51,5 +59,9 @@ export function createStore(db: Db): Store {
     audit: new AuditLogRepository(collections.audit),
     pushSubscriptions: new PushSubscriptionRepository(collections.pushSubscriptions),
     attachments: new AttachmentRepository(collections.attachments),
+    webhooks: new WebhookRepository(collections.webhooks),
+    webhookOutbox: new WebhookOutboxRepository(collections.webhookOutbox),
+    webhookDeliveries: new WebhookDeliveryLogRepository(collections.webhookDeliveries),
+    incomingHooks: new IncomingHookRepository(collections.incomingHooks),
   };
 }

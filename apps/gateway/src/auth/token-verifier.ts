@@ -13,7 +13,7 @@ export interface Principal {
   issuedAtMs?: number;
   /** Its `jti`, when it has one: one token can be revoked by it. */
   tokenId?: string;
-  /** A `role: 'campus-admin'` claim: may revoke tokens. */
+  /** A `role: 'campus-admin'` claim: may revoke tokens, manage webhooks and incoming hooks of any room. */
   campusAdmin: boolean;
 }
 
@@ -48,9 +48,13 @@ export class TokenVerifier {
   }
 
   /** Dev tokens (AUTH_DEV_TOKENS=true) are HS256 tokens signed with JWT_SECRET. */
-  signDevToken(principal: Pick<Principal, 'userId' | 'username'>, ttlSeconds: number): string {
+  signDevToken(principal: Pick<Principal, 'userId' | 'username' | 'campusAdmin'>, ttlSeconds: number): string {
     if (!this.settings.signKey) throw new ChatError(ErrorCode.FORBIDDEN, 'dev tokens need JWT_SECRET');
-    return jwt.sign({ ...(principal.username ? { username: principal.username } : {}) }, this.settings.signKey, {
+    const claims = {
+      ...(principal.username ? { username: principal.username } : {}),
+      ...(principal.campusAdmin ? { role: 'campus-admin' } : {}),
+    };
+    return jwt.sign(claims, this.settings.signKey, {
       algorithm: 'HS256',
       subject: principal.userId,
       expiresIn: ttlSeconds,

@@ -9,6 +9,7 @@ import {
   type MessageEditsResponse,
   type MessagePinned,
   type MessageRef,
+  type ParticipantRole,
   type Reaction,
   type ReactionUpdated,
 } from '@campzone/protocol';
@@ -29,6 +30,7 @@ import type { AttachmentService } from './attachment.service';
 import { guarded } from './dependency-errors';
 import type { MentionResolver } from './mention.resolver';
 import type { PostingRules } from './posting-rules';
+import type { WebhookEvents } from './webhook-events';
 
 export interface MessageChangeDeps {
   /** Membership, role, mute and the room's rules (an archived room takes no change). */
@@ -46,6 +48,8 @@ export interface MessageChangeDeps {
   /** Hands a deleted message's attachments to the worker for deletion. */
   attachments?: Pick<AttachmentService, 'purge'>;
   logger?: Pick<Logger, 'warn'>;
+  /** Records `message.edited` / `message.deleted` for webhooks before the change is answered. */
+  events?: Pick<WebhookEvents, 'messageEdited' | 'messageDeleted'>;
 }
 
 /** Concurrent changes to one message retry this often before the caller is asked to. */
@@ -81,6 +85,12 @@ export class MessageChangeService {
       throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `content is longer than ${this.deps.maxContentLength} characters`);
     }
     await this.deps.rules.check(input.roomId, userId, 'post');
+    const answer = await this.editPlanned(userId, input);
+    await this.deps.events?.messageEdited(answer.roomId, answer.messageId, answer.rev, new Date(answer.editedAt));
+    return answer;
+  }
+
+  private editPlanned(userId: string, input: EditMessage): Promise<MessageEdited> {
     return this.change(input, async (doc) => {
       if (doc.senderId !== userId) throw new ChatError(ErrorCode.FORBIDDEN, 'only its sender may edit a message');
       if (doc.deletedAt) throw new ChatError(ErrorCode.CONFLICT, 'a deleted message cannot be edited');
@@ -131,6 +141,17 @@ export class MessageChangeService {
   /** Deletes a message; answers the deletion and, for a reply, its thread (whose summary changes). */
   async remove(userId: string, input: MessageRef): Promise<{ deleted: MessageDeleted; threadRootId?: string }> {
     const { role } = await this.deps.rules.check(input.roomId, userId, 'react');
+    const answer = await this.removePlanned(userId, role, input);
+    const { deleted } = answer;
+    await this.deps.events?.messageDeleted(deleted.roomId, deleted.messageId, new Date(deleted.deletedAt));
+    return answer;
+  }
+
+  private removePlanned(
+    userId: string,
+    role: ParticipantRole,
+    input: MessageRef,
+  ): Promise<{ deleted: MessageDeleted; threadRootId?: string }> {
     return this.change(input, async (doc) => {
       if (doc.senderId !== userId && !can(role, 'deleteOthers')) {
         throw new ChatError(ErrorCode.FORBIDDEN, 'only its sender, a room admin or a moderator may delete a message');

@@ -13,6 +13,7 @@ import {
 } from '@campzone/protocol';
 import type { AuditLogRepository, AuditRecord, ParticipantRepository, RoomBanRepository, RoomRepository } from '@campzone/store';
 import type { MembershipService } from './membership.service';
+import type { WebhookEvents } from './webhook-events';
 
 export interface RoomMembersDeps {
   membership: Pick<MembershipService, 'require' | 'roleIn'>;
@@ -20,6 +21,8 @@ export interface RoomMembersDeps {
   participants: ParticipantRepository;
   bans: RoomBanRepository;
   audit: Pick<AuditLogRepository, 'append'>;
+  /** Records `member.added` / `member.removed` for webhooks before the change is answered. */
+  events?: Pick<WebhookEvents, 'membersAdded' | 'membersRemoved'>;
 }
 
 /** Who a membership change touched, for the transports to tell rooms and pods. */
@@ -60,8 +63,10 @@ export class RoomMembersService {
     }
     if (existing !== null && existing !== role) await this.authorizeOver(roomId, actorRole, existing);
     const added = (await this.deps.participants.upsert(roomId, [body.userId], role)) > 0;
-    if (added) await this.log({ roomId, actorId, action: 'member.added', targetId: body.userId, after: { role } });
-    else if (existing !== role)
+    if (added) {
+      await this.log({ roomId, actorId, action: 'member.added', targetId: body.userId, after: { role } });
+      await this.deps.events?.membersAdded(roomId, [body.userId], actorId);
+    } else if (existing !== role)
       await this.log({
         roomId,
         actorId,
@@ -94,6 +99,7 @@ export class RoomMembersService {
     if (targetRole === 'owner') await this.keepAnOwner(roomId, 1);
     await this.deps.participants.remove(roomId, [userId]);
     await this.log({ roomId, actorId, action: leaving ? 'member.left' : 'member.removed', targetId: userId, before: { role: targetRole } });
+    await this.deps.events?.membersRemoved(roomId, [userId], actorId);
   }
 
   async changeRole(actorId: string, roomId: string, userId: string, role: ParticipantRole): Promise<{ before: ParticipantRole }> {
@@ -183,6 +189,8 @@ export class RoomMembersService {
     await this.deps.audit.append(records);
 
     const added = [...plan.add.values()].flat();
+    await this.deps.events?.membersAdded(roomId, added, actorId);
+    await this.deps.events?.membersRemoved(roomId, plan.remove, actorId);
     return {
       result: { ...result, added: added.length, removed: plan.remove.length, changed: plan.change.length },
       touched: { added, removed: plan.remove, changed: plan.change.map((c) => c.userId) },
@@ -221,6 +229,7 @@ export class RoomMembersService {
         ...(targetRole ? { before: { role: targetRole } } : {}),
       });
     }
+    if (targetRole !== null) await this.deps.events?.membersRemoved(roomId, [body.userId], actorId);
     return targetRole !== null;
   }
 

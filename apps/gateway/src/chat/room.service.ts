@@ -20,6 +20,7 @@ import type {
 } from '@campzone/store';
 import type { MembershipService } from './membership.service';
 import { settingsOf } from './room-settings.cache';
+import type { WebhookEvents } from './webhook-events';
 
 export interface RoomCreated {
   room: Room;
@@ -35,6 +36,8 @@ export class RoomService {
     private readonly membership: Pick<MembershipService, 'require'>,
     private readonly blocks: Pick<BlockRepository, 'has'>,
     private readonly audit: Pick<AuditLogRepository, 'append' | 'page'>,
+    /** Records `member.added` for everyone a room is created with (its creator included). */
+    private readonly events?: Pick<WebhookEvents, 'membersAdded'>,
   ) {}
 
   async create(creatorId: string, body: CreateRoomBody): Promise<RoomCreated> {
@@ -56,6 +59,7 @@ export class RoomService {
     await this.rooms.create(doc);
     await this.participants.upsert(doc.roomId, [creatorId], 'owner');
     await this.participants.upsert(doc.roomId, others, 'member');
+    await this.events?.membersAdded(doc.roomId, [creatorId, ...others], creatorId);
     return { room: toRoom(doc), participants: [creatorId, ...others] };
   }
 

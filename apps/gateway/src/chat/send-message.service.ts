@@ -17,6 +17,7 @@ import type { AttachmentService } from './attachment.service';
 import { guarded } from './dependency-errors';
 import type { MentionResolver } from './mention.resolver';
 import type { PostingRules } from './posting-rules';
+import type { WebhookEvents } from './webhook-events';
 
 export interface SendResult {
   message: ChatMessage;
@@ -48,6 +49,8 @@ export interface SendMessageDeps {
   logger?: Pick<Logger, 'warn'>;
   /** SEND_TIMEOUT_MS: the longest a send waits for an answer before it is refused UNAVAILABLE. */
   sendTimeoutMs?: number;
+  /** Records `message.created` for webhooks before the send is answered. */
+  events?: Pick<WebhookEvents, 'messageCreated'>;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -96,7 +99,9 @@ export class SendMessageService {
    */
   send(senderId: string, input: SendMessage): Promise<SendResult> {
     const limit = this.deps.sendTimeoutMs;
-    const attempt = this.sendUnbounded(senderId, input, limit === undefined ? Number.POSITIVE_INFINITY : Date.now() + limit);
+    const attempt = this.sendUnbounded(senderId, input, limit === undefined ? Number.POSITIVE_INFINITY : Date.now() + limit).then((r) =>
+      this.recorded(r),
+    );
     if (limit === undefined) return attempt;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
@@ -107,6 +112,16 @@ export class SendMessageService {
     });
     attempt.catch(() => undefined); // a late failure has already been answered
     return Promise.race([attempt, late]).finally(() => clearTimeout(timer));
+  }
+
+  /**
+   * The webhook event goes into the store before the ack, for a repeat too: the first attempt
+   * may have stored the message and died before its event (recording one twice stores it once).
+   */
+  private async recorded(result: SendResult): Promise<SendResult> {
+    const { message } = result;
+    await this.deps.events?.messageCreated(message.roomId, message.messageId, new Date(message.createdAt));
+    return result;
   }
 
   /**

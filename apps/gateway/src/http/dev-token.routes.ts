@@ -12,8 +12,8 @@ export interface DevTokenRoutesOptions {
 export const devTokenRoutes: FastifyPluginAsyncTypebox<DevTokenRoutesOptions> = async (app, { verifier, ttlSeconds, production }) => {
   app.post('/v1/dev/token', { schema: { body: DevTokenBodySchema } }, async (request) => {
     if (production) throw new ChatError(ErrorCode.FORBIDDEN, 'dev tokens are refused when NODE_ENV=production');
-    const { userId, username } = request.body;
-    const token = verifier.signDevToken({ userId, ...(username ? { username } : {}) }, ttlSeconds);
+    const { userId, username, role } = request.body;
+    const token = verifier.signDevToken({ userId, campusAdmin: role === 'campus-admin', ...(username ? { username } : {}) }, ttlSeconds);
     return { token, userId, expiresIn: ttlSeconds };
   });
 };

@@ -1,6 +1,7 @@
-import { compile, GetMessagesSchema, type MessageSent, roomChannel, SendMessageSchema, SyncSchema } from '@campzone/protocol';
+import { compile, GetMessagesSchema, type MessageSent, SendMessageSchema, SyncSchema } from '@campzone/protocol';
 import type { ChatServices } from '../chat/chat-services';
 import type { EventTable, HandlerKit } from './handler-kit';
+import { announceSent } from './sent-message.announcer';
 import type { ChatServer } from './socket-types';
 
 const sendMessage = compile(SendMessageSchema);
@@ -13,24 +14,9 @@ export function messageEvents(events: EventTable, kit: HandlerKit, chat: ChatSer
     sendMessage,
     async ({ userId }, input, afterReply): Promise<MessageSent> => {
       const started = performance.now();
-      const { message, duplicate } = await chat.send.send(userId, input);
-      const tracked = { messageId: message.messageId, roomId: message.roomId, seq: message.seq, senderId: message.senderId };
-      if (duplicate) {
-        kit.metrics.duplicates.inc();
-        // The send that stored it may have died before its broadcast, so nobody may have it. A
-        // second broadcast would break "one broadcast per message" whenever the first did go out
-        // (a concurrent repeat); tracking again instead has the worker's first check re-send it
-        // to exactly the online members who do not hold it, and costs nothing once delivered.
-        if (message.status === 'PENDING') chat.queues?.trackDelivery(tracked);
-      } else {
-        // Only the send that stored the message broadcasts it: one broadcast per message, after
-        // the sender's ack, so the sender's own copy arrives behind the ack that names its local id.
-        afterReply(() => io.to(roomChannel(message.roomId)).emit('new_message', message));
-        // Buffered, never awaited: the worker re-sends it to online members who do not ack.
-        chat.queues?.trackDelivery(tracked);
-        if (message.threadRootId) chat.queues?.requestThreadSummary(message.roomId, message.threadRootId);
-        kit.metrics.messagesSent.inc();
-      }
+      const result = await chat.send.send(userId, input);
+      const { message, duplicate } = result;
+      announceSent(io, chat, kit.metrics, result, afterReply);
       kit.metrics.sendAck.observe((performance.now() - started) / 1000);
       return {
         messageId: message.messageId,

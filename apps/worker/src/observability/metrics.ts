@@ -53,6 +53,12 @@ export function createWorkerMetrics() {
       help: 'Messages whose delivery tracking was lost (no entry, not acked by an online member), found by the sweep and checked again',
       registers: [registry],
     }),
+    webhookAttempts: new Counter({
+      name: 'campzone_worker_webhook_attempts_total',
+      help: 'Outgoing webhook delivery attempts by outcome (delivered, retry, failed, refused)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     statusChanges: new Counter({
       name: 'campzone_worker_message_status_changes_total',
       help: 'Messages whose status a rollup raised, by new status (a rising floor counts every seq it passes)',
