@@ -63,7 +63,6 @@ export class LoadMember {
       urls: deps.urls,
       start: plan.urlIndex,
       token: deps.token,
-      reconnect: { baseMs: tuning.reconnectBaseMs, maxMs: tuning.reconnectMaxMs },
       tap: (message) => {
         const { userId } = plan;
         if (message.event === 'new_message') ledger.recordRaw(message.payload.roomId, userId, message.payload.seq);
