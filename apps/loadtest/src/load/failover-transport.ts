@@ -15,6 +15,7 @@ export interface FailoverTransportOptions {
   tapAck?: (event: string, response: unknown) => void;
   /** Told each time the client opens a connection to a URL after its first one. */
   onFailover?: (url: string) => void;
+  random?: () => number;
 }
 
 interface LooseEmitEvents {
@@ -53,6 +54,7 @@ const FORWARDED = [
  */
 export function failoverTransport(options: FailoverTransportOptions): TransportFactory {
   if (options.urls.length === 0) throw new TypeError('failoverTransport needs at least one URL');
+  const random = options.random ?? Math.random;
   return (handlers: TransportHandlers): ChatTransport => {
     let index = options.start % options.urls.length;
     let socket: ClientSocket | undefined;
@@ -72,10 +74,14 @@ export function failoverTransport(options: FailoverTransportOptions): TransportF
       socket = undefined;
     };
 
-    /** The next connect() knocks on the next door. */
+    /**
+     * The next connect() knocks on another door, picked at random as a load balancer would:
+     * stepping to the next URL would send every client of a dead pod to the same survivor.
+     */
     const moveOn = (): void => {
       discard();
-      index = (index + 1) % options.urls.length;
+      const others = options.urls.length - 1;
+      if (others > 0) index = (index + 1 + Math.floor(random() * others)) % options.urls.length;
     };
 
     const open = (): void => {
