@@ -53,7 +53,11 @@ export const reconnectStormScenario: ChaosScenario = {
         // One after another: their set-up (rooms, handshakes, first syncs) is not what is measured.
         for (const [i, n] of rooms.entries())
           loaders.push(await startLoader(cluster, `${runId}p${i}`, n, (rate * n) / (clients / MEMBERS_PER_ROOM)));
-        const status = () => loaders.map(latestStatus);
+        const status = () => {
+          const dead = loaders.find((p) => !p.running);
+          if (dead) throw new Error(`${dead.name} exited mid-run:\n${dead.outputTail(40)}`);
+          return loaders.map(latestStatus);
+        };
         const connected = () => status().reduce((sum, s) => sum + (s?.connected ?? 0), 0);
         const accepted = () => status().reduce((sum, s) => sum + (s?.accepted ?? 0), 0);
         signal(loaders);
