@@ -53,6 +53,7 @@ export const reconnectStormScenario: ChaosScenario = {
         // One after another: their set-up (rooms, handshakes, first syncs) is not what is measured.
         for (const [i, n] of rooms.entries())
           loaders.push(await startLoader(cluster, `${runId}p${i}`, n, (rate * n) / (clients / MEMBERS_PER_ROOM)));
+        /** The processes' latest status lines; until the last signal none of them may have exited. */
         const status = () => {
           const dead = loaders.find((p) => !p.running);
           if (dead) throw new Error(`${dead.name} exited mid-run:\n${dead.outputTail(40)}`);
@@ -79,7 +80,9 @@ export const reconnectStormScenario: ChaosScenario = {
           50,
         );
         const reconnectedMs = Date.now() - killedAt;
-        context.log(`reconnect-storm: ${connected()}/${clients} connected after ${reconnectedMs} ms (lowest ${lowest.connected})`);
+        const stillWaiting = JSON.stringify(sumCounts(status().map((s) => s?.waiting ?? {})));
+        const connectedAtEnd = connected();
+        context.log(`reconnect-storm: ${connectedAtEnd}/${clients} connected after ${reconnectedMs} ms (lowest ${lowest.connected})`);
         signal(loaders);
         const synced = await Promise.all(
           loaders.map(async (p) => JSON.parse(await p.waitForLine(/"msg":"storm synced"/, WAIT_MS + 30_000)) as StormSynced),
@@ -99,7 +102,7 @@ export const reconnectStormScenario: ChaosScenario = {
             check(
               'every client back',
               back,
-              `${connected()}/${clients} connected ${reconnectedMs} ms after the kill (${onVictim} were on the killed pod; lowest ${lowest.connected})`,
+              `${connectedAtEnd}/${clients} connected ${reconnectedMs} ms after the kill (${onVictim} were on the killed pod; lowest ${lowest.connected}); not connected, by last state: ${stillWaiting}`,
             ),
             check(
               'every client synced (shown every acknowledged message by its own syncs)',
@@ -186,23 +189,23 @@ function latestStatus(p: ManagedProcess): StormStatus | undefined {
   return undefined;
 }
 
-/** The processes' verdicts as one: every count summed. */
+/** Counts of several processes as one: every numeric field summed. */
+function sumCounts<T extends object>(parts: T[]): T {
+  const total: Record<string, number> = {};
+  for (const part of parts) {
+    for (const [key, value] of Object.entries(part)) if (typeof value === 'number') total[key] = (total[key] ?? 0) + value;
+  }
+  return total as T;
+}
+
+/** The processes' verdicts as one. */
 function mergeDone(done: StormDone[]) {
-  const sum = <T extends object>(parts: T[]): T => {
-    const total: Record<string, number> = {};
-    for (const part of parts) {
-      for (const [key, value] of Object.entries(part)) if (typeof value === 'number') total[key] = (total[key] ?? 0) + value;
-    }
-    return total as T;
-  };
-  const errors: Record<string, number> = {};
-  for (const d of done) for (const [code, n] of Object.entries(d.errors)) errors[code] = (errors[code] ?? 0) + n;
   return {
-    correctness: sum(done.map((d) => d.correctness)),
-    raw: sum(done.map((d) => d.raw)),
+    correctness: sumCounts(done.map((d) => d.correctness)),
+    raw: sumCounts(done.map((d) => d.raw)),
     unacknowledged: done.reduce((s, d) => s + d.unacknowledged, 0),
     acked: done.reduce((s, d) => s + d.acked, 0),
     failovers: done.reduce((s, d) => s + d.failovers, 0),
-    errors,
+    errors: sumCounts(done.map((d) => d.errors)),
   };
 }

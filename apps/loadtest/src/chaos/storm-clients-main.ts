@@ -20,6 +20,8 @@ export interface StormStatus {
   members: number;
   connected: number;
   accepted: number;
+  /** The members not connected, by their last connection state and its error code (`reconnecting RATE_LIMITED`: 12). */
+  waiting: Record<string, number>;
 }
 
 export interface StormSynced {
@@ -78,8 +80,31 @@ async function main(): Promise<void> {
     },
   });
   print({ msg: 'storm ready', members: run.members.length });
+  const lastState = new Map<string, string>();
+  for (const member of run.members) {
+    member.client.on('connection', (state) => {
+      const code = state.state === 'connected' ? '' : (state.error?.code ?? (state.state === 'disconnected' ? state.reason : 'network'));
+      lastState.set(member.plan.userId, `${state.state} ${code}`.trim());
+    });
+  }
+  const waiting = (): Record<string, number> => {
+    const counts: Record<string, number> = {};
+    for (const member of run.members) {
+      if (member.connected) continue;
+      const state = lastState.get(member.plan.userId) ?? 'unknown';
+      counts[state] = (counts[state] ?? 0) + 1;
+    }
+    return counts;
+  };
   const status = setInterval(
-    () => print({ msg: 'storm status', members: run.members.length, connected: run.connectedCount, accepted: run.meter.total.accepted }),
+    () =>
+      print({
+        msg: 'storm status',
+        members: run.members.length,
+        connected: run.connectedCount,
+        accepted: run.meter.total.accepted,
+        waiting: waiting(),
+      }),
     250,
   );
   const step = nextSignal();
