@@ -41,7 +41,10 @@ export const reconnectStormScenario: ChaosScenario = {
     // The short form is a tenth of the size, so the pods' admission is tightened to match: the
     // storm must still meet the limit.
     const env: Record<string, string> = short ? { POD_CONNECT_RATE_PER_SEC: '20', POD_CONNECT_BURST: '20' } : {};
-    return withCluster(context, 'storm', { env }, async (cluster) => {
+    // With the worker, in both forms: a message the killed pod stored but never broadcast is
+    // answered `duplicate` to its sender's resend (no second broadcast), and only the worker's
+    // delivery retries and sweeps bring it to the members a later message would not send syncing.
+    return withCluster(context, 'storm', { env, worker: 'if-built' }, async (cluster) => {
       const processes = Math.max(short ? 2 : 1, Math.ceil(clients / CLIENTS_PER_PROCESS));
       const rooms = splitRooms(clients / MEMBERS_PER_ROOM, processes);
       // Kept low: FerretDB does the syncs of a third of the clients at the same moment.
