@@ -1,5 +1,6 @@
 import { closeAllClients, connectAs, connectWithToken, createRoom, eventually, sendArgs, tokenFor } from './harness/chat-clients';
 import { GatewayCluster } from './harness/gateway-cluster';
+import { closeEveryClient, sdkClient } from './sdk/sdk-clients';
 
 afterEach(closeAllClients);
 
@@ -80,6 +81,40 @@ test('one user holds at most MAX_SOCKETS_PER_USER sockets across the pods; a clo
       'a place freed by the closed socket',
     );
   } finally {
+    await cluster.stop();
+  }
+});
+
+test('a pod past its connection rate refuses handshakes with spread-out retryAfterMs, and the SDK comes back after it', async () => {
+  const cluster = await GatewayCluster.start(`${__filename}-pod-rate`, 1, { POD_CONNECT_RATE_PER_SEC: '1', POD_CONNECT_BURST: '2' });
+  try {
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        connectWithToken(cluster.url(0), tokenFor(`storm${i}`)).then(
+          () => undefined,
+          (err: Error & { data?: { code: string; retryAfterMs?: number } }) => err.data,
+        ),
+      ),
+    );
+    const refused = outcomes.filter((o) => o !== undefined);
+    expect(outcomes.length - refused.length).toBe(2);
+    expect(refused.map((r) => r.code)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+    // Successive turns at 1/s: each refused client is told a later time than the one before.
+    const waits = refused.map((r) => r.retryAfterMs ?? 0).sort((a, b) => a - b);
+    for (let i = 1; i < waits.length; i++) expect(waits[i]! - waits[i - 1]!).toBeGreaterThanOrEqual(900);
+    expect(waits.at(-1)).toBeLessThanOrEqual(5000);
+
+    // The next turn is a few seconds away: the SDK is refused, waits the hint out (plus jitter), then gets in.
+    const sdk = sdkClient(cluster.url(0), 'patient', { reconnection: { baseMs: 50, maxMs: 100 } });
+    await sdk.connected(15_000);
+    const refusal = sdk.connections.find((c) => c.state === 'reconnecting' && c.error?.code === 'RATE_LIMITED');
+    if (refusal?.state !== 'reconnecting') throw new Error(`the SDK was not refused first: ${JSON.stringify(sdk.connections)}`);
+    expect(refusal.error?.retryAfterMs).toBeGreaterThan(0);
+    expect(refusal.delayMs).toBeGreaterThanOrEqual(refusal.error?.retryAfterMs ?? Number.POSITIVE_INFINITY);
+    const pages = await (await fetch(`${cluster.url(0)}/metrics`)).text();
+    expect(Number(/^campzone_gateway_rate_limited_total\{limit="pod_connect"\} (\d+)/m.exec(pages)?.[1] ?? 0)).toBeGreaterThanOrEqual(5);
+  } finally {
+    await closeEveryClient();
     await cluster.stop();
   }
 });

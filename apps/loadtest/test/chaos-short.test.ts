@@ -2,6 +2,7 @@ import { type RedisServer, startRedisServer } from '@campzone/testkit';
 import { type ChaosContext, type ChaosScenario, runScenario } from '../src/chaos/chaos-scenario';
 import { gatewayKillScenario } from '../src/chaos/gateway-kill.scenario';
 import { malformedFloodScenario } from '../src/chaos/malformed-flood.scenario';
+import { reconnectStormScenario, STORM_TIMED_CHECK } from '../src/chaos/reconnect-storm.scenario';
 import { redisRestartScenario } from '../src/chaos/redis-restart.scenario';
 import { slowStoreScenario } from '../src/chaos/slow-store.scenario';
 import { serviceUrls } from './services';
@@ -28,6 +29,14 @@ async function failedChecks(scenario: ChaosScenario, ctx: ChaosContext): Promise
 test('kill -9 of a gateway under light load: clients move to the others; nothing lost, duplicated or reordered', async () => {
   expect(await failedChecks(gatewayKillScenario, context())).toEqual([]);
 }, 90_000);
+
+test('a reconnect storm (300 SDK clients in 2 processes, kill -9 of the pod holding a third): all back, paced by retryAfterMs, nothing lost or doubled', async () => {
+  const outcome = await runScenario(reconnectStormScenario, context());
+  if (outcome.skipped) throw new Error(`reconnect-storm skipped: ${outcome.skipped}`);
+  // The 60 s bounds are the full suite's business (npm run chaos): a busy CI machine stretches a storm.
+  const failed = outcome.checks.filter((c) => !c.passed && !STORM_TIMED_CHECK.test(c.name)).map((c) => `${c.name}: ${c.detail}`);
+  expect(failed).toEqual([]);
+}, 600_000);
 
 test('a burst of malformed payloads is answered with errors, stores nothing and crashes no pod', async () => {
   const ctx = context();

@@ -1,4 +1,4 @@
-import type { ChatMessage, ParticipantRemoved, RoomUpdated, UserTyping } from '@campzone/protocol';
+import type { ChatMessage, ParticipantRemoved, RoomUpdated, TokenExpiring, UserTyping } from '@campzone/protocol';
 import type { ChatClientError } from './chat-client-error';
 import type { MessageChange } from './message-change';
 import type { StatusChange } from './message-status-tracker';
@@ -29,9 +29,17 @@ export interface SendRetryingEvent {
   retryInMs: number;
 }
 
+/** A token refresh (getToken, then `reauthenticate`) that failed; `retryInMs` absent: no time is left before exp. */
+export interface TokenRefreshFailedEvent {
+  error: ChatClientError;
+  attempt: number;
+  retryInMs?: number;
+}
+
 export type ConnectionState =
   | { state: 'connected'; userId: string; socketId: string; reconnect: boolean }
-  | { state: 'reconnecting'; attempt: number; error?: ChatClientError }
+  /** `delayMs`: when the SDK tries (attempt 0: the transport retries by itself); `error.retryAfterMs`: the gateway's wait. */
+  | { state: 'reconnecting'; attempt: number; delayMs?: number; error?: ChatClientError }
   | { state: 'disconnected'; reason: string; error?: ChatClientError };
 
 /** Listener arguments of every event a ChatClient emits. */
@@ -55,6 +63,12 @@ export interface ChatClientEvents {
   /** The current user's block list changed (the whole list, sorted). */
   blocks: [blocked: string[]];
   send_retrying: [event: SendRetryingEvent];
+  /**
+   * The socket's token expires at `expiresAt`. With `getToken` the SDK sends a fresh one by
+   * itself; with a static token the app calls `reauthenticate(token)` or is disconnected then.
+   */
+  token_expiring: [event: TokenExpiring];
+  token_refresh_failed: [event: TokenRefreshFailedEvent];
   /** Failures nobody awaits: handshake refusals, background syncs, server `error` events, storage. */
   error: [error: ChatClientError];
 }

@@ -24,7 +24,11 @@ export interface ChatClientOptions {
   fallbackUrls?: readonly string[];
   /** JWT for the handshake (`auth: { token }`). */
   token?: string;
-  /** Called before every (re)connect for a fresh token; falls back to `token` if it fails. */
+  /**
+   * The token provider: asked before every (re)connect, and on `token_expiring` for a token the
+   * SDK hands the open socket (`reauthenticate`), so a socket outlives any one token. If it
+   * fails, the handshake falls back to the last token; a refresh is retried before exp.
+   */
   getToken?: () => string | Promise<string>;
   /** The user's id if the app knows it; otherwise the SDK learns it from `connected`. */
   userId?: string;
@@ -74,7 +78,7 @@ export interface ChatClientOptions {
      */
     storage?: OutboxStorage | false;
   };
-  /** Reconnect backoff (socket.io's own and ours after a server kick). */
+  /** Reconnect backoff: full jitter, attempt n waits random(0, min(maxMs, baseMs * 2^(n-1))) (default 500 ms, 10 s). */
   reconnection?: Partial<BackoffPolicy>;
   /** Handshake retries after UNAUTHORIZED when `getToken` can supply a new token (default 3). */
   maxAuthRetries?: number;

@@ -12,12 +12,13 @@ import type {
   ParticipantRemoved,
   PinsResponse,
   ReactionUpdated,
+  Reauthenticated,
   ServerToClientEvents,
   Synced,
   Thread,
 } from '@campzone/protocol';
 import { AckCoalescer } from './ack-coalescer';
-import { backoffDelay } from './backoff';
+import { backoffDelay, reconnectDelay } from './backoff';
 import { BlockedUsers } from './blocked-users';
 import { ChangeQueue } from './change-queue';
 import { ChatClientError, isErrorCode, toChatClientError } from './chat-client-error';
@@ -74,6 +75,7 @@ const ACKED_EVENTS: ReadonlySet<string> = new Set<ClientEventName>([
   'pin_message',
   'unpin_message',
   'get_thread',
+  'reauthenticate',
 ]);
 
 /**
@@ -102,11 +104,12 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   /** Rooms the app left: not auto-tracked again until it joins them. */
   private readonly leftRooms = new Set<string>();
   private readonly reconnectTimer: Timer;
+  private readonly tokenTimer: Timer;
   private knownUserId: string | undefined;
   private storageAttached = false;
   private everConnected = false;
   private closed = false;
-  private kickAttempts = 0;
+  private reconnectAttempts = 0;
   private authAttempts = 0;
 
   constructor(private readonly options: ChatClientOptions) {
@@ -118,6 +121,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     this.knownUserId = options.userId;
     this.clock = new LamportClock(options.initialLamport);
     this.reconnectTimer = new Timer(this.scheduler);
+    this.tokenTimer = new Timer(this.scheduler);
     this.statuses = new MessageStatusTracker({ emit: (change) => this.emit('status', change) });
     this.requests = new RequestRunner(() => this.transport, this.scheduler, this.config.requestTimeoutMs);
     this.acks = new AckCoalescer({
@@ -160,15 +164,12 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         ...(options.fallbackUrls ? { fallbackUrls: options.fallbackUrls } : {}),
         auth: tokenAuth(options.token, options.getToken, (err) => this.report(err)),
         transports: options.transports ?? ['websocket'],
-        reconnectionDelayMs: this.config.reconnection.baseMs,
-        reconnectionDelayMaxMs: this.config.reconnection.maxMs,
         ...(options.socketOptions ? { socketOptions: options.socketOptions } : {}),
       });
     this.transport = factory({
       onConnect: () => this.onConnect(),
       onDisconnect: (reason, willReconnect) => this.onDisconnect(reason, willReconnect),
-      onConnectError: (message, willRetry) => this.onConnectError(message, willRetry),
-      onReconnectAttempt: (attempt) => this.setConnection({ state: 'reconnecting', attempt }),
+      onConnectError: (message, willRetry, retryAfterMs) => this.onConnectError(message, willRetry, retryAfterMs),
       onServerMessage: (message) => this.onServerMessage(message),
     });
     for (const room of options.rooms ?? []) {
@@ -310,6 +311,16 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   }
 
   /**
+   * Hands the open socket a fresh token (`reauthenticate`), moving the moment the gateway closes
+   * it. With `getToken` the SDK does this by itself on `token_expiring`; an app with a static
+   * token calls it from its `token_expiring` listener. Rejects with UNAUTHORIZED (a bad or
+   * expired token) or FORBIDDEN (a token for another user); the socket keeps its old expiry.
+   */
+  reauthenticate(token: string): Promise<Reauthenticated> {
+    return this.requests.request('reauthenticate', { token });
+  }
+
+  /**
    * One `sync` page after `afterSeq` (default: the room's cursor). Its messages are also fed to
    * the room's timeline, so they are presented in order and never twice.
    */
@@ -430,6 +441,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   /** Drops the connection but keeps all state; `connect()` resumes where it left off. */
   disconnect(): void {
     this.reconnectTimer.clear();
+    this.tokenTimer.clear();
     this.transport.disconnect();
   }
 
@@ -442,6 +454,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     for (const typer of this.typers.values()) typer.stop(); // still connected: others see the stop
     this.closed = true;
     this.reconnectTimer.clear();
+    this.tokenTimer.clear();
     this.requests.close();
     this.outbox.close();
     this.changeQueue.close();
@@ -456,9 +469,11 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   // ---- connection lifecycle ----
 
   private onConnect(): void {
-    this.kickAttempts = 0;
+    this.reconnectAttempts = 0;
     this.authAttempts = 0;
     this.reconnectTimer.clear();
+    // The handshake just asked getToken for a fresh token: a refresh for the old one is moot.
+    this.tokenTimer.clear();
     this.requests.connected();
     this.outbox.setOnline(true);
     this.changeQueue.setOnline(true);
@@ -484,43 +499,69 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     this.changeQueue.setOnline(false);
     for (const typer of this.typers.values()) typer.reset();
     if (this.closed) return;
+    this.tokenTimer.clear();
+    if (this.closed) return;
     if (willReconnect) {
       this.setConnection({ state: 'reconnecting', attempt: 0 });
-    } else if (reason === 'io server disconnect') {
-      // A server kick (a draining pod during a rollout): socket.io-client will not come back
-      // by itself, so we do, with backoff in case the server keeps refusing.
-      this.scheduleReconnect('kick');
-    } else {
+    } else if (reason === 'io client disconnect') {
       this.setConnection({ state: 'disconnected', reason });
+    } else {
+      // A drop, a dead pod or a server kick (a draining pod): we come back, on our own timing.
+      this.scheduleReconnect('drop');
     }
   }
 
-  private onConnectError(message: string, willRetry: boolean): void {
+  private onConnectError(message: string, willRetry: boolean, retryAfterMs?: number): void {
     if (this.closed) return;
-    // A network failure that socket.io-client retries by itself is already told by the
-    // `reconnecting` states; a refusal by the server (an ErrorCode) is worth an `error`.
-    if (willRetry && !isErrorCode(message)) return;
-    const code = isErrorCode(message) ? message : 'UNAVAILABLE';
-    const error = new ChatClientError(code, message, 'handshake');
-    this.report(error);
+    // A network failure is told by the `reconnecting` states; a refusal by the server (an
+    // ErrorCode) is worth an `error`.
+    const refused = isErrorCode(message);
+    const error = new ChatClientError(refused ? message : 'UNAVAILABLE', message, 'handshake', undefined, retryAfterMs);
+    if (refused) this.report(error);
     if (willRetry) return;
-    const authFailure = code === 'UNAUTHORIZED' || code === 'FORBIDDEN';
+    const authFailure = error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN';
     if (!authFailure) {
-      this.scheduleReconnect('kick', error);
-    } else if (code === 'UNAUTHORIZED' && this.options.getToken && this.authAttempts < this.config.maxAuthRetries) {
+      this.scheduleReconnect('drop', error);
+    } else if (error.code === 'UNAUTHORIZED' && this.options.getToken && this.authAttempts < this.config.maxAuthRetries) {
       this.scheduleReconnect('auth', error);
     } else {
-      this.setConnection({ state: 'disconnected', reason: code, error });
+      this.setConnection({ state: 'disconnected', reason: error.code, error });
     }
   }
 
-  private scheduleReconnect(kind: 'kick' | 'auth', error?: ChatClientError): void {
-    const attempt = kind === 'auth' ? ++this.authAttempts : ++this.kickAttempts;
-    const delay = backoffDelay(attempt, this.config.reconnection, this.random);
-    this.setConnection(error ? { state: 'reconnecting', attempt, error } : { state: 'reconnecting', attempt });
-    this.reconnectTimer.set(delay, () => {
+  /** Full jitter on the attempt's ceiling, and never sooner than a refusing gateway's retryAfterMs. */
+  private scheduleReconnect(kind: 'drop' | 'auth', error?: ChatClientError): void {
+    const attempt = kind === 'auth' ? ++this.authAttempts : ++this.reconnectAttempts;
+    const delayMs = reconnectDelay(attempt, this.config.reconnection, this.random, error?.retryAfterMs);
+    this.setConnection(error ? { state: 'reconnecting', attempt, delayMs, error } : { state: 'reconnecting', attempt, delayMs });
+    this.reconnectTimer.set(delayMs, () => {
       if (!this.closed) this.transport.connect();
     });
+  }
+
+  /**
+   * On `token_expiring`: a fresh token from getToken, handed over with `reauthenticate`. A
+   * failure (the provider, or the gateway refusing its token) is told as `token_refresh_failed`
+   * and tried again with backoff while the old token is still good; after that the gateway
+   * closes the socket at exp, and the reconnect's handshake asks getToken once more.
+   */
+  private async refreshToken(expiresAtMs: number, attempt: number): Promise<void> {
+    const getToken = this.options.getToken;
+    if (!getToken || this.closed) return;
+    try {
+      await this.reauthenticate(await getToken());
+    } catch (err) {
+      const error = toChatClientError(err, 'local', 'reauthenticate');
+      // Dropped meanwhile: the reconnect's handshake takes a fresh token anyway.
+      if (this.closed || error.source === 'disconnected' || error.source === 'closed') return;
+      const delayMs = backoffDelay(attempt, this.config.syncRetry, this.random);
+      if (this.scheduler.now() + delayMs >= expiresAtMs) {
+        this.emit('token_refresh_failed', { error, attempt });
+        return;
+      }
+      this.emit('token_refresh_failed', { error, attempt, retryInMs: delayMs });
+      this.tokenTimer.set(delayMs, () => void this.refreshToken(expiresAtMs, attempt + 1));
+    }
   }
 
   private async currentToken(): Promise<string> {
@@ -580,6 +621,13 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       case 'room_updated':
         this.emit('room_updated', message.payload);
         break;
+      case 'token_expiring': {
+        this.emit('token_expiring', message.payload);
+        const expiresAtMs = Date.parse(message.payload.expiresAt);
+        this.tokenTimer.clear();
+        void this.refreshToken(Number.isNaN(expiresAtMs) ? this.scheduler.now() : expiresAtMs, 1);
+        break;
+      }
       case 'error': {
         const { code, message: text, event } = message.payload;
         // A failure of an acked request already rejected that request's promise.

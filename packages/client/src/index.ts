@@ -16,11 +16,13 @@ export type {
   PinsResponse,
   ReactionSummary,
   ReactionUpdated,
+  Reauthenticated,
   RoomUpdated,
   Synced,
   Thread,
   ThreadSummary,
   ThreadUpdated,
+  TokenExpiring,
   UserTyping,
 } from '@campzone/protocol';
 export { AckCoalescer, type AckCoalescerOptions } from './ack-coalescer';
@@ -34,6 +36,7 @@ export type {
   ParticipantRemovedEvent,
   PresenceEvent,
   SendRetryingEvent,
+  TokenRefreshFailedEvent,
 } from './chat-client-events';
 export type { ChatClientOptions, RoomStart } from './chat-client-options';
 export { createIdempotencyKey } from './idempotency-key';
@@ -49,6 +52,7 @@ export { browserLocalStorage, type KeyValueStorage, memoryOutboxStorage, type Ou
 export type { FetchLike } from './rest-client';
 export { type FetchAfter, type PresentInfo, RoomTimeline, type RoomTimelineOptions, type SyncPage } from './room-timeline';
 export type { Scheduler, TimerHandle } from './scheduler';
+export { retryAfterOf } from './socket-io-transport';
 export type { ChatTransport, ServerMessage, TransportFactory, TransportHandlers } from './transport';
 export type { Listener, Unsubscribe } from './typed-emitter';
 export { TypingThrottle, type TypingThrottleOptions } from './typing-throttle';

@@ -11,8 +11,6 @@ export interface SocketIoTransportOptions {
   /** Called by socket.io-client on every (re)connect, so a refreshed token is used each time. */
   auth: (callback: (data: { token: string }) => void) => void;
   transports: NonNullable<SocketIoOptions['transports']>;
-  reconnectionDelayMs: number;
-  reconnectionDelayMaxMs: number;
   /** Anything else for socket.io-client (path, extraHeaders in Node, ...); applied last. */
   socketOptions?: SocketIoOptions;
 }
@@ -34,20 +32,17 @@ export function socketIoTransport(options: SocketIoTransportOptions): TransportF
       forceNew: true,
       transports: options.transports,
       auth: options.auth,
-      reconnection: true,
-      reconnectionDelay: options.reconnectionDelayMs,
-      reconnectionDelayMax: options.reconnectionDelayMaxMs,
       ...options.socketOptions,
+      // The SDK times every reconnect itself (full jitter, and the gateway's retryAfterMs, which
+      // socket.io's own backoff cannot honour), so socket.io-client's is off whatever is passed.
+      reconnection: false,
     });
     const urls = [options.url, ...(options.fallbackUrls ?? [])];
     if (urls.length > 1) failOverBetween(socket, urls);
 
     socket.on('connect', () => handlers.onConnect());
-    // `socket.active` is false after our own disconnect() and after a server kick: then
-    // socket.io-client will not reconnect by itself.
-    socket.on('disconnect', (reason) => handlers.onDisconnect(reason, socket.active));
-    socket.on('connect_error', (err) => handlers.onConnectError(err.message, socket.active));
-    socket.io.on('reconnect_attempt', (attempt) => handlers.onReconnectAttempt(attempt));
+    socket.on('disconnect', (reason) => handlers.onDisconnect(reason, false));
+    socket.on('connect_error', (err: Error & { data?: unknown }) => handlers.onConnectError(err.message, false, retryAfterOf(err.data)));
 
     // Only the events the client acts on. The named replies to our requests (joined_room,
     // message_sent, messages, synced, left_room, thread) duplicate the ack callbacks and are ignored.
@@ -66,6 +61,7 @@ export function socketIoTransport(options: SocketIoTransportOptions): TransportF
     socket.on('thread_updated', (payload) => handlers.onServerMessage({ event: 'thread_updated', payload }));
     socket.on('participant_removed', (payload) => handlers.onServerMessage({ event: 'participant_removed', payload }));
     socket.on('room_updated', (payload) => handlers.onServerMessage({ event: 'room_updated', payload }));
+    socket.on('token_expiring', (payload) => handlers.onServerMessage({ event: 'token_expiring', payload }));
     socket.on('error', (payload) => handlers.onServerMessage({ event: 'error', payload }));
 
     const transport: ChatTransport = {
@@ -90,14 +86,21 @@ export function socketIoTransport(options: SocketIoTransportOptions): TransportF
   };
 }
 
+/** The gateway's wait from a refused handshake's `data` (`{ code, message, retryAfterMs? }`). */
+export function retryAfterOf(data: unknown): number | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const value = (data as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
 /**
  * After every failed attempt (a dead pod refuses the TCP connection, a draining pod the
  * handshake), points the next attempt at the next URL of the ring. The attempt right after a
  * drop still goes to the same gateway: a blip does not move the client.
  *
  * socket.io-client builds each attempt's engine from its Manager's `uri` (private in its types,
- * stable through 4.x). Changing it between attempts keeps one Manager, so socket.io's own
- * backoff and the socket's buffered emits carry over; a new Manager per URL would lose both.
+ * stable through 4.x). Changing it between attempts keeps one Manager, so the socket's buffered
+ * emits carry over; a new Manager per URL would lose them.
  */
 function failOverBetween(socket: Socket<ServerToClientEvents, LooseEmitEvents>, urls: readonly string[]): void {
   const manager = retargetable(socket.io);

@@ -13,11 +13,17 @@ export type ServerMessage = {
 
 export interface TransportHandlers {
   onConnect(): void;
-  /** `willReconnect`: the transport retries by itself (a network drop), as opposed to a server kick or our own disconnect. */
+  /**
+   * `willReconnect`: this transport retries by itself. The SDK's own transports never do: the
+   * SDK times every reconnect (full jitter, the server's retryAfterMs), unless the reason is
+   * `io client disconnect` (our own disconnect()).
+   */
   onDisconnect(reason: string, willReconnect: boolean): void;
-  /** `message` is the server's reason (an ErrorCode such as UNAUTHORIZED) or a network error text. */
-  onConnectError(message: string, willRetry: boolean): void;
-  onReconnectAttempt(attempt: number): void;
+  /**
+   * `message` is the server's reason (an ErrorCode such as UNAUTHORIZED) or a network error text;
+   * `retryAfterMs` the server's wait before trying again (its connection rate limit).
+   */
+  onConnectError(message: string, willRetry: boolean, retryAfterMs?: number): void;
   onServerMessage(message: ServerMessage): void;
 }
 

@@ -54,7 +54,7 @@ describe('ChatClient connection', () => {
     expect(rec.connection.at(-1)).toMatchObject({ state: 'connected', reconnect: true });
   });
 
-  it('reports reconnecting on a network drop and leaves the retrying to socket.io, without an error per attempt', async () => {
+  it('reports reconnecting on a drop and leaves the retrying to a transport that retries by itself, without an error per attempt', async () => {
     const { gateway, rec } = await clientHarness();
     gateway.drop();
     expect(rec.connection.at(-1)).toEqual({ state: 'reconnecting', attempt: 0 });

@@ -65,10 +65,16 @@ export class FakeGateway {
     this.push({ event: 'connected', payload: { socketId: this.transport.socketId, userId: this.userId, message: 'welcome' } });
   }
 
-  /** A network drop: socket.io-client will reconnect by itself (here: when the test accepts). */
+  /** A network drop on a transport that reconnects by itself (here: when the test accepts). */
   drop(): void {
     this.transport.connected = false;
     this.handlers!.onDisconnect('transport close', true);
+  }
+
+  /** A network drop as the SDK's own transports report it (they leave reconnecting to the SDK), e.g. a pod killed. */
+  lose(): void {
+    this.transport.connected = false;
+    this.handlers!.onDisconnect('transport close', false);
   }
 
   /** The server disconnects the socket (a draining pod). */
@@ -77,8 +83,8 @@ export class FakeGateway {
     this.handlers!.onDisconnect('io server disconnect', false);
   }
 
-  refuse(code: string, willRetry = false): void {
-    this.handlers!.onConnectError(code, willRetry);
+  refuse(code: string, willRetry = false, retryAfterMs?: number): void {
+    this.handlers!.onConnectError(code, willRetry, retryAfterMs);
   }
 
   push(message: ServerMessage): void {
@@ -231,6 +237,8 @@ export class FakeGateway {
       }
       case 'get_online_users':
         return { ok: true, roomId, onlineUsers: [this.userId], count: 1 };
+      case 'reauthenticate':
+        return { ok: true, userId: this.userId, expiresAt: new Date(1_800_000_000_000).toISOString() };
       case 'mark_read':
         return { ok: true, roomId, messageId: p.messageId, duplicate: false };
       default:

@@ -151,6 +151,12 @@ export const GatewayEnvSchema = Type.Object({
   MESSAGE_RATE_WINDOW_MS: Millis(10_000, 100),
   CONNECT_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 120 }),
   CONNECT_RATE_WINDOW_MS: Millis(60_000, 100),
+  /**
+   * Handshakes this pod admits per second (0: no limit), after a burst of POD_CONNECT_BURST;
+   * past it they are refused RATE_LIMITED with a retryAfterMs (a reconnect storm is paced).
+   */
+  POD_CONNECT_RATE_PER_SEC: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 200 }),
+  POD_CONNECT_BURST: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 400 }),
   /** Take the client address from X-Forwarded-For (behind a trusted load balancer only). */
   TRUST_PROXY: Bool(false),
   SERVE_WEB_CLIENT: Bool(true),

@@ -10,6 +10,7 @@ import { bearerOf } from '../auth/token-verifier';
 import type { ChatServices } from '../chat/chat-services';
 import type { InFlight } from '../lifecycle/in-flight';
 import type { GatewayMetrics } from '../observability/metrics';
+import { ConnectAdmission } from './connect-admission';
 import { ackErrorOf, asChatError, EventTable, type HandlerContext } from './handler-kit';
 import { messageEvents } from './message.handlers';
 import { messageChangeEvents } from './message-change.handlers';
@@ -55,10 +56,14 @@ export function createSocketServer(http: HttpServer, deps: SocketServerDeps): Ch
     logger.error({ err }, 'redis adapter error');
   });
 
+  const admission = new ConnectAdmission(config.POD_CONNECT_RATE_PER_SEC, config.POD_CONNECT_BURST);
+
   // Authentication and the user's rooms are settled before `connection`, so handlers can
   // be registered synchronously and no early event is lost.
   io.use(async (socket, next) => {
     try {
+      // First, and in memory: in a reconnect storm the refused cost this pod next to nothing.
+      admitToPod(admission, metrics);
       await checkConnectRate(deps, clientAddress(socket.handshake, deps.config.TRUST_PROXY));
       const token = socket.handshake.auth?.token ?? bearerOf(socket.handshake.headers.authorization);
       const principal = await deps.auth.authenticate(token);
@@ -115,6 +120,17 @@ function clientAddress(handshake: { address: string; headers: IncomingMessage['h
   const forwarded = trustProxy ? handshake.headers['x-forwarded-for'] : undefined;
   const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
   return first || handshake.address;
+}
+
+function admitToPod(admission: ConnectAdmission, metrics: GatewayMetrics): void {
+  const decision = admission.admit();
+  if (decision.admitted) return;
+  metrics.rateLimited.inc({ limit: 'pod_connect' });
+  throw new ChatError(
+    ErrorCode.RATE_LIMITED,
+    `this gateway is admitting connections at its rate limit; retry in ${decision.retryAfterMs} ms`,
+    decision.retryAfterMs,
+  );
 }
 
 async function checkConnectRate(deps: SocketServerDeps, ip: string): Promise<void> {

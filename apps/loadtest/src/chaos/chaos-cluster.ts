@@ -3,7 +3,7 @@ import { secretTokenSource } from '../auth/token-source';
 import { LocalCluster } from '../cluster/local-cluster';
 import { DEFAULT_TUNING } from '../load/client-tuning';
 import type { IntervalSnapshot } from '../load/load-meter';
-import { type LoadPlan, LoadRun } from '../load/load-run';
+import { type FinalCheck, type LoadPlan, LoadRun } from '../load/load-run';
 import { newRunId } from '../load/room-plan';
 import { formatProgress } from '../report/load-report';
 import type { ChaosContext } from './chaos-scenario';
@@ -60,7 +60,7 @@ export function startChaosLoad(
 }
 
 /** The standard verdict checks of a load run after its final sync. */
-export function correctnessChecks(final: Awaited<ReturnType<LoadRun['finish']>>, acked: number) {
+export function correctnessChecks(final: Pick<FinalCheck, 'correctness' | 'raw'>, acked: number) {
   const c = final.correctness;
   return [
     {

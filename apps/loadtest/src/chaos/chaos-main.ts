@@ -5,6 +5,7 @@ import { type ChaosScenario, runScenario, type ScenarioOutcome } from './chaos-s
 import { gatewayKillScenario } from './gateway-kill.scenario';
 import { malformedFloodScenario } from './malformed-flood.scenario';
 import { mongoStopScenario } from './mongo-stop.scenario';
+import { reconnectStormScenario } from './reconnect-storm.scenario';
 import { redisRestartScenario } from './redis-restart.scenario';
 import { slowStoreScenario } from './slow-store.scenario';
 import { workerKillScenario } from './worker-kill.scenario';
@@ -14,6 +15,7 @@ import { workerKillScenario } from './worker-kill.scenario';
 
 export const SCENARIOS: ChaosScenario[] = [
   gatewayKillScenario,
+  reconnectStormScenario,
   redisRestartScenario,
   mongoStopScenario,
   workerKillScenario,
@@ -21,19 +23,29 @@ export const SCENARIOS: ChaosScenario[] = [
   slowStoreScenario,
 ];
 
-const USAGE = `Usage: npm run chaos [-- --only NAME[,NAME]] [--short] [--verbose]
+const USAGE = `Usage: npm run chaos [-- --only NAME[,NAME]] [--short] [--verbose] [--storm-clients N]
 
 Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
 --short runs the seconds-long variants (the ones \`npm test\` runs).
+--storm-clients N: the reconnect storm's client count (default 5000; 300 with --short).
 Prints one line per check, a table, and one JSON line per scenario; exit 1 if any check fails.`;
 
 export async function runChaosCli(argv: string[]): Promise<number> {
-  const values = parseCommandArgs(argv, { only: { type: 'string' }, short: { type: 'boolean' }, verbose: { type: 'boolean' } }, USAGE);
+  const values = parseCommandArgs(
+    argv,
+    { only: { type: 'string' }, short: { type: 'boolean' }, verbose: { type: 'boolean' }, 'storm-clients': { type: 'string' } },
+    USAGE,
+  );
   if (typeof values === 'number') return values;
   const wanted = values.only?.split(',').map((s) => s.trim());
   const unknown = wanted?.filter((w) => !SCENARIOS.some((s) => s.name === w)) ?? [];
   if (unknown.length > 0) {
     console.error(`unknown scenario(s): ${unknown.join(', ')}\n\n${USAGE}`);
+    return 2;
+  }
+  const stormClients = values['storm-clients'] === undefined ? undefined : Number(values['storm-clients']);
+  if (stormClients !== undefined && !(Number.isInteger(stormClients) && stormClients >= 30)) {
+    console.error(`--storm-clients must be an integer of at least 30\n\n${USAGE}`);
     return 2;
   }
   const selected = SCENARIOS.filter((s) => !wanted || wanted.includes(s.name));
@@ -50,6 +62,7 @@ export async function runChaosCli(argv: string[]): Promise<number> {
         scale: values.short ? 'short' : 'full',
         log,
         verbose: values.verbose === true,
+        ...(stormClients !== undefined ? { stormClients } : {}),
       });
       outcomes.push(outcome);
       for (const c of outcome.checks) log(`  ${c.passed ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`);

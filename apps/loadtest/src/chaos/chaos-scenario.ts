@@ -17,6 +17,8 @@ export interface ChaosContext {
   log: (line: string) => void;
   /** Log a progress line every second of load (`--verbose`). */
   verbose?: boolean;
+  /** The reconnect storm's client count instead of its scale's default (`--storm-clients`). */
+  stormClients?: number;
 }
 
 /** One pass criterion and what was measured against it. */

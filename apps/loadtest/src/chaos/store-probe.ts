@@ -83,11 +83,17 @@ export async function allReady(urls: string[]): Promise<boolean> {
 }
 
 /** Sum over the gateways of `campzone_gateway_events_total` for one event (from /metrics). */
-export async function eventCount(urls: string[], event: string): Promise<number> {
-  const pattern = new RegExp(`^campzone_gateway_events_total\\{event="${event}"\\} (\\d+(?:\\.\\d+)?)`, 'm');
+export function eventCount(urls: string[], event: string): Promise<number> {
+  return counterSum(urls, 'campzone_gateway_events_total', `event="${event}"`);
+}
+
+/** Sum over the gateways of one series of a counter, e.g. (`campzone_gateway_rate_limited_total`, `limit="pod_connect"`). */
+export async function counterSum(urls: string[], name: string, labels: string): Promise<number> {
+  const pattern = new RegExp(`^${name}\\{${labels}\\} (\\d+(?:\\.\\d+)?)`, 'm');
   const counts = await Promise.all(
     urls.map((url) =>
-      fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) })
+      // Generous: a pod in the middle of a storm (or on a busy machine) answers late.
+      fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })
         .then((r) => r.text())
         .then((text) => Number(pattern.exec(text)?.[1] ?? 0))
         .catch(() => 0),

@@ -1,4 +1,4 @@
-import type { ChatTransport, ServerMessage, TransportFactory, TransportHandlers } from '@campzone/client';
+import { type ChatTransport, retryAfterOf, type ServerMessage, type TransportFactory, type TransportHandlers } from '@campzone/client';
 import type { ServerToClientEvents } from '@campzone/protocol';
 import { io, type Socket } from 'socket.io-client';
 
@@ -7,8 +7,6 @@ export interface FailoverTransportOptions {
   urls: readonly string[];
   start: number;
   token: string;
-  /** Delay before the first reconnect attempt, doubled per failure up to maxMs (equal jitter). */
-  reconnect: { baseMs: number; maxMs: number };
   /** Handshake timeout per attempt. */
   connectTimeoutMs?: number;
   /** Sees every server message before the SDK does (raw delivery counting). */
@@ -41,6 +39,7 @@ const FORWARDED = [
   'message_status',
   'message_edited',
   'reaction_updated',
+  'token_expiring',
   'error',
 ] as const satisfies ReadonlyArray<keyof ServerToClientEvents>;
 
@@ -48,8 +47,10 @@ const FORWARDED = [
  * A ChatTransport for the SDK that knows several gateway URLs. socket.io-client reconnects only
  * to the URL it started with, which is exactly wrong when that gateway was killed: here every
  * reconnect (after a drop, a refused handshake or a server kick) goes to the next URL, the way a
- * load balancer would send it to a live replica. The SDK's own rules (rejoin, sync from the
- * cursor, resend unacknowledged sends with the same key) then run unchanged.
+ * load balancer would send it to a live replica. When is the SDK's business, as with its own
+ * transport (full jitter, a refusing gateway's retryAfterMs): a reconnect storm measured here
+ * is the one real clients make. Its other rules (rejoin, sync from the cursor, resend
+ * unacknowledged sends with the same key) run unchanged.
  */
 export function failoverTransport(options: FailoverTransportOptions): TransportFactory {
   if (options.urls.length === 0) throw new TypeError('failoverTransport needs at least one URL');
@@ -57,8 +58,6 @@ export function failoverTransport(options: FailoverTransportOptions): TransportF
   return (handlers: TransportHandlers): ChatTransport => {
     let index = options.start % options.urls.length;
     let socket: ClientSocket | undefined;
-    let retryTimer: NodeJS.Timeout | undefined;
-    let failures = 0;
     let opened = 0;
     let stopped = true;
 
@@ -75,18 +74,14 @@ export function failoverTransport(options: FailoverTransportOptions): TransportF
       socket = undefined;
     };
 
-    const scheduleRetry = (): void => {
+    /**
+     * The next connect() knocks on another door, picked at random as a load balancer would:
+     * stepping to the next URL would send every client of a dead pod to the same survivor.
+     */
+    const moveOn = (): void => {
       discard();
-      if (stopped || retryTimer) return;
-      failures += 1;
-      index = (index + 1) % options.urls.length;
-      const exp = Math.min(options.reconnect.maxMs, options.reconnect.baseMs * 2 ** (failures - 1));
-      const delay = Math.round(exp / 2 + (random() * exp) / 2);
-      handlers.onReconnectAttempt(failures);
-      retryTimer = setTimeout(() => {
-        retryTimer = undefined;
-        open();
-      }, delay);
+      const others = options.urls.length - 1;
+      if (others > 0) index = (index + 1 + Math.floor(random() * others)) % options.urls.length;
     };
 
     const open = (): void => {
@@ -101,36 +96,18 @@ export function failoverTransport(options: FailoverTransportOptions): TransportF
         timeout: options.connectTimeoutMs ?? 5000,
       });
       socket = current;
-      current.on('connect', () => {
-        failures = 0;
-        handlers.onConnect();
-      });
+      current.on('connect', () => handlers.onConnect());
       current.on('disconnect', (reason) => {
         if (socket !== current) return;
-        if (reason === 'io client disconnect') {
-          handlers.onDisconnect(reason, false);
-        } else if (reason === 'io server disconnect') {
-          // A draining pod kicked us: the SDK reconnects through connect(), which should not
-          // knock on the same door again.
-          discard();
-          index = (index + 1) % options.urls.length;
-          handlers.onDisconnect(reason, false);
-        } else {
-          handlers.onDisconnect(reason, true);
-          scheduleRetry();
-        }
+        if (reason !== 'io client disconnect') moveOn();
+        handlers.onDisconnect(reason, false);
       });
       current.on('connect_error', (err: Error & { data?: unknown }) => {
         if (socket !== current) return;
-        // A refusal from the server's middleware carries `data` (UNAUTHORIZED...): the SDK
-        // decides. Anything else is the network or a dead/draining pod: try the next URL.
-        if (err.data !== undefined) {
-          discard();
-          handlers.onConnectError(err.message, false);
-        } else {
-          handlers.onConnectError(err.message, true);
-          scheduleRetry();
-        }
+        // A dead pod, a draining one, or one whose connection rate limit refused us (its
+        // retryAfterMs is for it): the next attempt goes elsewhere.
+        moveOn();
+        handlers.onConnectError(err.message, false, retryAfterOf(err.data));
       });
       for (const event of FORWARDED) {
         // The payload type is tied to the event name, which a loop over names cannot express.
@@ -160,13 +137,11 @@ export function failoverTransport(options: FailoverTransportOptions): TransportF
       },
       connect() {
         stopped = false;
-        if (socket || retryTimer) return;
+        if (socket) return;
         open();
       },
       disconnect() {
         stopped = true;
-        if (retryTimer) clearTimeout(retryTimer);
-        retryTimer = undefined;
         const wasConnected = socket?.connected ?? false;
         discard();
         if (wasConnected) handlers.onDisconnect('io client disconnect', false);

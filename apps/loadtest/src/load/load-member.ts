@@ -25,8 +25,8 @@ export interface MemberDeps {
   payloadBytes: number;
   /** Edits and reactions: the ledger they are booked in and the share of a sender's operations they take. */
   changes: { ledger: ChangeLedger; ratio: number };
-  /** Told of every successful send ack: chaos checks inspect when and what was acknowledged. */
-  onAck?: (sent: MessageSent, sentAtMs: number) => void;
+  /** Told of every successful send ack: chaos checks inspect when, what and by whom it was acknowledged. */
+  onAck?: (sent: MessageSent, sentAtMs: number, member: MemberPlan) => void;
 }
 
 /**
@@ -63,7 +63,6 @@ export class LoadMember {
       urls: deps.urls,
       start: plan.urlIndex,
       token: deps.token,
-      reconnect: { baseMs: tuning.reconnectBaseMs, maxMs: tuning.reconnectMaxMs },
       tap: (message) => {
         const { userId } = plan;
         if (message.event === 'new_message') ledger.recordRaw(message.payload.roomId, userId, message.payload.seq);
@@ -168,7 +167,7 @@ export class LoadMember {
         meter.accepted(nowMs() - sentAt);
         ledger.recordAck({ roomId: sent.roomId, messageId: sent.messageId, seq: sent.seq });
         this.changes.noteOwn(sent.messageId);
-        this.deps.onAck?.(sent, sentAt);
+        this.deps.onAck?.(sent, sentAt, this.plan);
       },
       (err: unknown) => {
         this.outstanding -= 1;

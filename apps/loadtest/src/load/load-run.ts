@@ -6,7 +6,7 @@ import type { ClientTuning } from './client-tuning';
 import { mapLimit, sleep, waitUntil } from './concurrency';
 import { type CorrectnessCounts, CorrectnessLedger, type RawCounts } from './correctness-ledger';
 import { createRoom } from './create-room';
-import { LoadMember } from './load-member';
+import { LoadMember, type MemberPlan } from './load-member';
 import { type IntervalSnapshot, LoadMeter } from './load-meter';
 import { type PlannedRoom, planRooms } from './room-plan';
 
@@ -24,7 +24,7 @@ export interface LoadPlan {
   /** Connections (and room creations) in flight at once while setting up. */
   connectConcurrency: number;
   connectTimeoutMs: number;
-  onAck?: (sent: MessageSent, sentAtMs: number) => void;
+  onAck?: (sent: MessageSent, sentAtMs: number, member: MemberPlan) => void;
 }
 
 export interface PhaseSpec {
