@@ -1,8 +1,9 @@
 import { ConfigError, type GatewayConfig, loadGatewayConfig } from '@campzone/config';
 import { createQueueProducers } from '@campzone/queue';
 import { connectRedisClients, createStartupRedisClient, RedisKeys } from '@campzone/realtime';
-import { createMongoClient, listenWhileStarting, waitForRedisAndMongo } from '@campzone/store';
+import { createMongoClient, listenWhileStarting, observeMongoCommands, waitForRedisAndMongo } from '@campzone/store';
 import pino from 'pino';
+import { mongoCommandSink } from './observability/metrics';
 import { buildGateway } from './server';
 
 // Composition root: the only place that reads the environment, creates clients and exits.
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     rollupDelayMs: config.ROLLUP_DELAY_MS,
   });
   const gateway = await buildGateway({ config, logger, redis: { command, pub, sub }, db, queues });
+  observeMongoCommands(mongo, mongoCommandSink(gateway.metrics));
   await starting.close();
   await gateway.app.listen({ port: starting.port, host: config.HOST });
   const address = gateway.app.server.address();

@@ -1,7 +1,15 @@
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from '@campzone/config';
 import { connectRedisClients, createStartupRedisClient } from '@campzone/realtime';
-import { createMongoClient, createStore, listenWhileStarting, openContentCodec, waitForRedisAndMongo } from '@campzone/store';
+import {
+  createMongoClient,
+  createStore,
+  listenWhileStarting,
+  observeMongoCommands,
+  openContentCodec,
+  waitForRedisAndMongo,
+} from '@campzone/store';
 import pino from 'pino';
+import { mongoCommandSink } from './observability/metrics';
 import { buildWorker } from './worker-app';
 
 // Composition root: the only place that reads the environment, creates clients and exits.
@@ -49,6 +57,7 @@ async function main(): Promise<void> {
   const { codec } = await openContentCodec(createStore(db).collections.encryptionKeys, config.masterKey);
 
   const worker = await buildWorker({ config, logger, redis, db, bullConnection: config.REDIS_URL, codec });
+  observeMongoCommands(mongo, mongoCommandSink(worker.metrics));
   await worker.start();
   await starting.close();
   await worker.http.listen({ port: starting.port, host: config.HOST });

@@ -16,6 +16,9 @@ export function createMongoClient(url: string, limits: MongoLimits): MongoClient
     // Without it an operation waits for a pooled connection forever: behind a slow store every
     // request piles up there, holding its memory, long after its client was answered.
     waitQueueTimeoutMS: limits.waitQueueTimeoutMS,
+    // Command events feed the per-command latency and write-size metrics (observeMongoCommands):
+    // a shallow copy of each command, small beside the round trip it describes.
+    monitorCommands: true,
   });
 }
 

@@ -6,6 +6,7 @@ export type { LocalServer } from './local-server.supervisor';
 export { type ManagedProcess, type StartProcessOptions, startProcess } from './managed-process.runner';
 export { type MongoWireServer, type StartMongoWireOptions, startMongoWire } from './mongo-wire.provider';
 export { dropNamespace, type TestNamespace, uniqueNamespace } from './namespace.factory';
+export { createPostgresDatabase, type PostgresDatabase } from './postgres-database.factory';
 export { type RedisServer, type StartRedisServerOptions, startRedisServer } from './redis-server.provider';
 export { type MongoKind, type ProvisionedServices, type ProvisionOptions, provisionServices, type RedisKind } from './services.provisioner';
 export { type ServiceName, ServicesUnavailableError } from './services-unavailable.error';
