@@ -1,8 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { type BenchSummary, TARGET_LABELS, type TargetName, type TargetResult } from './bench-report';
 import { spread } from './bench-stats';
+
+// vega-lite is ESM-only: its types come in through an import type that names the resolution mode.
+type TopLevelSpec = import('vega-lite', { with: { 'resolution-mode': 'import' }}).TopLevelSpec;
 
 export interface LatencyPoint {
   target: string;

@@ -1,6 +1,38 @@
+import type { LatencySummary } from '../stats/latency-histogram';
 import { sleep, waitUntil } from './concurrency';
 import type { IntervalSnapshot, LoadMeter } from './load-meter';
-import type { PhaseResult, PhaseSpec } from './load-run';
+
+export interface DriveSpec {
+  /** Target accepted messages per second over all senders. */
+  rate: number;
+  durationMs: number;
+  /** The rate climbs linearly from 0 over this long before the measured window opens. */
+  rampUpMs: number;
+  /** After the phase, how long deliveries may take to catch up before the phase counts as behind. */
+  drainMs?: number;
+  /** Stop issuing sends while this many are unacknowledged (default: 3 s worth of the rate). */
+  maxOutstanding?: number;
+  /** Lets a chaos scenario end a phase early. */
+  signal?: AbortSignal;
+}
+
+export interface PhaseResult {
+  rate: number;
+  seconds: number;
+  offered: number;
+  throttled: number;
+  accepted: number;
+  failed: number;
+  acceptedPerSec: number;
+  deliveries: number;
+  deliveriesPerSec: number;
+  sendToAck: LatencySummary;
+  sendToReceive: LatencySummary;
+  /** Deliveries still missing after the drain (acknowledged x members - shown). */
+  backlog: number;
+  /** Whether the target kept up: sends acknowledged and deliveries shown by the end of the drain. */
+  keptUp: boolean;
+}
 
 /** What a phase drives: a load run over the SDK, or one over another server's client. */
 export interface PhaseTarget {
@@ -19,7 +51,7 @@ export interface PhaseTarget {
  */
 export async function drivePhase(
   target: PhaseTarget,
-  spec: Omit<PhaseSpec, 'onTick'>,
+  spec: DriveSpec,
   onTick?: (interval: IntervalSnapshot) => void,
 ): Promise<PhaseResult> {
   const maxOutstanding = spec.maxOutstanding ?? Math.max(500, Math.ceil(spec.rate * 3));

@@ -1,12 +1,14 @@
 import type { MessageSent } from '@campzone/client';
 import type { TokenSource } from '../auth/token-source';
-import type { LatencySummary } from '../stats/latency-histogram';
 import { type ChangeCounts, ChangeLedger } from './change-ledger';
 import type { ClientTuning } from './client-tuning';
 import { mapLimit, waitUntil } from './concurrency';
 import { type CorrectnessCounts, CorrectnessLedger, type RawCounts } from './correctness-ledger';
 import { createRoom } from './create-room';
-import { drivePhase } from './drive-phase';
+import { type DriveSpec, drivePhase, type PhaseResult } from './drive-phase';
+
+export type { PhaseResult } from './drive-phase';
+
 import { LoadMember } from './load-member';
 import { type IntervalSnapshot, LoadMeter } from './load-meter';
 import { type PlannedRoom, planRooms } from './room-plan';
@@ -28,38 +30,10 @@ export interface LoadPlan {
   onAck?: (sent: MessageSent, sentAtMs: number) => void;
 }
 
-export interface PhaseSpec {
-  /** Target accepted messages per second over all senders. */
-  rate: number;
-  durationMs: number;
-  /** The rate climbs linearly from 0 over this long before the measured window opens. */
-  rampUpMs: number;
-  /** After the phase, how long deliveries may take to catch up before the phase counts as behind. */
-  drainMs?: number;
-  /** Stop issuing sends while this many are unacknowledged (default: 3 s worth of the rate). */
-  maxOutstanding?: number;
+/** A phase of a LoadRun: the driver's spec plus a progress callback that is handed the run. */
+export interface PhaseSpec extends DriveSpec {
   /** Called about once a second with the last second's figures. */
   onTick?: (interval: IntervalSnapshot, run: LoadRun) => void;
-  /** Lets a chaos scenario end a phase early. */
-  signal?: AbortSignal;
-}
-
-export interface PhaseResult {
-  rate: number;
-  seconds: number;
-  offered: number;
-  throttled: number;
-  accepted: number;
-  failed: number;
-  acceptedPerSec: number;
-  deliveries: number;
-  deliveriesPerSec: number;
-  sendToAck: LatencySummary;
-  sendToReceive: LatencySummary;
-  /** Deliveries still missing after the drain (acknowledged x members - shown). */
-  backlog: number;
-  /** Whether the target kept up: sends acknowledged and deliveries shown by the end of the drain. */
-  keptUp: boolean;
 }
 
 export interface FinalCheck {
