@@ -124,11 +124,12 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       log(`FerretDB on PostgreSQL, fresh database ${postgres.name}`);
     }
     mongo = await startMongoWire({ log: (l) => log(`mongo: ${l}`), ...(postgres ? { postgresUrl: postgres.url } : {}) });
-    const storePids = { redis: redis.process.pid, [mongo.kind]: mongo.process.pid };
+    const storePid = { [mongo.kind]: mongo.process.pid };
     const ctx: BenchContext = {
       options,
       services: { redisUrl: redis.url, mongoUrl: mongo.url },
-      infra: () => ({ ...storePids, loadgen: process.pid }),
+      infra: () => ({ redis: redis.process.pid, loadgen: process.pid }),
+      store: () => storePid,
       log,
     };
     const results: Partial<Record<TargetName, TargetResult[]>> = {};

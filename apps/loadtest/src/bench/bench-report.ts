@@ -89,7 +89,8 @@ function costPhase(t: TargetResult): RateStep | undefined {
 }
 
 function storeOpsOf(step: RateStep | undefined): StoreOpsPerMessage | undefined {
-  if (!step?.breakdown) return undefined;
+  // Only processes that talk to the store report its commands: the peers have none to count.
+  if (!step?.breakdown || Object.keys(step.breakdown.mongo).length === 0) return undefined;
   return storeOpsPerMessage(step.breakdown.written, step.breakdown.mongo, step.interval.accepted);
 }
 

@@ -31,8 +31,10 @@ export interface BenchOptions {
 export interface BenchContext {
   options: BenchOptions;
   services: { redisUrl: string; mongoUrl: string };
-  /** Process ids of the shared services and of this process (the load generator). */
+  /** Process ids of Redis and of this process (the load generator), shared by every target. */
   infra: () => Record<string, number>;
+  /** The MongoDB-wire store's process id: sampled only for the targets that use it. */
+  store: () => Record<string, number>;
   log: (line: string) => void;
 }
 
@@ -73,7 +75,7 @@ export async function benchCluster(name: 'cluster' | 'cluster-no-worker', ctx: B
   const cluster = await LocalCluster.start({ gateways: 3, services, namespace, jwtSecret: JWT_SECRET, worker, log });
   let result: TargetResult;
   try {
-    const sampled = () => ({ ...cluster.pids(), ...ctx.infra() });
+    const sampled = () => ({ ...cluster.pids(), ...ctx.infra(), ...ctx.store() });
     result = await driveTarget(name, cluster.urls, sdkRun(cluster.urls, options), sampled, clusterMetrics(cluster), ctx, () =>
       storeAnswers(services.mongoUrl, namespace.db),
     );
@@ -92,7 +94,7 @@ export async function benchCluster(name: 'cluster' | 'cluster-no-worker', ctx: B
     log,
   });
   try {
-    const sampled = () => ({ ...fresh.pids(), ...ctx.infra() });
+    const sampled = () => ({ ...fresh.pids(), ...ctx.infra(), ...ctx.store() });
     Object.assign(
       result,
       await halfRate(name, sdkRun(fresh.urls, options), result.maxAcceptedPerSec, undefined, sampled, clusterMetrics(fresh), ctx),
@@ -181,22 +183,26 @@ export async function halfRate(
   metrics: () => Record<string, string>,
   ctx: BenchContext,
 ): Promise<Pick<TargetResult, 'half' | 'halfFinal' | 'sameRate'>> {
-  if (max <= 0) return { half: undefined, halfFinal: undefined, sameRate: undefined };
+  if (max <= 0 && !(sameRate !== undefined && sameRate > 0)) return { half: undefined, halfFinal: undefined, sameRate: undefined };
   const say = (line: string) => ctx.log(`${target}: ${line}`);
   const run = await open(say);
   const measure = { cpu: new CpuSampler(pids), probe: new StepProbe(metrics), p99LimitMs: P99_LIMIT_MS };
   try {
-    const rate = Math.max(1, Math.round(max / 2));
-    say(`half of the maximum, on a fresh run: ${rate}/s`);
-    const half = await measurePhase(run, { rate, durationMs: ctx.options.windowMs * 2, rampUpMs: 1000 }, measure);
+    let half: RateStep | undefined;
+    if (max > 0) {
+      const rate = Math.max(1, Math.round(max / 2));
+      say(`half of the maximum, on a fresh run: ${rate}/s`);
+      half = await measurePhase(run, { rate, durationMs: ctx.options.windowMs * 2, rampUpMs: 1000 }, measure);
+    }
     let same: RateStep | undefined;
     if (sameRate !== undefined && sameRate > 0) {
       say(`the cluster's half rate, for cost per delivery at one rate: ${sameRate}/s`);
       same = await measurePhase(run, { rate: sameRate, durationMs: ctx.options.windowMs * 2, rampUpMs: 1000 }, measure);
     }
     const halfFinal = await run.finish(target === 'bare' || target === 'centrifugo' ? 5_000 : 60_000);
+    const shown = half ?? same;
     say(
-      `half: accepted ${half.acceptedPerSec}/s, recv p50/p99 ${half.sendToReceive.p50}/${half.sendToReceive.p99} ms; ` +
+      `${half ? 'half' : 'same rate'}: accepted ${shown?.acceptedPerSec}/s, recv p50/p99 ${shown?.sendToReceive.p50}/${shown?.sendToReceive.p99} ms; ` +
         `lost ${halfFinal.correctness.lost}, duplicated ${halfFinal.correctness.duplicated}, misordered ${halfFinal.correctness.misordered}`,
     );
     return { half, halfFinal, sameRate: same };
