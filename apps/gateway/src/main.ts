@@ -1,8 +1,9 @@
 import { ConfigError, type GatewayConfig, loadGatewayConfig } from '@campzone/config';
 import { AttachmentJobs, createQueueProducers } from '@campzone/queue';
 import { connectRedisClients, createStartupRedisClient, RedisKeys } from '@campzone/realtime';
-import { createMongoClient, listenWhileStarting, waitForRedisAndMongo, watchRoomFilters, watchStoreWrites } from '@campzone/store';
+import { createMongoClient, listenWhileStarting, observeMongoCommands, waitForRedisAndMongo, watchRoomFilters, watchStoreWrites } from '@campzone/store';
 import pino from 'pino';
+import { mongoCommandSink } from './observability/metrics';
 import { buildGateway } from './server';
 
 // Composition root: the only place that reads the environment, creates clients and exits.
@@ -42,7 +43,6 @@ async function main(): Promise<void> {
     waitQueueTimeoutMS: config.MONGO_WAIT_QUEUE_TIMEOUT_MS,
     writeConcern: config.MONGO_WRITE_CONCERN,
     readPreference: config.MONGO_READ_PREFERENCE,
-    monitorCommands: config.MONGO_COMMAND_CHECKS,
   });
   const db = mongo.db(config.MONGO_DB);
   await waitForRedisAndMongo({
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
       logger.error({ collection: v.collection, command: v.command, fields: Object.keys(v.filter) }, 'room-data command without roomId');
     });
   }
+  observeMongoCommands(mongo, mongoCommandSink(gateway.metrics));
   await starting.close();
   await gateway.app.listen({ port: starting.port, host: config.HOST });
   const address = gateway.app.server.address();

@@ -4,12 +4,14 @@ import {
   createMongoClient,
   createStore,
   listenWhileStarting,
+  observeMongoCommands,
   openContentCodec,
   waitForRedisAndMongo,
   watchRoomFilters,
   watchStoreWrites,
 } from '@campzone/store';
 import pino from 'pino';
+import { mongoCommandSink } from './observability/metrics';
 import { buildWorker } from './worker-app';
 
 // Composition root: the only place that reads the environment, creates clients and exits.
@@ -45,7 +47,6 @@ async function main(): Promise<void> {
     waitQueueTimeoutMS: config.MONGO_WAIT_QUEUE_TIMEOUT_MS,
     writeConcern: config.MONGO_WRITE_CONCERN,
     readPreference: config.MONGO_READ_PREFERENCE,
-    monitorCommands: config.MONGO_COMMAND_CHECKS,
   });
   const db = mongo.db(config.MONGO_DB);
   await waitForRedisAndMongo({
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
       logger.error({ collection: v.collection, command: v.command, fields: Object.keys(v.filter) }, 'room-data command without roomId');
     });
   }
+  observeMongoCommands(mongo, mongoCommandSink(worker.metrics));
   await worker.start();
   await starting.close();
   await worker.http.listen({ port: starting.port, host: config.HOST });

@@ -9,8 +9,6 @@ export interface MongoLimits {
   writeConcern?: 'majority' | number;
   /** MONGO_READ_PREFERENCE; default 'primary'. */
   readPreference?: ReadPreferenceMode;
-  /** MONGO_COMMAND_CHECKS: the driver reports every command (watchRoomFilters, watchStoreWrites). */
-  monitorCommands?: boolean;
 }
 
 /** The MongoDB client both apps open: not connected yet, waitForRedisAndMongo connects it. */
@@ -27,7 +25,9 @@ export function createMongoClient(url: string, limits: MongoLimits): MongoClient
     writeConcern: { w: limits.writeConcern ?? 'majority' },
     // sync and history must see what was just acknowledged; a secondary may lag behind it.
     readPreference: limits.readPreference ?? 'primary',
-    monitorCommands: limits.monitorCommands ?? false,
+    // Command events feed the per-command latency and write-size metrics (observeMongoCommands):
+    // a shallow copy of each command, small beside the round trip it describes.
+    monitorCommands: true,
   });
 }
 

@@ -10,12 +10,11 @@ test("the apps' client writes with w: majority and reads from the primary unless
   await client.close();
 });
 
-test('MONGO_WRITE_CONCERN, MONGO_READ_PREFERENCE and MONGO_COMMAND_CHECKS reach the client', async () => {
+test('MONGO_WRITE_CONCERN and MONGO_READ_PREFERENCE reach the client, and command monitoring is always on', async () => {
   const client = createMongoClient('mongodb://127.0.0.1:1', {
     ...limits,
     writeConcern: 1,
     readPreference: 'nearest',
-    monitorCommands: true,
   });
   expect(client.options.writeConcern?.w).toBe(1);
   expect(client.options.readPreference.mode).toBe('nearest');

@@ -6,6 +6,7 @@ export type { LocalServer } from './local-server.supervisor';
 export { type ManagedProcess, type StartProcessOptions, startProcess } from './managed-process.runner';
 export { type MongoWireServer, type StartMongoWireOptions, startMongoWire } from './mongo-wire.provider';
 export { dropNamespace, type TestNamespace, uniqueNamespace } from './namespace.factory';
+export { createPostgresDatabase, type PostgresDatabase } from './postgres-database.factory';
 export { type BrowserSubscription, type PushServicePeer, type ReceivedPush, startPushServicePeer } from './push-service.peer';
 export { type RedisServer, type StartRedisServerOptions, startRedisServer } from './redis-server.provider';
 export { findS3Server, GOFAKES3_VERSION, installS3Server, type S3ServerInstallOptions } from './s3-server.installer';

@@ -15,10 +15,17 @@ export interface StartMongoWireOptions {
   ferretdbCacheDir?: string;
   /** Build FerretDB with Go when no binary exists. Default true. */
   installFerretDb?: boolean;
+  /**
+   * FerretDB on PostgreSQL (its `pg` handler) at this URL instead of SQLite; the database must
+   * exist (see createPostgresDatabase). mongod, when on PATH, still wins.
+   */
+  postgresUrl?: string;
 }
 
 export interface MongoWireServer extends LocalServer {
   readonly kind: 'mongod' | 'ferretdb';
+  /** FerretDB's backend: 'sqlite' or 'pg'; 'mongod' for a real MongoDB. */
+  readonly backend: 'mongod' | 'sqlite' | 'pg';
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -38,7 +45,7 @@ function mongodSpec(binary: string): LocalServerSpec {
   };
 }
 
-function ferretDbSpec(binary: string): LocalServerSpec {
+function ferretDbSpec(binary: string, postgresUrl?: string): LocalServerSpec {
   return {
     name: 'ferretdb',
     command: binary,
@@ -47,12 +54,16 @@ function ferretDbSpec(binary: string): LocalServerSpec {
       await mkdir(join(dataDir, 'state'));
     },
     args: (port, dataDir) => [
-      '--handler=sqlite',
-      // WAL with synchronous=NORMAL: a commit no longer waits for fsync, yet survives a killed
-      // process (only a machine crash can lose the last commits: fine for throwaway test data).
-      // FerretDB makes every updated document its own SQLite transaction, so this is most of
-      // its write rate.
-      `--sqlite-url=file:${join(dataDir, 'sqlite')}/?_pragma=synchronous(normal)`,
+      ...(postgresUrl
+        ? ['--handler=pg', `--postgresql-url=${postgresUrl}`]
+        : [
+            '--handler=sqlite',
+            // WAL with synchronous=NORMAL: a commit no longer waits for fsync, yet survives a killed
+            // process (only a machine crash can lose the last commits: fine for throwaway test data).
+            // FerretDB makes every updated document its own SQLite transaction, so this is most of
+            // its write rate.
+            `--sqlite-url=file:${join(dataDir, 'sqlite')}/?_pragma=synchronous(normal)`,
+          ]),
       `--listen-addr=127.0.0.1:${port}`,
       // Its default state dir is the cwd and its debug listener a fixed port (8088), which
       // would litter the checkout and make two instances collide.
@@ -67,17 +78,19 @@ function ferretDbSpec(binary: string): LocalServerSpec {
 }
 
 /**
- * Always a fresh local MongoDB-wire server: mongod when on PATH, else FerretDB v1 on SQLite
- * (built with Go on first use). Data lives in a temp dir that survives halt()/kill()+restart().
+ * Always a fresh local MongoDB-wire server: mongod when on PATH, else FerretDB v1 on SQLite or,
+ * given postgresUrl, on PostgreSQL (built with Go on first use). Data lives in a temp dir that survives halt()/kill()+restart().
  */
 export async function startMongoWire(options: StartMongoWireOptions = {}): Promise<MongoWireServer> {
   const locator = options.locator ?? pathLocator();
   const mongod = locator.find('mongod');
   let spec: LocalServerSpec;
   let kind: MongoWireServer['kind'];
+  let backend: MongoWireServer['backend'];
   if (mongod) {
     spec = mongodSpec(mongod);
     kind = 'mongod';
+    backend = 'mongod';
   } else {
     const ferretOptions = {
       locator,
@@ -86,9 +99,10 @@ export async function startMongoWire(options: StartMongoWireOptions = {}): Promi
     };
     const ferretdb = options.installFerretDb === false ? await findFerretDb(ferretOptions) : await installFerretDb(ferretOptions);
     if (!ferretdb) throw new ServicesUnavailableError(['mongo']);
-    spec = ferretDbSpec(ferretdb);
+    spec = ferretDbSpec(ferretdb, options.postgresUrl);
     kind = 'ferretdb';
+    backend = options.postgresUrl ? 'pg' : 'sqlite';
   }
   const server = await startLocalServer({ ...spec, ...(options.port === undefined ? {} : { port: options.port }) });
-  return Object.assign(server, { kind });
+  return Object.assign(server, { kind, backend });
 }

@@ -1,60 +1,75 @@
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { GatewayEnvSchema } from '@campzone/config';
-import { type MongoWireServer, type RedisServer, startMongoWire, startRedisServer, uniqueNamespace } from '@campzone/testkit';
-import { secretTokenSource } from '../auth/token-source';
-import { BareCluster } from '../bare/bare-cluster';
-import { StoreProbe } from '../chaos/store-probe';
+import {
+  createPostgresDatabase,
+  type MongoWireServer,
+  type PostgresDatabase,
+  startMongoWire,
+  startRedisServer,
+  uniqueNamespace,
+} from '@campzone/testkit';
 import { parseCommandArgs } from '../cli/command-args';
-import { LocalCluster } from '../cluster/local-cluster';
-import { CpuSampler } from '../cluster/process-stats';
-import { DEFAULT_TUNING } from '../load/client-tuning';
+import { repoRoot } from '../cluster/repo-paths';
 import { withTimeout } from '../load/concurrency';
-import { LoadRun } from '../load/load-run';
-import { newRunId } from '../load/room-plan';
-import { type Breakdown, formatBench, summarize, type TargetResult } from './bench-report';
-import { type IdleMemoryResult, measureIdleMemory } from './idle-memory';
+import { writeBenchCharts } from './bench-charts';
+import { writeBenchDocs } from './bench-docs';
+import { type Breakdown, formatBench, markdownReport, summarize, type TargetName, type TargetResult } from './bench-report';
+import { type BenchContext, type BenchOptions, benchBare, benchCluster } from './bench-targets';
+import { benchCentrifugo } from './centrifugo-target';
 import { measureInsertRate, measureSyncQuery } from './insert-rate';
-import { searchMaxRate } from './rate-search';
 
-// `npm run bench`: the cluster against the bare Socket.IO ceiling, in one run. A CLI: progress
-// goes to stderr, the tables and JSON lines to stdout.
+// `npm run bench`: the cluster against bare Socket.IO and Centrifugo, interleaved. A CLI:
+// progress goes to stderr, the tables and JSON lines to stdout, charts and figures to docs/.
 
-const JWT_SECRET = 'campzone-bench-secret-0123456789';
 const WRITE_BATCH = GatewayEnvSchema.properties;
+const ALL_TARGETS: TargetName[] = ['cluster', 'cluster-no-worker', 'bare', 'centrifugo'];
+const DEFAULT_TARGETS: TargetName[] = ['cluster', 'bare', 'centrifugo'];
 
-interface BenchOptions {
-  rooms: number;
-  members: number;
-  senders: number;
-  payloadBytes: number;
-  growth: number;
-  windowMs: number;
-  maxSteps: number;
-  memoryLevels: number[];
-  budgetMs: number;
-  noWorkerVariant: boolean;
-}
+const USAGE = `Usage: npm run bench [-- options]
 
-/** Where each target's search starts: the bare server is 1-2 orders of magnitude faster. */
-const START_RATE = { cluster: 100, 'cluster-no-worker': 100, bare: 400 } as const;
+Runs each target --runs times, interleaved (cluster, bare, centrifugo, cluster, ...), so drift
+of a shared machine hits all of them alike, and reports each figure's median and range:
+  cluster     3 gateways + worker on Redis and a MongoDB-wire store
+  bare        3 bare Socket.IO + redis-adapter processes, the same SDK clients
+  centrifugo  Centrifugo v6.9.1 on Redis, history + recovery on (installed with Go on first use)
+Each: the rate is stepped up until send-to-receive p99 passes 100 ms or delivery falls behind;
+then half of the maximum on a fresh run; RSS per idle connection on a fresh process; CPU per
+1,000 deliveries at the cluster's half rate; per step, each process's event-loop delay, GC, and
+the store and Redis latency by command. Writes docs/bench-latency.svg, docs/bench-memory.svg
+and the figures section of docs/benchmarks.md. About 25 minutes on a quiet 2-core machine.
 
-const USAGE = `Usage: npm run bench [-- --quick] [--skip-memory] [--no-variant] [--rooms N] [--members N] [--senders N]
-
-Drives (a) a local cluster of 3 gateways + worker and (b) 3 bare Socket.IO + redis-adapter
-processes with the same SDK clients, stepping the rate up until send-to-receive p99 passes
-100 ms or delivery falls behind; then half of each maximum. Also: the cluster without its
-worker (what the worker's MongoDB work costs; --no-variant skips it), RSS per idle socket at
-5 000 and 10 000 connections on a fresh gateway and a fresh bare process, and the
-MongoDB-wire server's own insert rate. Prints tables, one JSON line per target and a summary
-JSON line. 5-7 minutes (--quick: about 3).`;
+  --runs N            rounds (default 3; --quick: 1)
+  --targets a,b       of ${ALL_TARGETS.join(', ')} (default ${DEFAULT_TARGETS.join(',')})
+  --store KIND        sqlite (FerretDB on SQLite, default) or pg (FerretDB on PostgreSQL;
+                      --postgres-url, default postgres://postgres@127.0.0.1:5432/postgres,
+                      a fresh database per bench)
+  --quick             shorter steps, smaller memory levels
+  --window-ms N       measured window per step (default 5000; --quick 3000)
+  --max-steps N       steps per search (default 10; --quick 6)
+  --budget-ms N       time per search (default 60000; --quick 40000)
+  --skip-memory       no idle-connection memory
+  --skip-store-alone  no insert/sync breakdown of the store alone
+  --out-dir DIR       where charts and figures go (default docs/ of the checkout)
+  --no-write          print only; write no files
+  --rooms N --members N --senders N   the load's shape (default 10 x 10, 2 senders per room)`;
 
 export async function runBenchCli(argv: string[]): Promise<number> {
   const values = parseCommandArgs(
     argv,
     {
       quick: { type: 'boolean' },
+      runs: { type: 'string' },
+      targets: { type: 'string' },
+      store: { type: 'string' },
+      'postgres-url': { type: 'string' },
+      'window-ms': { type: 'string' },
+      'max-steps': { type: 'string' },
+      'budget-ms': { type: 'string' },
       'skip-memory': { type: 'boolean' },
-      'no-variant': { type: 'boolean' },
+      'skip-store-alone': { type: 'boolean' },
+      'out-dir': { type: 'string' },
+      'no-write': { type: 'boolean' },
       rooms: { type: 'string' },
       members: { type: 'string' },
       senders: { type: 'string' },
@@ -63,278 +78,119 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   );
   if (typeof values === 'number') return values;
   const quick = values.quick === true;
+  const problems: string[] = [];
+  const count = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) problems.push(`--${name} must be an integer >= ${min} (got ${raw})`);
+    return n;
+  };
+  const targets = (values.targets?.split(',').map((t) => t.trim()) ?? DEFAULT_TARGETS) as TargetName[];
+  for (const t of targets) if (!ALL_TARGETS.includes(t)) problems.push(`--targets: unknown target ${t} (known: ${ALL_TARGETS.join(', ')})`);
+  const store = values.store ?? 'sqlite';
+  if (store !== 'sqlite' && store !== 'pg') problems.push(`--store must be sqlite or pg (got ${store})`);
   const options: BenchOptions = {
-    rooms: Number(values.rooms ?? 10),
-    members: Number(values.members ?? 10),
-    senders: Number(values.senders ?? 2),
+    rooms: count('rooms', values.rooms, 10),
+    members: count('members', values.members, 10, 2),
+    senders: count('senders', values.senders, 2),
     payloadBytes: 100,
     growth: quick ? 1.6 : 1.45,
-    windowMs: quick ? 3000 : 5000,
-    maxSteps: quick ? 6 : 12,
+    windowMs: count('window-ms', values['window-ms'], quick ? 3000 : 5000, 500),
+    maxSteps: count('max-steps', values['max-steps'], quick ? 6 : 10),
     memoryLevels: values['skip-memory'] ? [] : quick ? [1000, 2000] : [5000, 10_000],
-    budgetMs: quick ? 40_000 : 90_000,
-    noWorkerVariant: values['no-variant'] !== true,
+    budgetMs: count('budget-ms', values['budget-ms'], quick ? 40_000 : 60_000, 1000),
   };
+  const runs = count('runs', values.runs, quick ? 1 : 3);
+  if (problems.length) {
+    console.error(`${problems.join('\n')}\n\n${USAGE}`);
+    return 2;
+  }
+  const outDir = values['no-write'] ? undefined : resolve(values['out-dir'] ?? resolve(repoRoot(), 'docs'));
   const log = (line: string) => console.error(`[bench] ${line}`);
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-  const startedLoad = loadavg()[0] ?? 0;
-  log(`machine load average at start: ${startedLoad.toFixed(2)} (2 cores; anything else running skews every figure)`);
+  const startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const loadAverageAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
+  log(
+    `${startedAt}: machine load average ${loadAverageAtStart.join(' / ')} (${cpus().length} cores; anything else running skews every figure)`,
+  );
 
+  let postgres: PostgresDatabase | undefined;
+  let mongo: MongoWireServer | undefined;
   log('starting redis-server and the MongoDB-wire server');
   const redis = await startRedisServer();
-  const mongo = await startMongoWire({ log: (l) => log(`mongo: ${l}`) });
-  const services = { redisUrl: redis.url, mongoUrl: mongo.url };
-  const infra = () => ({ redis: redis.process.pid, [mongo.kind]: mongo.process.pid, loadgen: process.pid });
   try {
-    const cluster = await benchCluster('cluster', true, services, options, infra, log);
-    const variant = options.noWorkerVariant ? await benchCluster('cluster-no-worker', false, services, options, infra, log) : undefined;
-    const bare = await benchBare(redis, options, infra, log);
-    const breakdown = await benchBreakdown(quick, log);
-    const layout = {
-      rooms: options.rooms,
-      membersPerRoom: options.members,
-      sendersPerRoom: options.senders,
-      payloadBytes: options.payloadBytes,
+    if (store === 'pg') {
+      postgres = await createPostgresDatabase(values['postgres-url']);
+      log(`FerretDB on PostgreSQL, fresh database ${postgres.name}`);
+    }
+    mongo = await startMongoWire({ log: (l) => log(`mongo: ${l}`), ...(postgres ? { postgresUrl: postgres.url } : {}) });
+    const storePid = { [mongo.kind]: mongo.process.pid };
+    const ctx: BenchContext = {
+      options,
+      services: { redisUrl: redis.url, mongoUrl: mongo.url },
+      infra: () => ({ redis: redis.process.pid, loadgen: process.pid }),
+      store: () => storePid,
+      log,
     };
-    const summary = summarize(cluster, bare, breakdown, layout, command, variant, {
-      loadAverageAtStart: startedLoad,
-      loadAverageAtEnd: loadavg()[0] ?? 0,
-    });
-    console.log(formatBench(summary, cluster, bare, variant));
-    for (const target of [cluster, variant, bare]) if (target) console.log(JSON.stringify({ tool: 'campzone-bench-target', ...target }));
-    console.log(JSON.stringify(summary));
-    return summary.targets.correctness ? 0 : 1;
-  } finally {
-    await Promise.allSettled([redis.stop(), mongo.stop()]);
-  }
-}
-
-type Services = { redisUrl: string; mongoUrl: string };
-
-async function benchCluster(
-  name: 'cluster' | 'cluster-no-worker',
-  worker: boolean,
-  services: Services,
-  options: BenchOptions,
-  infra: () => Record<string, number>,
-  log: (line: string) => void,
-): Promise<TargetResult> {
-  let memory: IdleMemoryResult | undefined;
-  if (worker && options.memoryLevels.length > 0) {
-    // A fresh gateway in its own database: no load history in its heap, and no dependence on
-    // the load run's database (FerretDB can wedge one database under concurrent bulk updates).
-    log(`${name}: idle-connection memory on a fresh gateway`);
-    const single = await LocalCluster.start({
-      gateways: 1,
-      services,
-      namespace: uniqueNamespace('bench-mem'),
-      jwtSecret: JWT_SECRET,
-      worker: false,
-      log,
-    });
-    try {
-      const gw = single.gateway(0);
-      memory = await idleMemory(name, gw.url, gw.proc.pid, options, log);
-    } finally {
-      await single.stop();
+    const results: Partial<Record<TargetName, TargetResult[]>> = {};
+    for (let round = 1; round <= runs; round++) {
+      let clusterHalf: number | undefined;
+      for (const target of ALL_TARGETS.filter((t) => targets.includes(t))) {
+        log(`round ${round}/${runs}: ${target}`);
+        const result =
+          target === 'cluster' || target === 'cluster-no-worker'
+            ? await benchCluster(target, ctx)
+            : target === 'bare'
+              ? await benchBare(ctx, clusterHalf)
+              : await benchCentrifugo(ctx, clusterHalf);
+        if (target === 'cluster') clusterHalf = result.half?.rate;
+        results[target] = [...(results[target] ?? []), result];
+      }
     }
-  }
-  log(`${name}: 3 gateways${worker ? ' + worker' : ', no worker'}`);
-  const namespace = uniqueNamespace(`bench-${name}`);
-  const cluster = await LocalCluster.start({ gateways: 3, services, namespace, jwtSecret: JWT_SECRET, worker, log });
-  try {
-    const result = await driveTarget(
-      name,
-      cluster.urls,
-      () => ({ ...cluster.pids(), ...infra() }),
-      options,
-      log,
-      () => storeAnswers(services.mongoUrl, namespace.db),
-    );
-    result.memory = memory;
-    result.storeAnswering = await storeAnswers(services.mongoUrl, namespace.db);
-    if (!result.storeAnswering) log(`${name}: the MongoDB-wire server no longer answers queries on this run's database (wedged)`);
-    await cluster.stop();
-    const fresh = await LocalCluster.start({
-      gateways: 3,
-      services,
-      namespace: uniqueNamespace(`bench-${name}-half`),
-      jwtSecret: JWT_SECRET,
-      worker,
-      log,
-    });
-    try {
-      Object.assign(result, await halfRate(name, fresh.urls, result.maxAcceptedPerSec, options, log));
-    } finally {
-      await fresh.stop();
-    }
-    return result;
-  } finally {
-    await cluster.stop();
-  }
-}
-
-async function benchBare(
-  redis: RedisServer,
-  options: BenchOptions,
-  infra: () => Record<string, number>,
-  log: (line: string) => void,
-): Promise<TargetResult> {
-  log('bare: 3 Socket.IO + redis-adapter processes (+1 fresh one for memory)');
-  const bare = await BareCluster.start({
-    processes: 4,
-    redisUrl: redis.url,
-    prefix: uniqueNamespace('bench-bare').prefix,
-    jwtSecret: JWT_SECRET,
-  });
-  try {
-    const memoryNode = bare.nodes[3]!;
-    const memory =
-      options.memoryLevels.length > 0 ? await idleMemory('bare', memoryNode.url, memoryNode.proc.pid, options, log) : undefined;
-    const result = await driveTarget(
-      'bare',
-      bare.urls.slice(0, 3),
-      () => {
-        const pids = bare.pids();
-        delete pids['bare-4'];
-        return { ...pids, ...infra() };
+    const breakdown = values['skip-store-alone'] ? undefined : await benchStoreAlone(quick, postgres !== undefined, log);
+    const summary = summarize(
+      results,
+      {
+        command,
+        startedAt,
+        layout: {
+          rooms: options.rooms,
+          membersPerRoom: options.members,
+          sendersPerRoom: options.senders,
+          payloadBytes: options.payloadBytes,
+        },
+        machine: { cores: cpus().length, loadAverageAtStart, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
+        store: `${mongo.kind}${mongo.kind === 'ferretdb' ? ` v1 on ${mongo.backend === 'pg' ? 'PostgreSQL' : 'SQLite'}` : ''}`,
+        runs,
       },
-      options,
-      log,
+      breakdown,
     );
-    result.memory = memory;
-    Object.assign(result, await halfRate('bare', bare.urls.slice(0, 3), result.maxAcceptedPerSec, options, log));
-    return result;
+    console.log(formatBench(summary, results));
+    console.log(`\n${markdownReport(summary)}\n`);
+    for (const runsOf of Object.values(results))
+      for (const r of runsOf) console.log(JSON.stringify({ tool: 'campzone-bench-target', ...r }));
+    console.log(JSON.stringify(summary));
+    if (outDir) {
+      const written = [...(await writeBenchCharts(summary, results, outDir)), ...(await writeBenchDocs(summary, outDir))];
+      log(`wrote ${written.join(', ')}`);
+    }
+    return summary.verdict.correctness ? 0 : 1;
   } finally {
-    await bare.stop();
-  }
-}
-
-function idleMemory(
-  target: string,
-  url: string,
-  pid: number,
-  options: BenchOptions,
-  log: (line: string) => void,
-): Promise<IdleMemoryResult> {
-  return measureIdleMemory({
-    url,
-    pid,
-    levels: options.memoryLevels,
-    jwtSecret: JWT_SECRET,
-    userPrefix: `idle${newRunId()}`,
-    // Ten sockets per user (tabs, devices): a user's first socket costs the gateway a MongoDB
-    // upsert, which FerretDB turns into a scan of the users collection, 10 000 times over.
-    socketsPerUser: 10,
-    log: (line) => log(`${target}: ${line}`),
-  });
-}
-
-/**
- * Half of the maximum, on a fresh load run (and, for the cluster, a fresh cluster and
- * database): the search's last step overloaded the target on purpose, and on FerretDB an
- * overload can leave the database wedged, which would be measured instead of the target.
- */
-async function halfRate(
-  target: TargetResult['target'],
-  urls: string[],
-  max: number,
-  options: BenchOptions,
-  log: (line: string) => void,
-): Promise<Pick<TargetResult, 'half' | 'halfFinal'>> {
-  if (max <= 0) return { half: undefined, halfFinal: undefined };
-  const say = (line: string) => log(`${target}: ${line}`);
-  const run = await startRun(urls, options, say);
-  try {
-    const rate = Math.max(1, Math.round(max / 2));
-    say(`half of the maximum, on a fresh run: ${rate}/s`);
-    const half = await run.drive({ rate, durationMs: options.windowMs * 2, rampUpMs: 1000 });
-    const halfFinal = await run.finish(target === 'bare' ? 5_000 : 60_000);
-    say(
-      `half: accepted ${half.acceptedPerSec}/s, recv p50/p99 ${half.sendToReceive.p50}/${half.sendToReceive.p99} ms; ` +
-        `lost ${halfFinal.correctness.lost}, duplicated ${halfFinal.correctness.duplicated}, misordered ${halfFinal.correctness.misordered}`,
-    );
-    return { half, halfFinal };
-  } finally {
-    await run.close();
-  }
-}
-
-function startRun(urls: string[], options: BenchOptions, say: (line: string) => void): Promise<LoadRun> {
-  return LoadRun.start(
-    {
-      urls,
-      runId: newRunId(),
-      rooms: options.rooms,
-      membersPerRoom: options.members,
-      sendersPerRoom: options.senders,
-      payloadBytes: options.payloadBytes,
-      tokens: secretTokenSource(JWT_SECRET),
-      tuning: DEFAULT_TUNING,
-      connectConcurrency: 50,
-      connectTimeoutMs: 30_000,
-    },
-    say,
-  );
-}
-
-async function driveTarget(
-  target: TargetResult['target'],
-  urls: string[],
-  pids: () => Record<string, number>,
-  options: BenchOptions,
-  log: (line: string) => void,
-  storeAnswering: () => Promise<boolean> = async () => true,
-): Promise<TargetResult> {
-  const say = (line: string) => log(`${target}: ${line}`);
-  const run = await startRun(urls, options, say);
-  try {
-    const search = await searchMaxRate(run, {
-      startRate: START_RATE[target],
-      growth: options.growth,
-      maxSteps: options.maxSteps,
-      windowMs: options.windowMs,
-      rampMs: 1000,
-      p99LimitMs: 100,
-      deadline: Date.now() + options.budgetMs,
-      cpu: new CpuSampler(pids),
-      log: say,
-    });
-    const max = search.best?.acceptedPerSec ?? 0;
-    // The bare server keeps nothing, so a final sync there can only confirm what was shown live;
-    // a wedged store answers no sync, so waiting for one would only spend the time budget.
-    const final = await run.finish(target === 'bare' || !(await storeAnswering()) ? 5_000 : 60_000);
-    say(
-      `final check: lost ${final.correctness.lost}, duplicated ${final.correctness.duplicated}, misordered ${final.correctness.misordered}, ` +
-        `order mismatches ${final.correctness.orderMismatchRooms}, seq conflicts ${final.correctness.seqConflicts}, unacknowledged ${final.unacknowledged}`,
-    );
-    return { target, urls, maxAcceptedPerSec: max, best: search.best, steps: search.steps, half: undefined, final, memory: undefined };
-  } finally {
-    await run.close();
-  }
-}
-
-/** Whether the server still answers a query on `db` within 10 s. */
-async function storeAnswers(mongoUrl: string, db: string): Promise<boolean> {
-  const probe = await StoreProbe.open(mongoUrl, db);
-  try {
-    await withTimeout(probe.countInRoom('probe'), 5_000, 'a query');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    void probe.close().catch(() => undefined);
+    await Promise.allSettled([redis.stop(), mongo?.stop()]);
+    await postgres?.drop();
   }
 }
 
 /** The store alone, on a fresh server of its own (nothing the load runs left behind can slow or wedge it). */
-async function benchBreakdown(quick: boolean, log: (line: string) => void): Promise<Breakdown> {
-  log("breakdown: a fresh MongoDB-wire server alone, through the gateway's MessageWriter");
+async function benchStoreAlone(quick: boolean, pg: boolean, log: (line: string) => void): Promise<Breakdown> {
+  log("store alone: a fresh MongoDB-wire server, through the gateway's MessageWriter");
   let mongo: MongoWireServer | undefined;
+  let postgres: PostgresDatabase | undefined;
   const breakdown: Breakdown = { insert: [], sync: undefined, mongoKind: 'unknown' };
   try {
-    mongo = await startMongoWire();
-    breakdown.mongoKind = mongo.kind;
+    postgres = pg ? await createPostgresDatabase() : undefined;
+    mongo = await startMongoWire(postgres ? { postgresUrl: postgres.url } : {});
+    breakdown.mongoKind = `${mongo.kind}${mongo.kind === 'ferretdb' ? ` (${mongo.backend})` : ''}`;
     const db = uniqueNamespace('bench-insert').db;
     for (const concurrency of [1, 16, 64, 256]) {
       const result = await withTimeout(
@@ -352,14 +208,15 @@ async function benchBreakdown(quick: boolean, log: (line: string) => void): Prom
         `inserts with ${concurrency} waiting`,
       );
       breakdown.insert.push(result);
-      log(`breakdown: ${concurrency} writes waiting: ${result.docsPerSec} docs/s, mean batch ${result.meanBatch}`);
+      log(`store alone: ${concurrency} writes waiting: ${result.docsPerSec} docs/s, mean batch ${result.meanBatch}`);
     }
     breakdown.sync = await withTimeout(measureSyncQuery({ mongoUrl: mongo.url, db }), 60_000, 'a sync-shaped query');
-    log(`breakdown: one sync-shaped query over ${breakdown.sync.docs} messages: ${breakdown.sync.ms} ms`);
+    log(`store alone: one sync-shaped query over ${breakdown.sync.docs} messages: ${breakdown.sync.ms} ms`);
   } catch (err) {
-    log(`breakdown incomplete: ${err instanceof Error ? err.message : String(err)}`);
+    log(`store alone incomplete: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     await mongo?.stop();
+    await postgres?.drop();
   }
   return breakdown;
 }

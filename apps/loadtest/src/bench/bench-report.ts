@@ -1,16 +1,24 @@
-import type { FinalCheck, PhaseResult } from '../load/load-run';
+import type { FinalCheck } from '../load/load-run';
 import { num, textTable } from '../report/text-table';
+import { cpuPerThousand, formatSpread, type Spread, type StoreOpsPerMessage, spread, storeOpsPerMessage } from './bench-stats';
 import type { IdleMemoryResult } from './idle-memory';
 import type { InsertRateResult } from './insert-rate';
 import type { RateStep } from './rate-search';
+import { describeBreakdown } from './step-probe';
 
+export type TargetName = 'cluster' | 'cluster-no-worker' | 'bare' | 'centrifugo';
+
+/** One target in one round of the interleaved runs. */
 export interface TargetResult {
-  target: 'cluster' | 'cluster-no-worker' | 'bare';
+  target: TargetName;
   urls: string[];
   maxAcceptedPerSec: number;
   best: RateStep | undefined;
   steps: RateStep[];
-  half: PhaseResult | undefined;
+  /** Half of the maximum, on a fresh run. */
+  half: RateStep | undefined;
+  /** The cluster's half rate on this target (not the cluster itself): cost at one rate. */
+  sameRate: RateStep | undefined;
   /** Verdict of the search run (every step, the overloads included). */
   final: FinalCheck | undefined;
   /** Verdict of the fresh half-rate run. */
@@ -26,158 +34,300 @@ export interface Breakdown {
   mongoKind: string;
 }
 
-export interface BenchSummary {
-  tool: 'campzone-bench';
-  command: string;
-  layout: { rooms: number; membersPerRoom: number; sendersPerRoom: number; payloadBytes: number };
-  machine: { loadAverageAtStart: number; loadAverageAtEnd: number };
-  cluster: TargetFigures;
-  clusterNoWorker: TargetFigures | undefined;
-  bare: TargetFigures;
-  throughputRatio: number;
-  memoryRatio: Record<string, number>;
-  correctness: FinalCheck['correctness'] | undefined;
-  targets: { throughput: boolean; latency: boolean; memory: boolean; correctness: boolean };
-  breakdown: Breakdown;
-}
-
-interface TargetFigures {
-  maxAcceptedPerSec: number;
-  /** No step failed before the search ran out of steps or time: the real maximum is higher. */
+export interface TargetSummary {
+  runs: number;
+  max: Spread | undefined;
+  /** Some run's search never failed: that run's maximum is a lower bound. */
   maxIsLowerBound: boolean;
-  halfRateP99Ms: number | undefined;
-  bytesPerIdleConnection: Record<string, number>;
+  halfP50Ms: Spread | undefined;
+  halfP99Ms: Spread | undefined;
+  /** Highest p99/p50 over the steps that passed, per run. */
+  tailRatio: Spread | undefined;
+  bytesPerIdleConnection: Record<string, Spread>;
+  /** CPU seconds per 1,000 deliveries by kind of process, at the cluster's half rate. */
+  cpuPerThousand: Record<string, Spread>;
+  /** Store operations per message at the cluster's half rate (targets with a store). */
+  storeOps: Partial<Record<keyof StoreOpsPerMessage, Spread>>;
   violations: number | undefined;
 }
 
-function figures(t: TargetResult): TargetFigures {
-  return {
-    maxAcceptedPerSec: t.maxAcceptedPerSec,
-    maxIsLowerBound: neverFailed(t),
-    halfRateP99Ms: t.half?.sendToReceive.p99,
-    bytesPerIdleConnection: Object.fromEntries((t.memory?.points ?? []).map((p) => [String(p.connections), p.bytesPerConnection])),
-    violations: t.final === undefined ? undefined : t.final.violations + (t.halfFinal?.violations ?? 0),
+export interface BenchSummary {
+  tool: 'campzone-bench';
+  command: string;
+  startedAt: string;
+  layout: { rooms: number; membersPerRoom: number; sendersPerRoom: number; payloadBytes: number };
+  machine: { cores: number; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  store: string;
+  runs: number;
+  targets: Partial<Record<TargetName, TargetSummary>>;
+  /** Cluster maximum over bare maximum, per round. */
+  throughputRatio: Spread | undefined;
+  /** Cluster RSS per idle connection over bare's, by connection count (medians). */
+  memoryRatio: Record<string, number>;
+  verdict: {
+    throughput: boolean;
+    latency: boolean;
+    tail: boolean;
+    memory: boolean;
+    correctness: boolean;
+    cost: boolean;
+    storeWrites: boolean;
   };
+  breakdown: Breakdown | undefined;
+}
+
+export const TARGET_LABELS: Record<TargetName, string> = {
+  cluster: 'cluster (3 gw + worker)',
+  'cluster-no-worker': 'cluster, no worker',
+  bare: 'bare Socket.IO (3 procs)',
+  centrifugo: 'Centrifugo v6.9.1',
+};
+
+/** The phase where cost per delivery is read: the cluster's half rate on every target. */
+function costPhase(t: TargetResult): RateStep | undefined {
+  return t.target === 'cluster' || t.target === 'cluster-no-worker' ? t.half : t.sameRate;
+}
+
+function storeOpsOf(step: RateStep | undefined): StoreOpsPerMessage | undefined {
+  // Only processes that talk to the store report its commands: the peers have none to count.
+  if (!step?.breakdown || Object.keys(step.breakdown.mongo).length === 0) return undefined;
+  return storeOpsPerMessage(step.breakdown.written, step.breakdown.mongo, step.interval.accepted);
+}
+
+function tailRatio(t: TargetResult): number | undefined {
+  const ratios = t.steps.filter((s) => s.passed && s.sendToReceive.p50 > 0).map((s) => s.sendToReceive.p99 / s.sendToReceive.p50);
+  return ratios.length ? Math.round(Math.max(...ratios) * 10) / 10 : undefined;
 }
 
 function neverFailed(t: TargetResult): boolean {
   return t.steps.length > 0 && t.steps.every((s) => s.passed);
 }
 
+/** Every figure of one target across its runs: median and range. */
+export function summarizeTarget(runs: TargetResult[]): TargetSummary {
+  const levels = new Set(runs.flatMap((r) => (r.memory?.points ?? []).map((p) => String(p.connections))));
+  const bytesPerIdleConnection: Record<string, Spread> = {};
+  for (const level of levels) {
+    const s = spread(runs.map((r) => r.memory?.points.find((p) => String(p.connections) === level)?.bytesPerConnection));
+    if (s) bytesPerIdleConnection[level] = s;
+  }
+  const costs = runs.map((r) => {
+    const phase = costPhase(r);
+    return phase ? cpuPerThousand(phase.cpuSeconds, phase.interval.deliveries) : undefined;
+  });
+  const cpu: Record<string, Spread> = {};
+  for (const kind of new Set(costs.flatMap((c) => Object.keys(c ?? {})))) {
+    const s = spread(costs.map((c) => c?.[kind]));
+    if (s) cpu[kind] = s;
+  }
+  const ops = runs.map((r) => storeOpsOf(costPhase(r)));
+  const storeOps: TargetSummary['storeOps'] = {};
+  for (const field of ['inserts', 'updates', 'deletes', 'reads', 'writes', 'bytesWritten'] as const) {
+    const s = spread(ops.map((o) => o?.[field]));
+    if (s) storeOps[field] = s;
+  }
+  const finals = runs.flatMap((r) => [r.final, r.halfFinal]).filter((f): f is FinalCheck => f !== undefined);
+  return {
+    runs: runs.length,
+    max: spread(runs.map((r) => r.maxAcceptedPerSec)),
+    maxIsLowerBound: runs.some(neverFailed),
+    halfP50Ms: spread(runs.map((r) => r.half?.sendToReceive.p50)),
+    halfP99Ms: spread(runs.map((r) => r.half?.sendToReceive.p99)),
+    tailRatio: spread(runs.map(tailRatio)),
+    bytesPerIdleConnection,
+    cpuPerThousand: cpu,
+    storeOps,
+    violations: finals.length ? finals.reduce((sum, f) => sum + f.violations, 0) : undefined,
+  };
+}
+
 export function summarize(
-  cluster: TargetResult,
-  bare: TargetResult,
-  breakdown: Breakdown,
-  layout: BenchSummary['layout'],
-  command: string,
-  variant: TargetResult | undefined,
-  machine: BenchSummary['machine'],
+  results: Partial<Record<TargetName, TargetResult[]>>,
+  meta: Pick<BenchSummary, 'command' | 'startedAt' | 'layout' | 'machine' | 'store' | 'runs'>,
+  breakdown: Breakdown | undefined,
 ): BenchSummary {
-  const c = figures(cluster);
-  const b = figures(bare);
-  const memoryRatio = Object.fromEntries(
-    Object.keys(c.bytesPerIdleConnection)
-      .filter((k) => b.bytesPerIdleConnection[k])
-      .map((k) => [k, round2(c.bytesPerIdleConnection[k]! / b.bytesPerIdleConnection[k]!)]),
+  const targets: BenchSummary['targets'] = {};
+  for (const [name, runs] of Object.entries(results) as Array<[TargetName, TargetResult[]]>) {
+    if (runs.length) targets[name] = summarizeTarget(runs);
+  }
+  const clusterRuns = results.cluster ?? [];
+  const bareRuns = results.bare ?? [];
+  const throughputRatio = spread(
+    clusterRuns.map((c, i) => {
+      const bare = bareRuns[i]?.maxAcceptedPerSec;
+      return bare ? Math.round((c.maxAcceptedPerSec / bare) * 1000) / 10 : undefined;
+    }),
   );
-  const ratio = b.maxAcceptedPerSec > 0 ? Math.round((c.maxAcceptedPerSec / b.maxAcceptedPerSec) * 10_000) / 10_000 : 0;
-  const violations = c.violations ?? 1;
+  const c = targets.cluster;
+  const b = targets.bare;
+  const memoryRatio: Record<string, number> = {};
+  for (const level of Object.keys(c?.bytesPerIdleConnection ?? {})) {
+    const ours = c?.bytesPerIdleConnection[level]?.median;
+    const theirs = b?.bytesPerIdleConnection[level]?.median;
+    if (ours !== undefined && theirs) memoryRatio[level] = Math.round((ours / theirs) * 100) / 100;
+  }
+  const gatewayCost = c?.cpuPerThousand.gateway?.median;
+  const bareCost = b?.cpuPerThousand.bare?.median;
+  // Every target's verdict counts (a run without the cluster still checks its peers); a target
+  // that never reached a final check counts as a violation: nothing was shown correct.
+  const violations = Object.values(targets).reduce((sum, t) => sum + (t.violations ?? 1), 0);
   return {
     tool: 'campzone-bench',
-    command,
-    layout,
-    machine,
-    cluster: c,
-    clusterNoWorker: variant ? figures(variant) : undefined,
-    bare: b,
-    throughputRatio: ratio,
+    ...meta,
+    targets,
+    throughputRatio,
     memoryRatio,
-    correctness: cluster.final?.correctness,
-    targets: {
-      throughput: ratio >= 0.4 && violations === 0,
-      latency: c.halfRateP99Ms !== undefined && c.halfRateP99Ms <= 50,
+    verdict: {
+      throughput: (throughputRatio?.median ?? 0) >= 25 && violations === 0,
+      latency: (c?.halfP99Ms?.median ?? Number.POSITIVE_INFINITY) <= 50,
+      tail: (c?.tailRatio?.median ?? Number.POSITIVE_INFINITY) <= 3,
       memory: Object.keys(memoryRatio).length > 0 && Object.values(memoryRatio).every((r) => r <= 1.5),
       correctness: violations === 0,
+      cost: gatewayCost !== undefined && bareCost !== undefined && gatewayCost <= 2 * bareCost,
+      storeWrites: (c?.storeOps.writes?.median ?? Number.POSITIVE_INFINITY) <= 1.5,
     },
     breakdown,
   };
 }
 
-export function formatBench(summary: BenchSummary, cluster: TargetResult, bare: TargetResult, variant?: TargetResult): string {
-  const lat = (p: PhaseResult | undefined) => (p ? `${p.sendToReceive.p50} / ${p.sendToReceive.p99}` : '-');
-  const kib = (b: number | undefined) => (b === undefined ? '-' : `${(b / 1024).toFixed(1)} KiB`);
-  const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  const verdict = (t: TargetResult | undefined) => {
-    const one = (f: FinalCheck | undefined) => (f ? `${f.correctness.lost}/${f.correctness.duplicated}/${f.correctness.misordered}` : '-');
-    return `${one(t?.final)} | ${one(t?.halfFinal)}${t?.storeAnswering === false ? ' (store wedged)' : ''}`;
-  };
-  const targets = [cluster, ...(variant ? [variant] : []), bare];
-  const col = (f: (t: TargetResult) => string) => targets.map(f);
+const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
+const kib = (s: Spread | undefined) =>
+  s ? formatSpread({ median: s.median / 1024, min: s.min / 1024, max: s.max / 1024, runs: s.runs }, 1, ' KiB') : '-';
+
+/** The headline rows: one column per target, each cell a median with its range. */
+function headlineRows(summary: BenchSummary, names: TargetName[]): string[][] {
+  const col = (f: (t: TargetSummary) => string) => names.map((n) => f(summary.targets[n]!));
+  const v = summary.verdict;
   const rows: string[][] = [
     [
       `max accepted msg/s (fan-out ${summary.layout.membersPerRoom})`,
-      ...col((t) => `${neverFailed(t) ? '>= ' : ''}${num(t.maxAcceptedPerSec, 1)}`),
-      `${(summary.throughputRatio * 100).toFixed(1)}% of bare (>= 40%: ${mark(summary.targets.throughput)})`,
+      ...col((t) => `${t.maxIsLowerBound ? '>= ' : ''}${formatSpread(t.max)}`),
+      `cluster ${formatSpread(summary.throughputRatio, 1, '%')} of bare (>= 25%: ${mark(v.throughput)})`,
     ],
-    ['deliveries/s at max', ...col((t) => num(t.best?.deliveriesPerSec ?? 0, 0)), ''],
-    ['send-to-receive p50 / p99 ms at max', ...col((t) => lat(t.best)), ''],
-    ['send-to-ack p99 ms at max', ...col((t) => String(t.best?.sendToAck.p99 ?? '-')), ''],
-    ['recv p50 / p99 ms at half max (fresh run)', ...col((t) => lat(t.half)), `cluster p99 <= 50 ms: ${mark(summary.targets.latency)}`],
+    ['recv p50 ms at half max', ...col((t) => formatSpread(t.halfP50Ms)), ''],
+    ['recv p99 ms at half max', ...col((t) => formatSpread(t.halfP99Ms)), `cluster <= 50 ms: ${mark(v.latency)}`],
+    ['worst p99/p50 over passing steps', ...col((t) => formatSpread(t.tailRatio, 1, 'x')), `cluster <= 3x: ${mark(v.tail)}`],
   ];
-  for (const level of Object.keys(summary.cluster.bytesPerIdleConnection)) {
+  const levels = new Set(names.flatMap((n) => Object.keys(summary.targets[n]!.bytesPerIdleConnection)));
+  for (const level of levels) {
+    const ratio = summary.memoryRatio[level];
     rows.push([
       `RSS per idle connection @ ${num(Number(level))}`,
-      ...col((t) => kib(figures(t).bytesPerIdleConnection[level])),
-      summary.memoryRatio[level] === undefined
-        ? ''
-        : `${summary.memoryRatio[level]}x (<= 1.5x: ${mark(summary.memoryRatio[level]! <= 1.5)})`,
+      ...col((t) => kib(t.bytesPerIdleConnection[level])),
+      ratio === undefined ? '' : `cluster ${ratio}x bare (<= 1.5x: ${mark(ratio <= 1.5)})`,
     ]);
   }
-  rows.push(['lost/dup/misordered: search | half run', ...col(verdict), `cluster: ${mark(summary.targets.correctness)}`]);
-  const names = { cluster: 'cluster (3 gw + worker)', 'cluster-no-worker': 'cluster, no worker', bare: 'bare (3 procs)' };
-  const table = textTable(['', ...targets.map((t) => names[t.target]), 'vs target'], rows);
-  const steps = (t: TargetResult) =>
-    textTable(
-      [`${t.target}: offered/s`, 'accepted/s', 'deliveries/s', 'recv p50', 'recv p99', 'ack p99', 'result', 'cpu (cores)'],
-      t.steps.map((s) => [
-        num(s.rate),
-        num(s.acceptedPerSec, 1),
-        num(s.deliveriesPerSec, 0),
-        String(s.sendToReceive.p50),
-        String(s.sendToReceive.p99),
-        String(s.sendToAck.p99),
-        s.passed ? 'pass' : `FAIL: ${s.why}`,
-        Object.entries(s.cpu)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(' '),
-      ]),
-    );
-  const b = summary.breakdown;
-  const breakdown = textTable(
-    [`${b.mongoKind} alone: inserts through MessageWriter`, 'docs/s', 'mean batch', 'batch p50 ms', 'batch p99 ms'],
-    b.insert.map((r) => [
-      `${r.concurrency} writes waiting, batch <= ${r.maxBatch}, window ${r.windowMs} ms, ${r.maxInFlight} in flight`,
-      num(r.docsPerSec),
-      String(r.meanBatch),
-      String(r.batchMs.p50),
-      String(r.batchMs.p99),
-    ]),
-  );
-  const sync = b.sync
-    ? `one sync-shaped query (roomId + seq range, sorted) over ${num(b.sync.docs)} stored messages: ${b.sync.ms} ms (filter pushdown: ${b.sync.pushdown ? 'yes' : 'no: a full collection scan'})`
-    : 'sync-shaped query: not measured';
-  const wedged = targets.filter((t) => t.storeAnswering === false).map((t) => t.target);
-  const unbounded = targets.filter(neverFailed).map((t) => t.target);
-  const notes = [
-    `machine load average: ${summary.machine.loadAverageAtStart.toFixed(2)} at start, ${summary.machine.loadAverageAtEnd.toFixed(2)} at end (2 cores)`,
-    ...(wedged.length ? [`the MongoDB-wire server stopped answering on the database of: ${wedged.join(', ')}`] : []),
-    ...(unbounded.length
-      ? [`>= : no step failed before the search ran out of steps or time (${unbounded.join(', ')}); the maximum is higher`]
-      : []),
-  ];
-  return [table, '', ...targets.flatMap((t) => [steps(t), '']), breakdown, sync, '', ...notes].join('\n');
+  rows.push([
+    'lost + duplicated + misordered (all runs)',
+    ...col((t) => (t.violations === undefined ? '-' : String(t.violations))),
+    `0 everywhere: ${mark(v.correctness)}`,
+  ]);
+  return rows;
 }
 
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
+function costRows(summary: BenchSummary, names: TargetName[]): string[][] {
+  const kinds = ['gateway', 'worker', 'bare', 'centrifugo', 'redis', 'store', 'loadgen', 'total'].filter((k) =>
+    names.some((n) => summary.targets[n]!.cpuPerThousand[k]),
+  );
+  return kinds.map((kind) => [
+    `CPU s per 1,000 deliveries: ${kind}`,
+    ...names.map((n) => formatSpread(summary.targets[n]!.cpuPerThousand[kind], 3)),
+  ]);
+}
+
+function storeRows(summary: BenchSummary, names: TargetName[]): string[][] {
+  const fields: Array<[keyof StoreOpsPerMessage, string]> = [
+    ['inserts', 'documents inserted'],
+    ['updates', 'update statements'],
+    ['deletes', 'delete statements'],
+    ['writes', 'store writes (all)'],
+    ['reads', 'read commands'],
+    ['bytesWritten', 'BSON bytes written'],
+  ];
+  return fields
+    .filter(([field]) => names.some((n) => summary.targets[n]!.storeOps[field]))
+    .map(([field, label]) => [
+      `per message: ${label}`,
+      ...names.map((n) => formatSpread(summary.targets[n]!.storeOps[field], field === 'bytesWritten' ? 0 : 2)),
+    ]);
+}
+
+function presentTargets(summary: BenchSummary): TargetName[] {
+  return (['cluster', 'cluster-no-worker', 'bare', 'centrifugo'] as const).filter((n) => summary.targets[n]);
+}
+
+/** The plain-text report: headline, costs, then every run's steps with their breakdowns. */
+export function formatBench(summary: BenchSummary, results: Partial<Record<TargetName, TargetResult[]>>): string {
+  const names = presentTargets(summary);
+  const header = ['', ...names.map((n) => TARGET_LABELS[n])];
+  const table = textTable([...header, 'vs target'], headlineRows(summary, names));
+  const v = summary.verdict;
+  const costs = textTable(
+    [`at the cluster's half rate`, ...names.map((n) => TARGET_LABELS[n])],
+    [...costRows(summary, names), ...storeRows(summary, names)],
+  );
+  const stepTables: string[] = [];
+  for (const name of names) {
+    for (const [i, run] of (results[name] ?? []).entries()) {
+      const lines = [`${name}, run ${i + 1}: offered/s -> accepted/s, deliveries/s, recv p50/p99 ms, ack p99 ms, result, cpu (cores)`];
+      for (const s of [...run.steps, ...(run.half ? [run.half] : []), ...(run.sameRate ? [run.sameRate] : [])]) {
+        const label = s === run.half ? 'half' : s === run.sameRate ? 'same-rate' : 'step';
+        const cpu = Object.entries(s.cpu)
+          .map(([k, c]) => `${k}=${c}`)
+          .join(' ');
+        lines.push(
+          `  ${label} ${num(s.rate)}/s -> ${num(s.acceptedPerSec, 1)}/s, ${num(s.deliveriesPerSec, 0)}/s, ${s.sendToReceive.p50}/${s.sendToReceive.p99}, ` +
+            `${s.sendToAck.p99}, ${s.passed ? 'pass' : `FAIL: ${s.why}`}, ${cpu}`,
+        );
+        if (s.breakdown) lines.push(`      ${describeBreakdown(s.breakdown)}`);
+      }
+      stepTables.push(lines.join('\n'));
+    }
+  }
+  const b = summary.breakdown;
+  const alone = b
+    ? [
+        textTable(
+          [`${b.mongoKind} alone: inserts through MessageWriter`, 'docs/s', 'mean batch', 'batch p50 ms', 'batch p99 ms'],
+          b.insert.map((r) => [
+            `${r.concurrency} writes waiting, batch <= ${r.maxBatch}, window ${r.windowMs} ms, ${r.maxInFlight} in flight`,
+            num(r.docsPerSec),
+            String(r.meanBatch),
+            String(r.batchMs.p50),
+            String(r.batchMs.p99),
+          ]),
+        ),
+        b.sync
+          ? `one sync-shaped query (roomId + seq range, sorted) over ${num(b.sync.docs)} stored messages: ${b.sync.ms} ms (filter pushdown: ${b.sync.pushdown ? 'yes' : 'no: a full collection scan'})`
+          : 'sync-shaped query: not measured',
+      ]
+    : [];
+  const notes = [
+    `${summary.startedAt}, ${summary.runs} interleaved run(s), store ${summary.store}; figures are "median (min-max)"`,
+    `machine load average (1/5/15 min) at start ${summary.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join('/')}, ` +
+      `at end ${summary.machine.loadAverageAtEnd.map((l) => l.toFixed(2)).join('/')} (${summary.machine.cores} cores)`,
+    `cost: gateway CPU per 1,000 deliveries <= 2x bare's: ${mark(v.cost)}; store writes per message <= 1.5: ${mark(v.storeWrites)}`,
+  ];
+  return [table, '', costs, '', ...stepTables, '', ...alone, '', ...notes].join('\n');
+}
+
+/** The same figures as a Markdown section for docs/benchmarks.md. */
+export function markdownReport(summary: BenchSummary): string {
+  const names = presentTargets(summary);
+  const md = (header: string[], rows: string[][]) =>
+    [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const header = ['', ...names.map((n) => TARGET_LABELS[n])];
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+  return [
+    `Run ${summary.startedAt} with \`${summary.command}\`: ${summary.runs} interleaved run(s) per target, store ${summary.store}, ` +
+      `${summary.layout.rooms} rooms x ${summary.layout.membersPerRoom} members, ${summary.layout.sendersPerRoom} senders per room, ` +
+      `${summary.layout.payloadBytes}-byte payloads. Machine load average (1/5/15 min): ${load(summary.machine.loadAverageAtStart)} at start, ` +
+      `${load(summary.machine.loadAverageAtEnd)} at end, ${summary.machine.cores} cores. Each cell: median (min-max).`,
+    '',
+    md([...header, 'target'], headlineRows(summary, names)),
+    '',
+    "Cost per delivery at the cluster's half rate (the same offered rate on every target):",
+    '',
+    md(header, [...costRows(summary, names), ...storeRows(summary, names)]),
+  ].join('\n');
 }

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { io, type Socket } from 'socket.io-client';
+import { Centrifuge } from 'centrifuge';
+import { io } from 'socket.io-client';
+import WebSocket from 'ws';
 import { signHs256 } from '../auth/hs256-signer';
 import { mapLimit } from '../load/concurrency';
 
@@ -15,6 +17,7 @@ async function main(): Promise<void> {
       secret: { type: 'string' },
       prefix: { type: 'string' },
       'sockets-per-user': { type: 'string' },
+      protocol: { type: 'string' },
     },
   });
   const url = values.url;
@@ -23,7 +26,8 @@ async function main(): Promise<void> {
   if (!url || !secret || !Number.isInteger(count) || count < 1) throw new Error('--url, --count and --secret are required');
   const prefix = values.prefix ?? 'idle';
   const perUser = Number(values['sockets-per-user'] ?? 1);
-  const sockets: Socket[] = [];
+  const centrifugo = values.protocol === 'centrifugo';
+  const sockets: Array<{ close(): void }> = [];
   let failed = 0;
   let firstError: string | undefined;
   const tokens = new Map<number, string>();
@@ -37,6 +41,21 @@ async function main(): Promise<void> {
         if (!token) {
           token = signHs256(secret, `${prefix}u${user}`);
           tokens.set(user, token);
+        }
+        if (centrifugo) {
+          // Connected, no subscription: the idle state of a Centrifugo client, as of ours.
+          const client = new Centrifuge(url, { token, websocket: WebSocket, timeout: 60_000, maxReconnectDelay: 60_000 });
+          client.once('connected', () => {
+            sockets.push({ close: () => client.disconnect() });
+            resolve();
+          });
+          client.once('disconnected', (ctx) => {
+            failed += 1;
+            firstError ??= ctx.reason;
+            resolve();
+          });
+          client.connect();
+          return;
         }
         const socket = io(url, { forceNew: true, reconnection: false, transports: ['websocket'], auth: { token }, timeout: 60_000 });
         socket.once('connected', () => {

@@ -34,6 +34,8 @@ export async function measureIdleMemory(options: {
   userPrefix: string;
   /** Several sockets per user: one user's second socket costs a chat server no extra MongoDB work. */
   socketsPerUser: number;
+  /** What the connectors speak: Socket.IO (our gateway, bare) or Centrifugo's protocol. */
+  protocol?: 'socket.io' | 'centrifugo';
   settleMs?: number;
   log?: (line: string) => void;
 }): Promise<IdleMemoryResult> {
@@ -64,6 +66,8 @@ export async function measureIdleMemory(options: {
             `${options.userPrefix}c${connectors.length}`,
             '--sockets-per-user',
             String(options.socketsPerUser),
+            '--protocol',
+            options.protocol ?? 'socket.io',
           ],
           cwd: repoRoot(),
           env: {},

@@ -1,6 +1,15 @@
 import type { CpuSampler } from '../cluster/process-stats';
 import { waitUntil } from '../load/concurrency';
-import type { LoadRun, PhaseResult } from '../load/load-run';
+import type { PhaseTarget } from '../load/drive-phase';
+import type { FinalCheck, PhaseResult, PhaseSpec } from '../load/load-run';
+import { describeBreakdown, type StepBreakdown, type StepProbe } from './step-probe';
+
+/** A load run the bench can drive: ours over the SDK (LoadRun) or another server's (CentrifugeRun). */
+export interface BenchRun extends PhaseTarget {
+  drive(spec: PhaseSpec): Promise<PhaseResult>;
+  finish(settleTimeoutMs: number): Promise<FinalCheck>;
+  close(): Promise<void>;
+}
 
 export interface RateStep extends PhaseResult {
   passed: boolean;
@@ -8,6 +17,12 @@ export interface RateStep extends PhaseResult {
   why: string;
   /** CPU use per process over the step (1.0 = one core). */
   cpu: Record<string, number>;
+  /** CPU seconds per process over the step (ramp, window and drain). */
+  cpuSeconds: Record<string, number>;
+  /** Messages acknowledged and deliveries shown over that same interval (for costs per message). */
+  interval: { accepted: number; deliveries: number };
+  /** Event loops, GC, store and Redis over the step, when the target exposes metrics. */
+  breakdown: StepBreakdown | undefined;
 }
 
 export interface RateSearchOptions {
@@ -22,7 +37,35 @@ export interface RateSearchOptions {
   /** No new step starts after this time (epoch ms): keeps the whole benchmark bounded. */
   deadline: number;
   cpu?: CpuSampler;
+  probe?: StepProbe;
   log?: (line: string) => void;
+}
+
+/**
+ * One phase at a fixed rate with everything the report prints beside it: CPU per process,
+ * messages and deliveries over the same interval, and the targets' metrics breakdown. It
+ * passes while p99 stays at or under the limit and the target keeps up.
+ */
+export async function measurePhase(
+  run: BenchRun,
+  spec: PhaseSpec,
+  options: Pick<RateSearchOptions, 'cpu' | 'probe' | 'p99LimitMs'>,
+): Promise<RateStep> {
+  await options.probe?.start();
+  const counted = { ...run.meter.total };
+  options.cpu?.start();
+  const phase = await run.drive(spec);
+  const cpu = options.cpu?.stop() ?? {};
+  const cpuSeconds = options.cpu?.lastSeconds ?? {};
+  const interval = { accepted: run.meter.total.accepted - counted.accepted, deliveries: run.meter.total.deliveries - counted.deliveries };
+  const breakdown = await options.probe?.stop();
+  const latencyOk = phase.sendToReceive.p99 <= options.p99LimitMs && phase.sendToReceive.count > 0;
+  const why = !phase.keptUp
+    ? `fell behind (${phase.throttled} sends throttled, ${phase.offered - phase.accepted} unanswered in the window, backlog ${phase.backlog})`
+    : latencyOk
+      ? ''
+      : `send-to-receive p99 ${phase.sendToReceive.p99} ms > ${options.p99LimitMs} ms`;
+  return { ...phase, passed: phase.keptUp && latencyOk, why, cpu, cpuSeconds, interval, breakdown };
 }
 
 export interface RateSearchResult {
@@ -37,26 +80,22 @@ export interface RateSearchResult {
  * between the last pass and the first failure. The maximum is the best passing step's
  * accepted rate, measured, not the rate asked for.
  */
-export async function searchMaxRate(run: LoadRun, options: RateSearchOptions): Promise<RateSearchResult> {
+export async function searchMaxRate(run: BenchRun, options: RateSearchOptions): Promise<RateSearchResult> {
   const steps: RateStep[] = [];
   let best: RateStep | undefined;
   let failedRate: number | undefined;
   let rate = options.startRate;
   const step = async (target: number): Promise<RateStep> => {
-    options.cpu?.start();
-    const phase = await run.drive({ rate: target, durationMs: options.windowMs, rampUpMs: options.rampMs, drainMs: 3000 });
-    const cpu = options.cpu?.stop() ?? {};
-    const latencyOk = phase.sendToReceive.p99 <= options.p99LimitMs && phase.sendToReceive.count > 0;
-    const why = !phase.keptUp
-      ? `fell behind (${phase.throttled} sends throttled, ${phase.offered - phase.accepted} unanswered in the window, backlog ${phase.backlog})`
-      : latencyOk
-        ? ''
-        : `send-to-receive p99 ${phase.sendToReceive.p99} ms > ${options.p99LimitMs} ms`;
-    const result: RateStep = { ...phase, passed: phase.keptUp && latencyOk, why, cpu };
+    const result = await measurePhase(
+      run,
+      { rate: target, durationMs: options.windowMs, rampUpMs: options.rampMs, drainMs: 3000 },
+      options,
+    );
     steps.push(result);
     options.log?.(
-      `rate ${target}/s: accepted ${phase.acceptedPerSec}/s, deliveries ${phase.deliveriesPerSec}/s, ` +
-        `recv p50/p99 ${phase.sendToReceive.p50}/${phase.sendToReceive.p99} ms -> ${result.passed ? 'pass' : `FAIL: ${why}`}`,
+      `rate ${target}/s: accepted ${result.acceptedPerSec}/s, deliveries ${result.deliveriesPerSec}/s, ` +
+        `recv p50/p99 ${result.sendToReceive.p50}/${result.sendToReceive.p99} ms -> ${result.passed ? 'pass' : `FAIL: ${result.why}`}` +
+        (result.breakdown ? `\n  ${describeBreakdown(result.breakdown)}` : ''),
     );
     if (!result.passed && result.accepted > 0) {
       // Let the overload drain before anything else is measured on this run (not when nothing

@@ -33,7 +33,8 @@ export interface GatewayProcess {
 const LISTENING = /"msg":"gateway listening"/;
 /** Any of the lines a worker may print once it consumes jobs; /healthz is tried as well. */
 const WORKER_READY = /"msg":"[^"]*(ready|listening|started)[^"]*"/i;
-const READY_TIMEOUT_MS = 30_000;
+// Generous: on a loaded 2-core machine a gateway needs 10-15 s just to load its modules.
+const READY_TIMEOUT_MS = 60_000;
 
 /**
  * A local cluster as real processes: N gateways (`node apps/gateway/dist/main.js`) and one
@@ -187,5 +188,5 @@ async function waitForWorker(proc: ManagedProcess, port: number, log?: (line: st
     if (!ready) await sleep(100);
   }
   if (!proc.running) throw new Error(`the worker exited while starting:\n${proc.outputTail()}`);
-  if (!ready) log?.('worker gave no readiness signal within 30 s (no ready line, no /healthz); continuing with it running');
+  if (!ready) log?.('worker gave no readiness signal within 60 s (no ready line, no /healthz); continuing with it running');
 }

@@ -47,6 +47,8 @@ export class CpuSampler {
   private readonly begin = new Map<string, number>();
   private startedAt = 0;
   private machineAt: number | undefined;
+  /** CPU seconds each process used between the last start() and stop(). */
+  lastSeconds: Record<string, number> = {};
 
   constructor(private readonly pids: () => Record<string, number>) {}
 
@@ -63,11 +65,13 @@ export class CpuSampler {
   stop(): Record<string, number> {
     const seconds = (performance.now() - this.startedAt) / 1000;
     const shares: Record<string, number> = {};
+    this.lastSeconds = {};
     for (const [name, pid] of Object.entries(this.pids())) {
       const before = this.begin.get(name);
       const after = cpuSeconds(pid);
       if (before === undefined || after === undefined || seconds <= 0) continue;
       shares[name] = Math.round(((after - before) / seconds) * 100) / 100;
+      this.lastSeconds[name] = after - before;
     }
     // The machine as a whole, and what processes outside this measurement used (a shared box).
     const machineNow = machineBusySeconds();

@@ -1,11 +1,14 @@
 import type { MessageSent } from '@campzone/client';
 import type { TokenSource } from '../auth/token-source';
-import type { LatencySummary } from '../stats/latency-histogram';
 import { type ChangeCounts, ChangeLedger } from './change-ledger';
 import type { ClientTuning } from './client-tuning';
-import { mapLimit, sleep, waitUntil } from './concurrency';
+import { mapLimit, waitUntil } from './concurrency';
 import { type CorrectnessCounts, CorrectnessLedger, type RawCounts } from './correctness-ledger';
 import { createRoom } from './create-room';
+import { type DriveSpec, drivePhase, type PhaseResult } from './drive-phase';
+
+export type { PhaseResult } from './drive-phase';
+
 import { LoadMember, type MemberPlan } from './load-member';
 import { type IntervalSnapshot, LoadMeter } from './load-meter';
 import { type PlannedRoom, planRooms } from './room-plan';
@@ -27,38 +30,10 @@ export interface LoadPlan {
   onAck?: (sent: MessageSent, sentAtMs: number, member: MemberPlan) => void;
 }
 
-export interface PhaseSpec {
-  /** Target accepted messages per second over all senders. */
-  rate: number;
-  durationMs: number;
-  /** The rate climbs linearly from 0 over this long before the measured window opens. */
-  rampUpMs: number;
-  /** After the phase, how long deliveries may take to catch up before the phase counts as behind. */
-  drainMs?: number;
-  /** Stop issuing sends while this many are unacknowledged (default: 3 s worth of the rate). */
-  maxOutstanding?: number;
+/** A phase of a LoadRun: the driver's spec plus a progress callback that is handed the run. */
+export interface PhaseSpec extends DriveSpec {
   /** Called about once a second with the last second's figures. */
   onTick?: (interval: IntervalSnapshot, run: LoadRun) => void;
-  /** Lets a chaos scenario end a phase early. */
-  signal?: AbortSignal;
-}
-
-export interface PhaseResult {
-  rate: number;
-  seconds: number;
-  offered: number;
-  throttled: number;
-  accepted: number;
-  failed: number;
-  acceptedPerSec: number;
-  deliveries: number;
-  deliveriesPerSec: number;
-  sendToAck: LatencySummary;
-  sendToReceive: LatencySummary;
-  /** Deliveries still missing after the drain (acknowledged x members - shown). */
-  backlog: number;
-  /** Whether the target kept up: sends acknowledged and deliveries shown by the end of the drain. */
-  keptUp: boolean;
 }
 
 export interface FinalCheck {
@@ -152,65 +127,9 @@ export class LoadRun {
   }
 
   /** Drives one phase: ramp, then the measured window at the target rate, then a drain. */
-  async drive(spec: PhaseSpec): Promise<PhaseResult> {
-    const maxOutstanding = spec.maxOutstanding ?? Math.max(500, Math.ceil(spec.rate * 3));
-    const started = performance.now();
-    const rampMs = Math.max(0, spec.rampUpMs);
-    const endMs = rampMs + spec.durationMs;
-    /** Sends due by `t` ms into the phase: the area under the ramp-then-flat rate curve. */
-    const dueBy = (t: number): number => {
-      const perMs = spec.rate / 1000;
-      if (t <= rampMs) return rampMs === 0 ? perMs * t : (perMs * t * t) / (2 * rampMs);
-      return perMs * (rampMs / 2 + (Math.min(t, endMs) - rampMs));
-    };
-    let issued = 0;
-    let windowOpened = false;
-    let lastTick = started;
-    if (rampMs === 0) {
-      this.meter.openWindow();
-      windowOpened = true;
-    }
-    this.meter.takeInterval();
-    while (!spec.signal?.aborted) {
-      const t = performance.now() - started;
-      if (!windowOpened && t >= rampMs) {
-        this.meter.openWindow();
-        windowOpened = true;
-      }
-      const due = Math.floor(dueBy(t)) - issued;
-      for (let i = 0; i < due; i++) {
-        if (this.outstanding >= maxOutstanding) this.meter.throttled();
-        else this.sendOne();
-      }
-      issued += Math.max(0, due);
-      if (spec.onTick && performance.now() - lastTick >= 1000) {
-        lastTick = performance.now();
-        spec.onTick(this.meter.takeInterval(), this);
-      }
-      if (t >= endMs) break;
-      await sleep(2);
-    }
-    this.meter.closeWindow();
-    const window = this.meter.windowSnapshot();
-    const drainMs = spec.drainMs ?? 3000;
-    const caughtUp = await waitUntil(() => this.outstanding === 0 && this.backlog <= 0, drainMs, 20);
-    const backlog = Math.max(0, this.backlog);
-    const seconds = Math.max(window.seconds, 0.001);
-    return {
-      rate: spec.rate,
-      seconds: round(window.seconds),
-      offered: window.offered,
-      throttled: window.throttled,
-      accepted: window.accepted,
-      failed: window.failed,
-      acceptedPerSec: round(window.accepted / seconds),
-      deliveries: window.deliveries,
-      deliveriesPerSec: round(window.deliveries / seconds),
-      sendToAck: window.sendToAck,
-      sendToReceive: window.sendToReceive,
-      backlog,
-      keptUp: caughtUp && window.throttled === 0 && window.accepted >= 0.95 * window.offered,
-    };
+  drive(spec: PhaseSpec): Promise<PhaseResult> {
+    const { onTick } = spec;
+    return drivePhase(this, spec, onTick && ((interval) => onTick(interval, this)));
   }
 
   /**
@@ -256,8 +175,4 @@ async function createPlannedRoom(url: string, room: PlannedRoom, tokens: Map<str
     room.roomId,
     others.map((m) => m.userId),
   );
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

@@ -1,3 +1,4 @@
+import type { MongoCommandSink } from '@campzone/store';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Job states reported as queue depth. */
@@ -95,7 +96,37 @@ export function createWorkerMetrics() {
       labelNames: ['reason'],
       registers: [registry],
     }),
+    mongoCommandSeconds: new Histogram({
+      name: 'campzone_worker_mongo_command_seconds',
+      help: 'MongoDB command round trips seen by the driver, by command name and outcome',
+      labelNames: ['command', 'outcome'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    mongoWrittenDocuments: new Counter({
+      name: 'campzone_worker_mongo_written_documents_total',
+      help: 'Documents sent to MongoDB in insert, update and delete commands (an update counts its statements)',
+      labelNames: ['command'],
+      registers: [registry],
+    }),
+    mongoWrittenBytes: new Counter({
+      name: 'campzone_worker_mongo_written_bytes_total',
+      help: 'BSON bytes of the documents and statements sent in insert, update and delete commands',
+      labelNames: ['command'],
+      registers: [registry],
+    }),
   };
 }
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
+
+/** Driver command events into this app's MongoDB metrics (see observeMongoCommands in the store). */
+export function mongoCommandSink(metrics: WorkerMetrics): MongoCommandSink {
+  return {
+    command: (command, seconds, ok) => metrics.mongoCommandSeconds.observe({ command, outcome: ok ? 'ok' : 'failed' }, seconds),
+    written: (command, documents, bytes) => {
+      metrics.mongoWrittenDocuments.inc({ command }, documents);
+      metrics.mongoWrittenBytes.inc({ command }, bytes);
+    },
+  };
+}
