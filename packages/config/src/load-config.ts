@@ -43,7 +43,13 @@ export interface JwtSettings {
   issuer?: string;
 }
 
-export type GatewayConfig = GatewayEnv & { POD_NAME: string; jwt: JwtSettings; masterKey?: Buffer };
+export type GatewayConfig = GatewayEnv & {
+  POD_NAME: string;
+  jwt: JwtSettings;
+  masterKey?: Buffer;
+  /** API_DOCS_ENABLED, its default resolved. */
+  apiDocs: boolean;
+};
 export type WorkerConfig = WorkerEnv & { POD_NAME: string; masterKey?: Buffer };
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
@@ -62,7 +68,18 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   if (parsed.AUTH_DEV_TOKENS && !jwt.signKey) {
     throw new ConfigError('Invalid configuration: AUTH_DEV_TOKENS needs JWT_SECRET (dev tokens are signed with HS256)');
   }
-  return { ...parsed, POD_NAME: parsed.POD_NAME ?? hostname(), jwt, ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY) };
+  if (Boolean(parsed.SOCKET_ADMIN_UI_USERNAME) !== Boolean(parsed.SOCKET_ADMIN_UI_PASSWORD_HASH)) {
+    throw new ConfigError(
+      'Invalid configuration: SOCKET_ADMIN_UI_USERNAME and SOCKET_ADMIN_UI_PASSWORD_HASH go together: set both or neither',
+    );
+  }
+  return {
+    ...parsed,
+    POD_NAME: parsed.POD_NAME ?? hostname(),
+    jwt,
+    apiDocs: parsed.API_DOCS_ENABLED ?? parsed.NODE_ENV !== 'production',
+    ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY),
+  };
 }
 
 export function loadWorkerConfig(env: Env): WorkerConfig {

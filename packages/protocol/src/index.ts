@@ -10,5 +10,6 @@ export * from './reaction-emoji';
 export * from './rest';
 export * from './room-permissions';
 export * from './server-events';
+export * from './socket-catalog';
 export * from './socket-types';
 export * from './validate';
