@@ -27,14 +27,14 @@ beforeAll(async () => {
     GatewayCluster.start('api-docs', 1),
     GatewayCluster.start('api-docs-off', 1, { API_DOCS_ENABLED: 'false' }),
   ]);
-  [openapiText, asyncapiText] = await Promise.all(
-    ['/docs/openapi.json', '/docs/asyncapi.json'].map(async (path) => {
-      const response = await fetch(`${cluster.url(0)}${path}`);
-      expect(response.status).toBe(200);
-      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-      return `${await response.text()}\n`;
-    }),
-  );
+  const served = async (path: string): Promise<string> => {
+    const response = await fetch(`${cluster.url(0)}${path}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    return `${await response.text()}\n`;
+  };
+  openapiText = await served('/docs/openapi.json');
+  asyncapiText = await served('/docs/asyncapi.json');
   if (WRITE) {
     writeFileSync(OPENAPI_FILE, openapiText);
     writeFileSync(ASYNCAPI_FILE, asyncapiText);
