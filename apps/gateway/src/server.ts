@@ -50,6 +50,7 @@ import { disconnectGradually } from './lifecycle/gradual-disconnect';
 import { InFlight } from './lifecycle/in-flight';
 import { startTokenExpiry } from './lifecycle/token-expiry';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics';
+import { instrumentAdminUi } from './socket/admin-ui';
 import { createClusterSync } from './socket/cluster-sync';
 import { createSocketServer } from './socket/socket-server';
 import type { ChatServer } from './socket/socket-types';
@@ -207,6 +208,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     adapterKey: keys.socketIoChannel(),
     accepting: () => !inFlight.isClosed,
   });
+  instrumentAdminUi(io, config, logger);
   const sync = createClusterSync(io, chat, logger);
   const tokenExpiry = startTokenExpiry(io, config.TOKEN_EXPIRY_WARNING_MS);
   await app.register(roomRoutes, { chat, auth, io: () => io, sync: () => sync, keyring });

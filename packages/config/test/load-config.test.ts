@@ -105,3 +105,18 @@ test('the engine packet limit is 64 KiB by default and must hold the largest val
   expect(loadGatewayConfig({ ...base, MAX_CONTENT_LENGTH: '20000', MAX_HTTP_BUFFER_SIZE: '200000' }).MAX_HTTP_BUFFER_SIZE).toBe(200_000);
   expect(failure({ ...base, MAX_SOCKETS_PER_USER: '0' })).toMatch(/^Invalid configuration: MAX_SOCKETS_PER_USER/);
 });
+
+test('the API docs follow NODE_ENV unless set, and the Admin UI needs both its username and a bcrypt hash', () => {
+  expect(loadGatewayConfig(base).apiDocs).toBe(true);
+  expect(loadGatewayConfig({ ...base, NODE_ENV: 'production' }).apiDocs).toBe(false);
+  expect(loadGatewayConfig({ ...base, NODE_ENV: 'production', API_DOCS_ENABLED: 'true' }).apiDocs).toBe(true);
+  const hash = `$2b$12$${'a'.repeat(53)}`;
+  expect(
+    loadGatewayConfig({ ...base, SOCKET_ADMIN_UI_USERNAME: 'ops', SOCKET_ADMIN_UI_PASSWORD_HASH: hash }).SOCKET_ADMIN_UI_USERNAME,
+  ).toBe('ops');
+  expect(failure({ ...base, SOCKET_ADMIN_UI_USERNAME: 'ops' })).toMatch(/set both or neither/);
+  expect(failure({ ...base, SOCKET_ADMIN_UI_PASSWORD_HASH: hash })).toMatch(/set both or neither/);
+  expect(failure({ ...base, SOCKET_ADMIN_UI_USERNAME: 'ops', SOCKET_ADMIN_UI_PASSWORD_HASH: 'plain-password' })).toMatch(
+    /SOCKET_ADMIN_UI_PASSWORD_HASH/,
+  );
+});
