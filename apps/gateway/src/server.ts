@@ -112,6 +112,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       participants: store.participants,
       bans: store.bans,
       audit: store.audit,
+      users: store.users,
     }),
     reports: new ReportsService(membership, store.reports, store.messageChanges, store.audit),
     blocks: new BlocksService(store.blocks),

@@ -189,7 +189,13 @@ export type RevocationBody = Static<typeof RevocationBodySchema>;
 export const MembersResponseSchema = Type.Object({
   roomId: RoomIdSchema,
   members: Type.Array(
-    Type.Object({ userId: UserIdSchema, role: ParticipantRoleSchema, mutedUntil: Type.Optional(Type.String({ format: 'date-time' })) }),
+    Type.Object({
+      userId: UserIdSchema,
+      role: ParticipantRoleSchema,
+      /** The display name from the user's token (`username` claim), once the user has connected. */
+      username: Type.Optional(Type.String()),
+      mutedUntil: Type.Optional(Type.String({ format: 'date-time' })),
+    }),
   ),
 });
 export type MembersResponse = Static<typeof MembersResponseSchema>;

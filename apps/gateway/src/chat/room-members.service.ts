@@ -11,7 +11,14 @@ import {
   type RosterBody,
   type RosterResult,
 } from '@campzone/protocol';
-import type { AuditLogRepository, AuditRecord, ParticipantRepository, RoomBanRepository, RoomRepository } from '@campzone/store';
+import type {
+  AuditLogRepository,
+  AuditRecord,
+  ParticipantRepository,
+  RoomBanRepository,
+  RoomRepository,
+  UserRepository,
+} from '@campzone/store';
 import type { MembershipService } from './membership.service';
 
 export interface RoomMembersDeps {
@@ -20,6 +27,7 @@ export interface RoomMembersDeps {
   participants: ParticipantRepository;
   bans: RoomBanRepository;
   audit: Pick<AuditLogRepository, 'append'>;
+  users: Pick<UserRepository, 'usernamesOf'>;
 }
 
 /** Who a membership change touched, for the transports to tell rooms and pods. */
@@ -73,13 +81,16 @@ export class RoomMembersService {
     return added;
   }
 
-  /** The room's members with their roles (and mutes still running), for any member. */
+  /** The room's members with their roles, display names (and mutes still running), for any member. */
   async list(actorId: string, roomId: string): Promise<MembersResponse> {
     await this.deps.membership.roleIn(roomId, actorId);
     const now = Date.now();
-    const members = (await this.deps.participants.roster(roomId)).map((m) => ({
+    const roster = await this.deps.participants.roster(roomId);
+    const names = await this.deps.users.usernamesOf(roster.map((m) => m.userId));
+    const members = roster.map((m) => ({
       userId: m.userId,
       role: m.role,
+      ...(names.has(m.userId) ? { username: names.get(m.userId) as string } : {}),
       ...(m.mutedUntil && m.mutedUntil.getTime() > now ? { mutedUntil: m.mutedUntil.toISOString() } : {}),
     }));
     return { roomId, members };
