@@ -408,6 +408,7 @@ export interface paths {
                                 /** @description user id */
                                 userId: string;
                                 role: "owner" | "admin" | "moderator" | "member" | "readonly";
+                                username?: string;
                                 /** Format: date-time */
                                 mutedUntil?: string;
                             }[];
