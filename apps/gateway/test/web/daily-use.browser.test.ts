@@ -108,7 +108,7 @@ test('the page follows the system theme: dark when the system prefers dark, ligh
     const context = await browser.newContext({ colorScheme, viewport: { width: 900, height: 600 } });
     const page = await ChatPage.open(browser, cluster.url(0), undefined, context);
     pages.push(page);
-    return page.page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    return page.page.evaluate('getComputedStyle(document.documentElement).backgroundColor');
   };
   // --bg in styles.css: #f4f6f9 light, #14171c dark.
   expect(await background('light')).toBe('rgb(244, 246, 249)');
