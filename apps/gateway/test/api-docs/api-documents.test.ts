@@ -169,3 +169,13 @@ test('with API_DOCS_ENABLED=false nothing is served under /docs', async () => {
   }
   expect((await fetch(`${off.url(0)}/healthz`)).status).toBe(200);
 });
+
+test('the plain-text route documented as such still answers Prometheus text, not a JSON string', async () => {
+  const document = JSON.parse(openapiText) as {
+    paths: Record<string, Record<string, { responses: Record<string, { content?: object }> }>>;
+  };
+  expect(Object.keys(document.paths['/metrics']?.get?.responses['200']?.content ?? {})).toEqual(['text/plain']);
+  const response = await fetch(`${cluster.url(0)}/metrics`);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+  expect(await response.text()).toMatch(/^# HELP /m);
+});
