@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import specs from '@asyncapi/specs';
 import Ajv from 'ajv';
 import { GatewayCluster } from '../harness/gateway-cluster';
+import { launchChromium } from '../web/chromium';
 
 // The committed documents (docs/openapi.json, docs/asyncapi.json) and the client types generated
 // from the first are exactly what the gateway serves now, and both documents are valid.
@@ -179,3 +180,20 @@ test('the plain-text route documented as such still answers Prometheus text, not
   expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
   expect(await response.text()).toMatch(/^# HELP /m);
 });
+
+test('in a browser, /docs renders the REST operations with no Content-Security-Policy violation', async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await page.goto(`${cluster.url(0)}/docs`);
+    await page.getByText('/v1/rooms/{roomId}/messages').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(REPO, 'test-artifacts', 'api-docs.png') });
+    expect(violations).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}, 60_000);
