@@ -22,7 +22,8 @@ afterAll(async () => {
   for (const s of admins) s.close();
   closeAllClients();
   await Promise.all([off?.stop(), on?.stop()]);
-});
+  // Generous: draining a gateway waits on a loaded machine.
+}, 120_000);
 
 /** Connects to the admin namespace; resolves with the server's `config` event or the refusal's message. */
 function connectAdmin(url: string, auth: Record<string, string>): Promise<{ config?: unknown; refused?: string }> {

@@ -44,7 +44,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await Promise.all([cluster?.stop(), off?.stop()]);
-});
+  // Generous: draining a gateway waits on a loaded machine.
+}, 120_000);
 
 /** openapi-typescript, the CLI a client author would run on the published document. */
 function generateClientTypes(openapiFile: string): string {

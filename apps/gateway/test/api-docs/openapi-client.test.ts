@@ -32,7 +32,8 @@ beforeAll(async () => {
 afterAll(async () => {
   closeAllClients();
   await cluster?.stop();
-});
+  // Generous: draining a gateway waits on a loaded machine.
+}, 120_000);
 
 test('the generated client gets a dev token, creates a room, lists it and reads its history', async () => {
   const anonymous = createClient<paths>({ baseUrl: cluster.url(0) });

@@ -57,7 +57,8 @@ afterAll(async () => {
   await browser?.close();
   closeAllClients();
   await cluster?.stop();
-});
+  // Generous: draining a gateway waits on a loaded machine.
+}, 120_000);
 
 test('a member finds a room by searching, sees who wrote by name, and scrolls back to the first message', async () => {
   const jon = await ChatPage.open(browser, cluster.url(0));
