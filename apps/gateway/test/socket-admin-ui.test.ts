@@ -18,11 +18,11 @@ beforeAll(async () => {
     GatewayCluster.start('admin-ui-on', 1, { SOCKET_ADMIN_UI_USERNAME: 'ops', SOCKET_ADMIN_UI_PASSWORD_HASH: hashSync(PASSWORD, 4) }),
   ]);
 });
+// Generous: draining a gateway waits on a loaded machine.
 afterAll(async () => {
   for (const s of admins) s.close();
   closeAllClients();
   await Promise.all([off?.stop(), on?.stop()]);
-  // Generous: draining a gateway waits on a loaded machine.
 }, 120_000);
 
 /** Connects to the admin namespace; resolves with the server's `config` event or the refusal's message. */

@@ -42,9 +42,9 @@ beforeAll(async () => {
     writeFileSync(CLIENT_TYPES_FILE, generateClientTypes(OPENAPI_FILE));
   }
 }, 120_000);
+// Generous: draining a gateway waits on a loaded machine.
 afterAll(async () => {
   await Promise.all([cluster?.stop(), off?.stop()]);
-  // Generous: draining a gateway waits on a loaded machine.
 }, 120_000);
 
 /** openapi-typescript, the CLI a client author would run on the published document. */

@@ -29,10 +29,10 @@ let cluster: GatewayCluster;
 beforeAll(async () => {
   cluster = await GatewayCluster.start('openapi-client', 1);
 });
+// Generous: draining a gateway waits on a loaded machine.
 afterAll(async () => {
   closeAllClients();
   await cluster?.stop();
-  // Generous: draining a gateway waits on a loaded machine.
 }, 120_000);
 
 test('the generated client gets a dev token, creates a room, lists it and reads its history', async () => {

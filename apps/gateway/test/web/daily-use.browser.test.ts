@@ -52,12 +52,12 @@ beforeAll(async () => {
   }
 }, 120_000);
 
+// Generous: draining a gateway waits on a loaded machine.
 afterAll(async () => {
   await Promise.allSettled(pages.map((p) => p.close()));
   await browser?.close();
   closeAllClients();
   await cluster?.stop();
-  // Generous: draining a gateway waits on a loaded machine.
 }, 120_000);
 
 test('a member finds a room by searching, sees who wrote by name, and scrolls back to the first message', async () => {
