@@ -14,6 +14,7 @@ import {
   TypingState,
 } from '@campzone/realtime';
 import { createStore, MessageWriter, openContentCodec } from '@campzone/store';
+import swagger from '@fastify/swagger';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Db } from 'mongodb';
@@ -40,7 +41,9 @@ import { RoomRulesCache } from './chat/room-settings.cache';
 import { SendMessageService } from './chat/send-message.service';
 import { WebhookEvents } from './chat/webhook-events';
 import { WebhooksService } from './chat/webhooks.service';
+import { openApiOptions } from './docs/openapi-options';
 import { adminRoutes } from './http/admin.routes';
+import { apiDocsRoutes } from './http/api-docs.routes';
 import { attachmentRoutes } from './http/attachments.routes';
 import { devTokenRoutes } from './http/dev-token.routes';
 import { registerErrorHandler } from './http/error-handler';
@@ -57,6 +60,7 @@ import { disconnectGradually } from './lifecycle/gradual-disconnect';
 import { InFlight } from './lifecycle/in-flight';
 import { startTokenExpiry } from './lifecycle/token-expiry';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics';
+import { instrumentAdminUi } from './socket/admin-ui';
 import { createClusterSync } from './socket/cluster-sync';
 import { createSocketServer } from './socket/socket-server';
 import type { ChatServer } from './socket/socket-types';
@@ -138,6 +142,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       bans: store.bans,
       audit: store.audit,
       events,
+      users: store.users,
     }),
     reports: new ReportsService(membership, store.reports, store.messageChanges, store.audit),
     blocks: new BlocksService(store.blocks),
@@ -223,7 +228,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   // TypeBox checks bodies strictly (Fastify's default Ajv would coerce 'x' into ['x'] or 1
   // into '1'); query strings and params are still converted from their string form.
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // Replies are serialized as they always were: each handler's return type is already checked
+  // against its response schema at compile time (the TypeBox type provider), and fast-json-
+  // stringify would silently drop any field a schema forgot. The schemas feed the OpenAPI document.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerErrorHandler(app);
+  // Before any route: it collects every route registered after it into the OpenAPI document.
+  if (config.apiDocs) await app.register(swagger, openApiOptions);
   await app.register(healthRoutes, {
     draining: () => inFlight.isClosed,
     registry: metrics.registry,
@@ -241,6 +252,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     adapterKey: keys.socketIoChannel(),
     accepting: () => !inFlight.isClosed,
   });
+  instrumentAdminUi(io, config, logger);
   const sync = createClusterSync(io, chat, logger);
   const tokenExpiry = startTokenExpiry(io, config.TOKEN_EXPIRY_WARNING_MS);
   await app.register(roomRoutes, { chat, auth, io: () => io, sync: () => sync, keyring });
@@ -274,6 +286,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     await app.register(devTokenRoutes, { verifier, ttlSeconds: config.DEV_TOKEN_TTL_S, production: config.NODE_ENV === 'production' });
   }
   if (config.SERVE_WEB_CLIENT) await app.register(webClientRoutes);
+  if (config.apiDocs) await app.register(apiDocsRoutes);
   await app.ready();
   const loops = await startBackgroundLoops(io, chat, logger, { leaseMs: config.PRESENCE_LEASE_MS, typingTtlMs: config.TYPING_TTL_MS });
 

@@ -172,6 +172,12 @@ export const GatewayEnvSchema = Type.Object({
   ATTACHMENT_MAX_BYTES: Type.Integer({ minimum: 1, maximum: 5 * 1024 * 1024 * 1024, default: 25 * 1024 * 1024 }),
   /** Content types (decided from the bytes) an upload may have; executables, HTML and SVG are refused whatever this says. */
   ATTACHMENT_ALLOWED_TYPES: CsvList('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,application/zip'),
+  /** The OpenAPI and AsyncAPI documents and their rendered reference at /docs; unset = on unless NODE_ENV=production. */
+  API_DOCS_ENABLED: Type.Optional(Type.Boolean()),
+  /** Both set: the Socket.IO Admin UI may connect to the `/admin` namespace with these credentials. */
+  SOCKET_ADMIN_UI_USERNAME: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  /** A bcrypt hash of the Admin UI's password (`$2b$12$...`), never the password itself. */
+  SOCKET_ADMIN_UI_PASSWORD_HASH: Type.Optional(Type.String({ pattern: '^\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}$' })),
 });
 
 export const WorkerEnvSchema = Type.Object({

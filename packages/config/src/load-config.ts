@@ -62,6 +62,8 @@ export type GatewayConfig = GatewayEnv & {
   jwt: JwtSettings;
   masterKey?: Buffer;
   attachmentStore: AttachmentStoreSettings;
+  /** API_DOCS_ENABLED, its default resolved. */
+  apiDocs: boolean;
 };
 export type WorkerConfig = WorkerEnv & { POD_NAME: string; masterKey?: Buffer; attachmentStore: AttachmentStoreSettings };
 
@@ -84,10 +86,16 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   if (parsed.AUTH_DEV_TOKENS && !jwt.signKey) {
     throw new ConfigError('Invalid configuration: AUTH_DEV_TOKENS needs JWT_SECRET (dev tokens are signed with HS256)');
   }
+  if (Boolean(parsed.SOCKET_ADMIN_UI_USERNAME) !== Boolean(parsed.SOCKET_ADMIN_UI_PASSWORD_HASH)) {
+    throw new ConfigError(
+      'Invalid configuration: SOCKET_ADMIN_UI_USERNAME and SOCKET_ADMIN_UI_PASSWORD_HASH go together: set both or neither',
+    );
+  }
   return {
     ...parsed,
     POD_NAME: parsed.POD_NAME ?? hostname(),
     jwt,
+    apiDocs: parsed.API_DOCS_ENABLED ?? parsed.NODE_ENV !== 'production',
     ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY),
     attachmentStore: attachmentStoreOf(parsed),
   };

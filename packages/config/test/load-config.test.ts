@@ -119,3 +119,18 @@ test('MongoDB write concern and read preference default to majority and primary,
   expect(failure({ ...base, MONGO_WRITE_CONCERN: 'most' })).toContain('MONGO_WRITE_CONCERN');
   expect(failure({ ...base, MONGO_READ_PREFERENCE: 'secondaryOnly' })).toContain('MONGO_READ_PREFERENCE');
 });
+
+test('the API docs follow NODE_ENV unless set, and the Admin UI needs both its username and a bcrypt hash', () => {
+  expect(loadGatewayConfig(base).apiDocs).toBe(true);
+  expect(loadGatewayConfig({ ...base, NODE_ENV: 'production' }).apiDocs).toBe(false);
+  expect(loadGatewayConfig({ ...base, NODE_ENV: 'production', API_DOCS_ENABLED: 'true' }).apiDocs).toBe(true);
+  const hash = `$2b$12$${'a'.repeat(53)}`;
+  expect(
+    loadGatewayConfig({ ...base, SOCKET_ADMIN_UI_USERNAME: 'ops', SOCKET_ADMIN_UI_PASSWORD_HASH: hash }).SOCKET_ADMIN_UI_USERNAME,
+  ).toBe('ops');
+  expect(failure({ ...base, SOCKET_ADMIN_UI_USERNAME: 'ops' })).toMatch(/set both or neither/);
+  expect(failure({ ...base, SOCKET_ADMIN_UI_PASSWORD_HASH: hash })).toMatch(/set both or neither/);
+  expect(failure({ ...base, SOCKET_ADMIN_UI_USERNAME: 'ops', SOCKET_ADMIN_UI_PASSWORD_HASH: 'plain-password' })).toMatch(
+    /SOCKET_ADMIN_UI_PASSWORD_HASH/,
+  );
+});

@@ -12,6 +12,7 @@ export * from './reaction-emoji';
 export * from './rest';
 export * from './room-permissions';
 export * from './server-events';
+export * from './socket-catalog';
 export * from './socket-types';
 export * from './validate';
 export * from './webhooks';

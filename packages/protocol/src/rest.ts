@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { MessageIdSchema, RoomIdSchema, UserIdSchema } from './ids';
 import { MAX_PAGE_LIMIT, MAX_PARTICIPANTS_PER_REQUEST } from './limits';
-import { ChatMessageSchema, MAX_SLOW_MODE_SECONDS, ParticipantRoleSchema, PostingPolicySchema, RoomTypeSchema } from './models';
+import { ChatMessageSchema, MAX_SLOW_MODE_SECONDS, ParticipantRoleSchema, PostingPolicySchema, RoomSchema, RoomTypeSchema } from './models';
 
 export const CreateRoomBodySchema = Type.Object({
   roomId: Type.Optional(RoomIdSchema),
@@ -191,7 +191,76 @@ export type RevocationBody = Static<typeof RevocationBodySchema>;
 export const MembersResponseSchema = Type.Object({
   roomId: RoomIdSchema,
   members: Type.Array(
-    Type.Object({ userId: UserIdSchema, role: ParticipantRoleSchema, mutedUntil: Type.Optional(Type.String({ format: 'date-time' })) }),
+    Type.Object({
+      userId: UserIdSchema,
+      role: ParticipantRoleSchema,
+      /** The display name from the user's token (`username` claim), once the user has connected. */
+      username: Type.Optional(Type.String()),
+      mutedUntil: Type.Optional(Type.String({ format: 'date-time' })),
+    }),
   ),
 });
 export type MembersResponse = Static<typeof MembersResponseSchema>;
+
+// ---- responses not described above (each route's success body, for its schema and the OpenAPI document) ----
+
+/** A created room as its creator sees it, with the members it started with (the creator first). */
+export const CreatedRoomSchema = Type.Composite([RoomSchema, Type.Object({ participants: Type.Array(UserIdSchema) })]);
+export type CreatedRoom = Static<typeof CreatedRoomSchema>;
+
+/** `added` is false when the user was already a member (status 200 instead of 201). */
+export const AddedParticipantSchema = Type.Object({
+  roomId: RoomIdSchema,
+  userId: UserIdSchema,
+  role: ParticipantRoleSchema,
+  added: Type.Boolean(),
+});
+export type AddedParticipant = Static<typeof AddedParticipantSchema>;
+
+export const KeyRotationResponseSchema = Type.Object({ roomId: RoomIdSchema, keyVersion: Type.Integer({ minimum: 1 }) });
+export type KeyRotationResponse = Static<typeof KeyRotationResponseSchema>;
+
+export const RoleChangeResponseSchema = Type.Object({
+  roomId: RoomIdSchema,
+  userId: UserIdSchema,
+  role: ParticipantRoleSchema,
+  previousRole: ParticipantRoleSchema,
+});
+export type RoleChangeResponse = Static<typeof RoleChangeResponseSchema>;
+
+export const MuteResponseSchema = Type.Object({ roomId: RoomIdSchema, userId: UserIdSchema, until: Type.String({ format: 'date-time' }) });
+export type MuteResponse = Static<typeof MuteResponseSchema>;
+
+/** `removed`: the user was a member and is one no longer. */
+export const BanResponseSchema = Type.Object({
+  roomId: RoomIdSchema,
+  userId: UserIdSchema,
+  reason: Type.String(),
+  removed: Type.Boolean(),
+});
+export type BanResponse = Static<typeof BanResponseSchema>;
+
+export const ReportListSchema = Type.Object({ roomId: RoomIdSchema, reports: Type.Array(ReportSchema) });
+export type ReportList = Static<typeof ReportListSchema>;
+
+/** The caller's blocked users after the call. */
+export const BlockListSchema = Type.Object({ blocked: Type.Array(UserIdSchema) });
+export type BlockList = Static<typeof BlockListSchema>;
+
+export const RevocationResponseSchema = Type.Object({
+  revoked: Type.Union([Type.Object({ userId: UserIdSchema }), Type.Object({ tokenId: Type.String() })]),
+});
+export type RevocationResponse = Static<typeof RevocationResponseSchema>;
+
+/** A 204 answer: no body. */
+export const NoContentSchema = Type.Null({ description: 'no content' });
+
+export const LivenessResponseSchema = Type.Object({ status: Type.Literal('ok') });
+/** `deps`: each dependency's check, `up` or `down` (absent while draining). */
+export const ReadinessResponseSchema = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable'), Type.Literal('draining')]),
+  deps: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Literal('up'), Type.Literal('down')]))),
+});
+export type ReadinessResponse = Static<typeof ReadinessResponseSchema>;
+/** Prometheus text exposition format. */
+export const MetricsTextSchema = Type.String({ description: 'Prometheus text exposition format' });

@@ -30,6 +30,13 @@ export class UserRepository {
     );
   }
 
+  /** Display names of the users among userIds seen so far (users come from tokens: unseen ones have none). */
+  async usernamesOf(userIds: readonly string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const docs = await this.users.find({ userId: { $in: [...userIds] } }, { projection: { _id: 0, userId: 1, username: 1 } }).toArray();
+    return new Map(docs.map((d) => [d.userId, d.username]));
+  }
+
   findById(userId: string): Promise<UserDoc | null> {
     return this.users.findOne({ userId }, { projection: { _id: 0 } });
   }

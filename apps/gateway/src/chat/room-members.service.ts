@@ -11,7 +11,14 @@ import {
   type RosterBody,
   type RosterResult,
 } from '@campzone/protocol';
-import type { AuditLogRepository, AuditRecord, ParticipantRepository, RoomBanRepository, RoomRepository } from '@campzone/store';
+import type {
+  AuditLogRepository,
+  AuditRecord,
+  ParticipantRepository,
+  RoomBanRepository,
+  RoomRepository,
+  UserRepository,
+} from '@campzone/store';
 import type { MembershipService } from './membership.service';
 import type { WebhookEvents } from './webhook-events';
 
@@ -23,6 +30,7 @@ export interface RoomMembersDeps {
   audit: Pick<AuditLogRepository, 'append'>;
   /** Records `member.added` / `member.removed` for webhooks before the change is answered. */
   events?: Pick<WebhookEvents, 'membersAdded' | 'membersRemoved'>;
+  users: Pick<UserRepository, 'usernamesOf'>;
 }
 
 /** Who a membership change touched, for the transports to tell rooms and pods. */
@@ -78,13 +86,16 @@ export class RoomMembersService {
     return added;
   }
 
-  /** The room's members with their roles (and mutes still running), for any member. */
+  /** The room's members with their roles, display names (and mutes still running), for any member. */
   async list(actorId: string, roomId: string): Promise<MembersResponse> {
     await this.deps.membership.roleIn(roomId, actorId);
     const now = Date.now();
-    const members = (await this.deps.participants.roster(roomId)).map((m) => ({
+    const roster = await this.deps.participants.roster(roomId);
+    const names = await this.deps.users.usernamesOf(roster.map((m) => m.userId));
+    const members = roster.map((m) => ({
       userId: m.userId,
       role: m.role,
+      ...(names.has(m.userId) ? { username: names.get(m.userId) as string } : {}),
       ...(m.mutedUntil && m.mutedUntil.getTime() > now ? { mutedUntil: m.mutedUntil.toISOString() } : {}),
     }));
     return { roomId, members };

@@ -1,4 +1,4 @@
-import { ChatError, ErrorCode, RevocationBodySchema, userChannel } from '@campzone/protocol';
+import { ChatError, ErrorCode, RevocationBodySchema, RevocationResponseSchema, userChannel } from '@campzone/protocol';
 import type { TokenRevocations } from '@campzone/realtime';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Authenticator } from '../auth/authenticator';
@@ -19,15 +19,21 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
   });
 
   // Revokes a user's tokens issued until now, or one token; their sockets close on every pod.
-  app.post('/v1/admin/revocations', { schema: { body: RevocationBodySchema } }, async (request, reply) => {
-    const { userId, tokenId } = request.body;
-    if (userId) {
-      await revocations.revokeUser(userId);
-      io().in(userChannel(userId)).disconnectSockets(true);
-    } else if (tokenId) {
+  app.post(
+    '/v1/admin/revocations',
+    { schema: { body: RevocationBodySchema, response: { 201: RevocationResponseSchema } } },
+    async (request, reply) => {
+      const { userId, tokenId } = request.body;
+      if (userId) {
+        await revocations.revokeUser(userId);
+        io().in(userChannel(userId)).disconnectSockets(true);
+        return reply.status(201).send({ revoked: { userId } });
+      }
+      // The schema counts properties, so `{ other: 1 }` gets here without either.
+      if (!tokenId) throw new ChatError(ErrorCode.VALIDATION_FAILED, 'body: give userId or tokenId');
       await revocations.revokeToken(tokenId);
       io().in(tokenChannel(tokenId)).disconnectSockets(true);
-    }
-    return reply.status(201).send({ revoked: userId ? { userId } : { tokenId } });
-  });
+      return reply.status(201).send({ revoked: { tokenId } });
+    },
+  );
 };

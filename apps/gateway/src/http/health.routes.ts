@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { LivenessResponseSchema, MetricsTextSchema, ReadinessResponseSchema } from '@campzone/protocol';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 
 export interface HealthRoutesOptions {
@@ -9,10 +10,13 @@ export interface HealthRoutesOptions {
   checkTimeoutMs?: number;
 }
 
-export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { draining, checks, registry, checkTimeoutMs = 1000 }) => {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (
+  app,
+  { draining, checks, registry, checkTimeoutMs = 1000 },
+) => {
+  app.get('/healthz', { schema: { response: { 200: LivenessResponseSchema } } }, async () => ({ status: 'ok' as const }));
 
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', { schema: { response: { 200: ReadinessResponseSchema, 503: ReadinessResponseSchema } } }, async (_request, reply) => {
     if (draining()) return reply.status(503).send({ status: 'draining' });
     const results = await Promise.all(
       Object.entries(checks).map(
@@ -20,8 +24,8 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
           [
             name,
             await withTimeout(check(), checkTimeoutMs).then(
-              () => 'up',
-              () => 'down',
+              () => 'up' as const,
+              () => 'down' as const,
             ),
           ] as const,
       ),
@@ -31,7 +35,9 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', deps });
   });
 
-  app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', { schema: { produces: ['text/plain'], response: { 200: MetricsTextSchema } } }, async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
 };
 
 function withTimeout(work: Promise<unknown>, ms: number): Promise<unknown> {

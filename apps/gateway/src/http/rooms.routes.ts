@@ -1,10 +1,17 @@
 import {
+  AddedParticipantSchema,
   AddParticipantBodySchema,
   ChatError,
+  CreatedRoomSchema,
   CreateRoomBodySchema,
   ErrorCode,
   HistoryQuerySchema,
+  HistoryResponseSchema,
+  KeyRotationResponseSchema,
+  MessageEditsResponseSchema,
   MessageParamsSchema,
+  PinsResponseSchema,
+  RoomListResponseSchema,
   RoomParamsSchema,
   roomChannel,
   userChannel,
@@ -29,9 +36,11 @@ export interface RoomRoutesOptions {
 export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (app, { chat, auth, io, sync, keyring }) => {
   app.addHook('preHandler', authenticate(auth));
 
-  app.get('/v1/rooms', async (request) => chat.rooms.listFor(principalOf(request).userId));
+  app.get('/v1/rooms', { schema: { response: { 200: RoomListResponseSchema } } }, async (request) =>
+    chat.rooms.listFor(principalOf(request).userId),
+  );
 
-  app.post('/v1/rooms', { schema: { body: CreateRoomBodySchema } }, async (request, reply) => {
+  app.post('/v1/rooms', { schema: { body: CreateRoomBodySchema, response: { 201: CreatedRoomSchema } } }, async (request, reply) => {
     const created = await chat.rooms.create(principalOf(request).userId, request.body);
     // Members' open sockets, on every pod, start receiving the room's messages at once.
     for (const userId of created.participants) io().in(userChannel(userId)).socketsJoin(roomChannel(created.room.roomId));
@@ -40,7 +49,13 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
 
   app.post(
     '/v1/rooms/:roomId/participants',
-    { schema: { params: RoomParamsSchema, body: AddParticipantBodySchema } },
+    {
+      schema: {
+        params: RoomParamsSchema,
+        body: AddParticipantBodySchema,
+        response: { 200: AddedParticipantSchema, 201: AddedParticipantSchema },
+      },
+    },
     async (request, reply) => {
       const { roomId } = request.params;
       const role = request.body.role ?? 'member';
@@ -53,14 +68,18 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
     },
   );
 
-  app.get('/v1/rooms/:roomId/messages', { schema: { params: RoomParamsSchema, querystring: HistoryQuerySchema } }, async (request) => {
-    const { roomId } = request.params;
-    const { userId } = principalOf(request);
-    await chat.membership.requireMember(roomId, userId);
-    return chat.history.page(roomId, request.query, userId);
-  });
+  app.get(
+    '/v1/rooms/:roomId/messages',
+    { schema: { params: RoomParamsSchema, querystring: HistoryQuerySchema, response: { 200: HistoryResponseSchema } } },
+    async (request) => {
+      const { roomId } = request.params;
+      const { userId } = principalOf(request);
+      await chat.membership.requireMember(roomId, userId);
+      return chat.history.page(roomId, request.query, userId);
+    },
+  );
 
-  app.get('/v1/rooms/:roomId/pins', { schema: { params: RoomParamsSchema } }, async (request) => {
+  app.get('/v1/rooms/:roomId/pins', { schema: { params: RoomParamsSchema, response: { 200: PinsResponseSchema } } }, async (request) => {
     const { roomId } = request.params;
     const { userId } = principalOf(request);
     await chat.membership.requireMember(roomId, userId);
@@ -68,16 +87,24 @@ export const roomRoutes: FastifyPluginAsyncTypebox<RoomRoutesOptions> = async (a
   });
 
   // Earlier versions of a message: room admins only (moderation); a delete erases them.
-  app.get('/v1/rooms/:roomId/messages/:messageId/edits', { schema: { params: MessageParamsSchema } }, async (request) => {
-    const { roomId, messageId } = request.params;
-    await chat.membership.require(roomId, principalOf(request).userId, 'readEdits');
-    return chat.changes.editsOf(roomId, messageId);
-  });
+  app.get(
+    '/v1/rooms/:roomId/messages/:messageId/edits',
+    { schema: { params: MessageParamsSchema, response: { 200: MessageEditsResponseSchema } } },
+    async (request) => {
+      const { roomId, messageId } = request.params;
+      await chat.membership.require(roomId, principalOf(request).userId, 'readEdits');
+      return chat.changes.editsOf(roomId, messageId);
+    },
+  );
 
-  app.post('/v1/rooms/:roomId/keys/rotate', { schema: { params: RoomParamsSchema } }, async (request) => {
-    const { roomId } = request.params;
-    await chat.membership.requireAdmin(roomId, principalOf(request).userId);
-    if (!keyring) throw new ChatError(ErrorCode.CONFLICT, 'encryption at rest is off (set ENCRYPTION_MASTER_KEY)');
-    return { roomId, keyVersion: await keyring.rotate(roomId) };
-  });
+  app.post(
+    '/v1/rooms/:roomId/keys/rotate',
+    { schema: { params: RoomParamsSchema, response: { 200: KeyRotationResponseSchema } } },
+    async (request) => {
+      const { roomId } = request.params;
+      await chat.membership.requireAdmin(roomId, principalOf(request).userId);
+      if (!keyring) throw new ChatError(ErrorCode.CONFLICT, 'encryption at rest is off (set ENCRYPTION_MASTER_KEY)');
+      return { roomId, keyVersion: await keyring.rotate(roomId) };
+    },
+  );
 };

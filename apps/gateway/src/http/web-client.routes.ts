@@ -67,7 +67,7 @@ export const webClientRoutes: FastifyPluginAsync<WebClientRoutesOptions> = async
   for (const [name, file] of files) {
     const urls = name === 'index.html' ? ['/', '/index.html'] : [`/${name}`];
     for (const url of urls) {
-      app.get(url, async (request, reply) => {
+      app.get(url, { schema: { hide: true } }, async (request, reply) => {
         reply
           .header('content-type', file.contentType)
           .header('content-security-policy', WEB_CLIENT_CSP)

@@ -69,23 +69,23 @@ test('two people on two gateways chat both ways, see typing, read marks and who 
 
   await ana.createRoom('Study group', 'group', 'ben');
   await ben.openRoom('Study group');
-  await ana.waitForOnline(['ana (you)', 'ben']);
-  await ben.waitForOnline(['ana', 'ben (you)']);
+  await ana.waitForOnline(['Ana (you)', 'Ben']);
+  await ben.waitForOnline(['Ana', 'Ben (you)']);
 
   // ana types: ben sees her typing, then her message, and ana sees ben read it.
   await ana.type('Hi Ben! Library at 5?');
-  await ben.typingLine.getByText('ana is typing…').waitFor();
+  await ben.typingLine.getByText('Ana is typing…').waitFor();
   await ana.composer.press('Enter');
   await ben.waitForMessage('Hi Ben! Library at 5?');
-  await ben.typingLine.getByText('ana is typing…').waitFor({ state: 'detached' });
-  await ana.waitForMark('Hi Ben! Library at 5?', 'Read by ben');
+  await ben.typingLine.getByText('Ana is typing…').waitFor({ state: 'detached' });
+  await ana.waitForMark('Hi Ben! Library at 5?', 'Read by Ben');
 
   // ben answers the same way.
   await ben.type('Sure, see you there');
-  await ana.typingLine.getByText('ben is typing…').waitFor();
+  await ana.typingLine.getByText('Ben is typing…').waitFor();
   await ben.composer.press('Enter');
   await ana.waitForMessage('Sure, see you there');
-  await ben.waitForMark('Sure, see you there', 'Read by ana');
+  await ben.waitForMark('Sure, see you there', 'Read by Ana');
 
   // ana's gateway dies. Her balancer needs a moment to notice, so her page is offline a while.
   anaLb.hold();
@@ -101,7 +101,7 @@ test('two people on two gateways chat both ways, see typing, read marks and who 
 
   anaLb.release();
   await ana.waitForMessage('Room 2.14');
-  await ana.waitForMark('Typed while offline', 'Read by ben');
+  await ana.waitForMark('Typed while offline', 'Read by Ben');
   await ben.waitForMessage('Typed while offline');
   expect(anaLb.openBackends()).toContain(c.url);
   expect(anaLb.openBackends()).not.toContain(a.url);
@@ -122,7 +122,7 @@ test('two people on two gateways chat both ways, see typing, read marks and who 
     expect(await person.pendingCount()).toBe(0);
   }
   await ana.banner.getByText(/Reconnecting/).waitFor({ state: 'detached' });
-  await ana.waitForOnline(['ana (you)', 'ben']);
+  await ana.waitForOnline(['Ana (you)', 'Ben']);
 
   // The page talked to its own origin only, and the CSP never had to stop anything.
   for (const [person, lb] of [
@@ -139,7 +139,7 @@ test('two people on two gateways chat both ways, see typing, read marks and who 
   // The picture for the README: ana's view, ben typing his next line.
   await ana.banner.waitFor({ state: 'hidden' });
   await ben.type('On my way');
-  await ana.typingLine.getByText('ben is typing…').waitFor();
+  await ana.typingLine.getByText('Ben is typing…').waitFor();
   mkdirSync(dirname(screenshotPath), { recursive: true });
   await ana.page.screenshot({ path: screenshotPath });
   // The committed copy changes only on request, so test runs leave the working tree clean.
@@ -171,10 +171,10 @@ test('two people on two gateways edit, delete, reply, react and pin, and each se
 
   // A reply, shown under the quote of the message it answers.
   await gus.act('Exam on Friday', 'Reply');
-  await gus.page.getByRole('status').getByText('Replying to fay').waitFor();
+  await gus.page.getByRole('status').getByText('Replying to Fay').waitFor();
   await gus.say('Which room?');
   for (const person of [fay, gus]) {
-    await person.message('Which room?').locator('.reply-quote', { hasText: 'Reply to fay: Exam on Friday' }).waitFor();
+    await person.message('Which room?').locator('.reply-quote', { hasText: 'Reply to Fay: Exam on Friday' }).waitFor();
   }
 
   // Reactions: gus picks one; fay adds hers with a click on the chip, then takes it back.

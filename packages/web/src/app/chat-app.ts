@@ -18,6 +18,7 @@ import { MessageChangesController } from './message-changes.controller';
 import { MessageListView } from './message-list.view';
 import { ModerationApi } from './moderation-api';
 import { NotificationsController } from './notifications.controller';
+import { OlderHistory } from './older-history';
 import { OnlineListView } from './online-list.view';
 import type { PageElements } from './page-elements';
 import { rulesFromRefusal } from './posting-state';
@@ -29,6 +30,7 @@ import { RoomMessages } from './room-messages.model';
 import { RoomSettingsPanel } from './room-settings.panel';
 import type { Session } from './session.store';
 import { TypingRoster, typingLine } from './typing-roster';
+import { UserNames } from './user-names';
 
 /** On opening a room, this many of the latest unread messages from others are marked read. */
 const MARK_READ_ON_OPEN = 20;
@@ -59,6 +61,8 @@ export class ChatApp {
   private readonly settings: RoomSettingsPanel;
   private readonly notifications: NotificationsController;
   private readonly changes: MessageChangesController;
+  private readonly names: UserNames;
+  private readonly older: OlderHistory;
   private rooms: RoomItem[] = [];
   private activeRoomId: string | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -72,7 +76,13 @@ export class ChatApp {
     private readonly ui: PageElements,
     private readonly signOut: () => void,
   ) {
-    const nameOf = (userId: string) => userId;
+    const moderation = new ModerationApi(api);
+    this.names = new UserNames(
+      (roomId) => moderation.members(roomId),
+      (roomId) => this.namesChanged(roomId),
+    );
+    this.older = new OlderHistory((roomId, beforeSeq, limit) => api.history(roomId, beforeSeq, limit));
+    const nameOf = (userId: string) => this.names.nameOf(userId);
     this.messageList = new MessageListView(
       ui.messages,
       nameOf,
@@ -84,7 +94,7 @@ export class ChatApp {
       (path) => this.fetchAttachment(path),
     );
     this.roomList = new RoomListView(ui.roomList, (roomId) => this.openRoom(roomId, true));
-    this.onlineList = new OnlineListView(ui.onlineList, ui.onlineHeading);
+    this.onlineList = new OnlineListView(ui.onlineList, ui.onlineHeading, nameOf);
     this.banner = new ConnectionBannerView(ui.banner, ui.bannerText, ui.bannerAction, (action) => {
       if (action === 'sign-in') this.signOut();
       else this.chat.connect();
@@ -107,7 +117,6 @@ export class ChatApp {
     this.chat.on('room_updated', (update) => this.onRoomUpdated(update));
     this.chat.on('participant_removed', (event) => this.onParticipantRemoved(event));
     this.chat.on('send_retrying', ({ roomId, error }) => this.posting.learn(roomId, rulesFromRefusal(error, Date.now())));
-    const moderation = new ModerationApi(api);
     this.changes = new MessageChangesController({
       chat: this.chat,
       ui,
@@ -146,6 +155,12 @@ export class ChatApp {
     this.bindComposer();
     this.notifications.start().catch((err: unknown) => this.notify(`Could not check notifications: ${messageOf(err)}`));
     this.ui.refreshRooms.addEventListener('click', () => void this.refreshRooms());
+    this.ui.roomSearch.addEventListener('input', () => this.renderRooms());
+    this.ui.loadOlder.addEventListener('click', () => void this.loadOlder());
+    // Scrolling up to the top pages in the messages before the ones shown.
+    this.ui.messages.addEventListener('scroll', () => {
+      if (this.ui.messages.scrollTop < 60) void this.loadOlder();
+    });
     this.chat.connect();
     // Before the rooms are joined: their history must not show a blocked user's messages.
     this.chat.loadBlocks().catch((err: unknown) => this.notify(`Could not load the users you blocked: ${messageOf(err)}`));
@@ -229,6 +244,50 @@ export class ChatApp {
     this.ui.composer.placeholder = `Message ${room?.roomName ?? roomId}`;
     if (userChose) this.ui.composer.focus();
     this.scheduleMarkRead(roomId);
+    this.renderOlderButton();
+    this.names.loadRoom(roomId);
+  }
+
+  /** Names arrived after the room was drawn: lines, typing and online list say them. */
+  private namesChanged(roomId: string): void {
+    if (roomId !== this.activeRoomId) return;
+    this.messageList.relabel();
+    this.renderTyping();
+    void this.refreshOnline();
+  }
+
+  private async loadOlder(): Promise<void> {
+    const roomId = this.activeRoomId;
+    if (!roomId) return;
+    const model = this.model(roomId);
+    const loading = this.older.before(roomId, model.oldestSeq());
+    this.renderOlderButton();
+    let page: Awaited<typeof loading>;
+    try {
+      page = await loading;
+    } catch (err) {
+      this.notify(`Could not load older messages: ${messageOf(err)}`);
+      return;
+    } finally {
+      this.renderOlderButton();
+    }
+    if (!page) return;
+    const blocked = new Set(this.chat.blockedUsers);
+    const entries = model.presentOlder(
+      page.filter((m) => !blocked.has(m.senderId)),
+      this.session.userId,
+    );
+    for (const entry of entries) if (entry.message) this.changes.presented(entry.message);
+    if (roomId === this.activeRoomId) this.messageList.addOlder(model, entries);
+  }
+
+  private renderOlderButton(): void {
+    const roomId = this.activeRoomId;
+    const button = this.ui.loadOlder;
+    button.hidden = !roomId || !this.older.mayHaveOlder(roomId, this.models.get(roomId)?.oldestSeq());
+    const loading = roomId !== undefined && this.older.isLoading(roomId);
+    button.disabled = loading;
+    button.textContent = loading ? 'Loading older messages…' : 'Load older messages';
   }
 
   /** No room left to show (the last one was taken away). */
@@ -244,7 +303,11 @@ export class ChatApp {
   }
 
   private renderRooms(): void {
-    this.roomList.render(this.rooms, this.activeRoomId, this.unread);
+    const query = this.ui.roomSearch.value.trim().toLocaleLowerCase();
+    const shown = query
+      ? this.rooms.filter((r) => r.roomName.toLocaleLowerCase().includes(query) || r.roomId.toLocaleLowerCase().includes(query))
+      : this.rooms;
+    this.roomList.render(shown, this.activeRoomId, this.unread, query !== '');
   }
 
   private model(roomId: string): RoomMessages {
@@ -268,6 +331,7 @@ export class ChatApp {
     this.onTyping(roomId, message.senderId, false);
     if (roomId === this.activeRoomId) {
       this.messageList.upsert(model, entry);
+      if (added) this.renderOlderButton();
       if (!info.own) this.scheduleMarkRead(roomId);
     } else if (added && !info.own && this.caughtUp.has(roomId)) {
       this.unread.set(roomId, (this.unread.get(roomId) ?? 0) + 1);
@@ -306,7 +370,7 @@ export class ChatApp {
     clearTimeout(this.typingTimer);
     const roomId = this.activeRoomId;
     if (!roomId) return;
-    const line = typingLine(this.typing.typists(roomId));
+    const line = typingLine(this.typing.typists(roomId).map((userId) => this.names.nameOf(userId)));
     if (this.ui.typingLine.textContent !== line) this.ui.typingLine.textContent = line;
     const expiry = this.typing.nextExpiry(roomId);
     if (expiry !== undefined) this.typingTimer = setTimeout(() => this.renderTyping(), Math.max(0, expiry - Date.now()) + 10);
@@ -317,6 +381,7 @@ export class ChatApp {
       void this.refreshRooms(); // a room created with us in it: its creator just joined it
       return;
     }
+    if (event.type === 'joined') this.names.cameOnline(event.roomId, event.userId);
     if (event.roomId !== this.activeRoomId) return;
     if (event.type === 'online') this.onlineList.render(event.onlineUsers, this.session.userId);
     else void this.refreshOnline();
@@ -347,6 +412,8 @@ export class ChatApp {
     const name = this.rooms.find((r) => r.roomId === event.roomId)?.roomName ?? event.roomId;
     this.rooms = this.rooms.filter((r) => r.roomId !== event.roomId);
     for (const state of [this.joined, this.caughtUp, this.models, this.unread, this.markedRead]) state.delete(event.roomId);
+    this.older.forget(event.roomId);
+    this.names.forgetRoom(event.roomId);
     this.posting.forget(event.roomId);
     this.notify(event.by === event.userId ? `You left ${name}.` : `You were removed from ${name} by ${event.by}.`);
     if (event.roomId === this.activeRoomId) {

@@ -10,6 +10,7 @@ interface Line {
   attachments: HTMLElement;
   extras: Extras;
   mark: HTMLElement;
+  sender: HTMLElement;
   symbol: HTMLElement;
   label: HTMLElement;
   retry: HTMLButtonElement;
@@ -43,14 +44,35 @@ export class MessageListView {
   /** Adds or updates one entry and puts it where the model orders it. */
   upsert(model: RoomMessages, entry: MessageEntry): void {
     const stick = this.nearEnd();
+    this.place(model.ordered(), entry);
+    if (stick || entry.own) this.scrollToEnd();
+  }
+
+  /** Older messages paged in above the others: what the reader was looking at stays in place. */
+  addOlder(model: RoomMessages, entries: readonly MessageEntry[]): void {
+    const fromBottom = this.list.scrollHeight - this.list.scrollTop;
+    const order = model.ordered();
+    // Newest first: each line goes before its successor, which is then already in place.
+    for (const entry of [...entries].sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0))) this.place(order, entry);
+    this.list.scrollTop = this.list.scrollHeight - fromBottom;
+  }
+
+  /** Names arrived: every line says who wrote it by name. */
+  relabel(): void {
+    for (const line of this.lines.values()) {
+      if (line.item.classList.contains('own')) continue;
+      const name = this.nameOf(line.item.dataset.senderId ?? '');
+      if (line.sender.textContent !== name) line.sender.textContent = name;
+    }
+  }
+
+  private place(order: readonly MessageEntry[], entry: MessageEntry): void {
     let line = this.lines.get(entry.key);
     if (line) this.update(line, entry);
     else line = this.create(entry);
-    const order = model.ordered();
     const next = order[order.findIndex((e) => e.key === entry.key) + 1];
     const before = next ? (this.lines.get(next.key)?.item ?? null) : null;
     if (line.item.nextSibling !== before || line.item.parentNode !== this.list) this.list.insertBefore(line.item, before);
-    if (stick || entry.own) this.scrollToEnd();
   }
 
   /** The element showing a stored message, if the open room shows it. */
@@ -78,19 +100,12 @@ export class MessageListView {
     const content = h('p', { className: 'content' });
     const attachments = h('div', { className: 'attachments' });
     attachments.hidden = true;
+    const sender = h('span', { className: 'sender' }, entry.own ? 'You' : this.nameOf(entry.senderId));
     const item = h(
       'li',
-      { className: entry.own ? 'message own' : 'message' },
+      { className: entry.own ? 'message own' : 'message', dataset: { senderId: entry.senderId } },
       extras.quote,
-      h(
-        'p',
-        { className: 'meta' },
-        h('span', { className: 'sender' }, entry.own ? 'You' : this.nameOf(entry.senderId)),
-        ' ',
-        time,
-        extras.edited,
-        extras.pinned,
-      ),
+      h('p', { className: 'meta' }, sender, ' ', time, extras.edited, extras.pinned),
       content,
       attachments,
       extras.reactions,
@@ -104,7 +119,7 @@ export class MessageListView {
         ...(entry.own ? [] : [reportButton(this.nameOf(entry.senderId))]),
       ),
     );
-    const line: Line = { item, content, attachments, extras, mark, symbol, label, retry };
+    const line: Line = { item, content, attachments, extras, mark, sender, symbol, label, retry };
     this.lines.set(entry.key, line);
     this.update(line, entry);
     return line;

@@ -5,6 +5,7 @@ export class OnlineListView {
   constructor(
     private readonly list: HTMLUListElement,
     private readonly heading: HTMLElement,
+    private readonly nameOf: (userId: string) => string,
   ) {}
 
   render(userIds: readonly string[] | undefined, selfId: string): void {
@@ -13,7 +14,7 @@ export class OnlineListView {
       this.list.replaceChildren();
       return;
     }
-    const sorted = [...userIds].sort((a, b) => (a === selfId ? -1 : b === selfId ? 1 : a.localeCompare(b)));
+    const sorted = [...userIds].sort((a, b) => (a === selfId ? -1 : b === selfId ? 1 : this.nameOf(a).localeCompare(this.nameOf(b))));
     this.heading.textContent = `Online (${sorted.length})`;
     this.list.replaceChildren(
       ...sorted.map((userId) =>
@@ -21,7 +22,7 @@ export class OnlineListView {
           'li',
           { dataset: { userId } },
           h('span', { className: 'dot', attrs: { 'aria-hidden': 'true' } }),
-          userId === selfId ? `${userId} (you)` : userId,
+          userId === selfId ? `${this.nameOf(userId)} (you)` : this.nameOf(userId),
         ),
       ),
     );

@@ -23,6 +23,7 @@ export function pageElements() {
 
     chatView: byId('chat-view', HTMLDivElement),
     roomList: byId('room-list', HTMLUListElement),
+    roomSearch: byId('room-search', HTMLInputElement),
     refreshRooms: byId('refresh-rooms', HTMLButtonElement),
     createRoomForm: byId('create-room-form', HTMLFormElement),
     roomName: byId('room-name', HTMLInputElement),
@@ -30,6 +31,7 @@ export function pageElements() {
     roomParticipants: byId('room-participants', HTMLInputElement),
     createRoomError: byId('create-room-error', HTMLParagraphElement),
     roomTitle: byId('room-title', HTMLHeadingElement),
+    loadOlder: byId('load-older', HTMLButtonElement),
     messages: byId('messages', HTMLOListElement),
     typingLine: byId('typing-line', HTMLParagraphElement),
     composerForm: byId('composer-form', HTMLFormElement),

@@ -1,4 +1,4 @@
-import type { CreateRoomBody, DevTokenResponse, Room, RoomListResponse } from '@campzone/protocol';
+import type { CreateRoomBody, DevTokenResponse, HistoryResponse, Room, RoomListResponse } from '@campzone/protocol';
 
 /** A refused REST call, with the protocol's error code when the gateway sent one. */
 export class ApiError extends Error {
@@ -47,6 +47,14 @@ export class RestApi {
     const body = await this.request('POST', '/v1/rooms', room);
     if (!isRecord(body) || typeof body.roomId !== 'string') throw new ApiError(500, 'INTERNAL', 'the gateway sent no room');
     return body as unknown as CreatedRoom;
+  }
+
+  /** Up to `limit` of a room's messages before `beforeSeq`, oldest first. */
+  async history(roomId: string, beforeSeq: number, limit: number): Promise<HistoryResponse> {
+    const query = new URLSearchParams({ beforeSeq: String(beforeSeq), limit: String(limit) });
+    const body = await this.request('GET', `/v1/rooms/${encodeURIComponent(roomId)}/messages?${query}`);
+    if (!isRecord(body) || !Array.isArray(body.messages)) throw new ApiError(500, 'INTERNAL', 'the gateway sent no history');
+    return body as unknown as HistoryResponse;
   }
 
   /** Any call with this session's token; a refusal throws ApiError with the gateway's code and message. */

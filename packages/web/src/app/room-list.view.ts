@@ -10,7 +10,8 @@ export class RoomListView {
     private readonly onSelect: (roomId: string) => void,
   ) {}
 
-  render(rooms: readonly RoomItem[], activeRoomId: string | undefined, unread: ReadonlyMap<string, number>): void {
+  /** `filtered`: rooms are hidden by the search box, so an empty list says no room matches. */
+  render(rooms: readonly RoomItem[], activeRoomId: string | undefined, unread: ReadonlyMap<string, number>, filtered = false): void {
     const focusedRoom = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.roomId : undefined;
     const items = rooms.map((room) => {
       const count = unread.get(room.roomId) ?? 0;
@@ -25,7 +26,7 @@ export class RoomListView {
       button.addEventListener('click', () => this.onSelect(room.roomId));
       return h('li', {}, button);
     });
-    if (items.length === 0) items.push(h('li', { className: 'empty' }, 'No rooms yet: create one below.'));
+    if (items.length === 0) items.push(h('li', { className: 'empty' }, filtered ? 'No room matches.' : 'No rooms yet: create one below.'));
     this.list.replaceChildren(...items);
     // Re-rendering must not throw keyboard users out of the list.
     if (focusedRoom) this.list.querySelector<HTMLButtonElement>(`button[data-room-id="${CSS.escape(focusedRoom)}"]`)?.focus();

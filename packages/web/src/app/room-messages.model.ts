@@ -182,6 +182,24 @@ export class RoomMessages {
     return [...stored, ...pending];
   }
 
+  /** The lowest seq shown: older history pages back from it. */
+  oldestSeq(): number | undefined {
+    let oldest: number | undefined;
+    for (const entry of this.entries.values())
+      if (entry.seq !== undefined && (oldest === undefined || entry.seq < oldest)) oldest = entry.seq;
+    return oldest;
+  }
+
+  /** A page of older history (REST): the messages not shown yet, as entries. */
+  presentOlder(messages: readonly ChatMessage[], selfId: string): MessageEntry[] {
+    const added: MessageEntry[] = [];
+    for (const message of messages) {
+      const { entry, duplicate } = this.present(message, { own: message.senderId === selfId, late: false });
+      if (!duplicate) added.push(entry);
+    }
+    return added;
+  }
+
   /** Others' stored messages after `afterSeq`, oldest first: what this user has not marked read yet. */
   unreadFromOthers(afterSeq: number): MessageEntry[] {
     return this.ordered().filter((e) => !e.own && e.seq !== undefined && e.seq > afterSeq);
