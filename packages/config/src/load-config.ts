@@ -43,8 +43,17 @@ export interface JwtSettings {
   issuer?: string;
 }
 
-export type GatewayConfig = GatewayEnv & { POD_NAME: string; jwt: JwtSettings; masterKey?: Buffer };
-export type WorkerConfig = WorkerEnv & { POD_NAME: string; masterKey?: Buffer };
+/** Where Redis is: one server (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). */
+export type RedisTarget = { mode: 'single'; url: string } | { mode: 'cluster'; nodes: Array<{ host: string; port: number }> };
+export type RedisAdapterKind = 'classic' | 'sharded';
+
+interface RedisSettings {
+  redis: RedisTarget;
+  REDIS_ADAPTER: RedisAdapterKind;
+}
+
+export type GatewayConfig = Omit<GatewayEnv, 'REDIS_ADAPTER'> & RedisSettings & { POD_NAME: string; jwt: JwtSettings; masterKey?: Buffer };
+export type WorkerConfig = Omit<WorkerEnv, 'REDIS_ADAPTER'> & RedisSettings & { POD_NAME: string; masterKey?: Buffer };
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
   const parsed = parseEnv(GatewayEnvSchema, env);
@@ -62,7 +71,13 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   if (parsed.AUTH_DEV_TOKENS && !jwt.signKey) {
     throw new ConfigError('Invalid configuration: AUTH_DEV_TOKENS needs JWT_SECRET (dev tokens are signed with HS256)');
   }
-  return { ...parsed, POD_NAME: parsed.POD_NAME ?? hostname(), jwt, ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY) };
+  return {
+    ...parsed,
+    ...redisSettingsOf(parsed),
+    POD_NAME: parsed.POD_NAME ?? hostname(),
+    jwt,
+    ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY),
+  };
 }
 
 export function loadWorkerConfig(env: Env): WorkerConfig {
@@ -70,7 +85,23 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
   if (parsed.BULL_BOARD_ENABLED && !(parsed.BULL_BOARD_USER && parsed.BULL_BOARD_PASSWORD)) {
     throw new ConfigError('Invalid configuration: BULL_BOARD_ENABLED needs BULL_BOARD_USER and BULL_BOARD_PASSWORD');
   }
-  return { ...parsed, POD_NAME: parsed.POD_NAME ?? hostname(), ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY) };
+  return { ...parsed, ...redisSettingsOf(parsed), POD_NAME: parsed.POD_NAME ?? hostname(), ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY) };
+}
+
+function redisSettingsOf(env: Pick<GatewayEnv, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_ADAPTER'>): RedisSettings {
+  const nodes = env.REDIS_CLUSTER_NODES;
+  if (nodes && env.REDIS_URL) {
+    throw new ConfigError('Invalid configuration: REDIS_URL and REDIS_CLUSTER_NODES are exclusive: set one');
+  }
+  if (nodes) {
+    // Classic pub/sub on a Redis Cluster sends every publish to every node: the sharded adapter is the one that scales.
+    if (env.REDIS_ADAPTER === 'classic') {
+      throw new ConfigError('Invalid configuration: REDIS_CLUSTER_NODES needs REDIS_ADAPTER=sharded (got "classic")');
+    }
+    return { redis: { mode: 'cluster', nodes }, REDIS_ADAPTER: 'sharded' };
+  }
+  if (!env.REDIS_URL) throw new ConfigError('Invalid configuration: REDIS_URL is required (it is missing; or set REDIS_CLUSTER_NODES)');
+  return { redis: { mode: 'single', url: env.REDIS_URL }, REDIS_ADAPTER: env.REDIS_ADAPTER ?? 'classic' };
 }
 
 function resolveJwt(env: GatewayEnv): JwtSettings {

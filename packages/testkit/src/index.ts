@@ -6,7 +6,16 @@ export type { LocalServer } from './local-server.supervisor';
 export { type ManagedProcess, type StartProcessOptions, startProcess } from './managed-process.runner';
 export { type MongoWireServer, type StartMongoWireOptions, startMongoWire } from './mongo-wire.provider';
 export { dropNamespace, type TestNamespace, uniqueNamespace } from './namespace.factory';
+export { type RedisCluster, type StartRedisClusterOptions, startRedisCluster } from './redis-cluster.provider';
+export { type RedisMode, redisModeOf } from './redis-mode';
 export { type RedisServer, type StartRedisServerOptions, startRedisServer } from './redis-server.provider';
-export { type MongoKind, type ProvisionedServices, type ProvisionOptions, provisionServices, type RedisKind } from './services.provisioner';
+export {
+  type MongoKind,
+  type ProvisionedServices,
+  type ProvisionOptions,
+  provisionServices,
+  type RedisClusterKind,
+  type RedisKind,
+} from './services.provisioner';
 export { type ServiceName, ServicesUnavailableError } from './services-unavailable.error';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';

@@ -59,7 +59,7 @@ describe('provisionServices', () => {
     expect(services).toMatchObject({
       redisUrl: 'redis://cache.example:6379',
       mongoUrl: 'mongodb://db.example:27017',
-      kind: { redis: 'env', mongo: 'env' },
+      kind: { redis: 'env', mongo: 'env', redisCluster: 'none' },
     });
     expect(asked).toEqual([]);
     expect(dockerProbe).not.toHaveBeenCalled();
