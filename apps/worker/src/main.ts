@@ -1,6 +1,14 @@
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from '@campzone/config';
-import { connectRedisClients, createStartupRedisClient } from '@campzone/realtime';
-import { createMongoClient, createStore, listenWhileStarting, openContentCodec, waitForRedisAndMongo } from '@campzone/store';
+import { createQueueConnection } from '@campzone/queue';
+import { connectRedisClients, createStartupRedisConnection, RedisSetupError } from '@campzone/realtime';
+import {
+  createMongoClient,
+  createStore,
+  listenWhileStarting,
+  openContentCodec,
+  PermanentStartupError,
+  waitForRedisAndMongo,
+} from '@campzone/store';
 import pino from 'pino';
 import { buildWorker } from './worker-app';
 
@@ -29,7 +37,7 @@ async function main(): Promise<void> {
   const starting = await listenWhileStarting(config.PORT, config.HOST);
   logger.info({ port: starting.port, deadlineMs: config.STARTUP_DEADLINE_MS }, 'start-up: waiting for redis and mongodb');
 
-  const redis = createStartupRedisClient(config.REDIS_URL);
+  const redis = createStartupRedisConnection(config.redis);
   // node-redis reconnects by itself; an unhandled 'error' event would kill the process.
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   const mongo = createMongoClient(config.MONGO_URL, {
@@ -41,14 +49,18 @@ async function main(): Promise<void> {
     deadlineMs: config.STARTUP_DEADLINE_MS,
     onRetry: ({ dependency, attempt, delayMs, error }) =>
       logger.warn({ dependency, attempt, delayMs, err: error }, 'start-up: dependency not ready, retrying'),
-    connectRedis: () => connectRedisClients([redis]),
+    connectRedis: () =>
+      connectRedisClients([redis]).catch((err: unknown) => {
+        throw err instanceof RedisSetupError ? new PermanentStartupError(err.message) : err;
+      }),
     mongo,
     db,
   });
   // Re-sent messages carry plaintext: with a master key, content is opened with the room's data key.
   const { codec } = await openContentCodec(createStore(db).collections.encryptionKeys, config.masterKey);
 
-  const worker = await buildWorker({ config, logger, redis, db, bullConnection: config.REDIS_URL, codec });
+  const bull = createQueueConnection(config.redis);
+  const worker = await buildWorker({ config, logger, redis, db, bullConnection: bull.connection, codec });
   await worker.start();
   await starting.close();
   await worker.http.listen({ port: starting.port, host: config.HOST });
@@ -62,7 +74,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await worker.drain();
-    await Promise.allSettled([redis.quit(), mongo.close()]);
+    await Promise.allSettled([redis.quit(), mongo.close(), bull.close()]);
     logger.info('stopped');
     process.exit(0);
   };

@@ -110,10 +110,11 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
         const running = nodes.filter((node) => node.process.running);
         const infos = await Promise.all(running.map((node) => clusterCommand(node.port, ['CLUSTER', 'INFO'])));
         const views = await Promise.all(running.map((node) => mastersSeenBy(node.port)));
+        // Every node must see the same owner for every range: a node with an older view answers MOVED back and forth.
         const signatures = new Set(
           views.map((view) =>
             view
-              .map((m) => m.port)
+              .map((m) => `${m.port}:${m.ranges.map(([from, to]) => `${from}-${to}`).join('+')}`)
               .sort()
               .join(','),
           ),
@@ -122,7 +123,8 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
         // A master killed a moment ago still looks fine until the others time it out.
         const runningPorts = new Set(running.map((node) => node.port));
         const mastersAlive = views.every((view) => view.every((m) => runningPorts.has(m.port)));
-        if (infos.every((info) => info.includes('cluster_state:ok')) && signatures.size === 1 && slots === 16_384 && mastersAlive) return;
+        const settled = infos.every((info) => info.includes('cluster_state:ok') && info.includes('cluster_slots_ok:16384'));
+        if (settled && signatures.size === 1 && slots === 16_384 && mastersAlive) return;
         last = `states: ${infos.map((info) => /cluster_state:(\w+)/.exec(info)?.[1] ?? '?').join(',')}; views: ${[...signatures].join(' | ')}`;
       } catch (error) {
         last = error instanceof Error ? error.message : String(error);
