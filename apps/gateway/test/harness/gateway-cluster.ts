@@ -20,10 +20,11 @@ export function serviceUrls(): { redisUrl: string; mongoUrl: string } {
  * Cluster of REDIS_CLUSTER_NODES (the gateways then run the sharded adapter).
  */
 export function redisEnv(): Record<string, string> {
-  if (redisModeOf() === 'single') return { REDIS_URL: serviceUrls().redisUrl };
+  // Spawned gateways inherit this process's environment; an empty value counts as unset.
+  if (redisModeOf() === 'single') return { REDIS_URL: serviceUrls().redisUrl, REDIS_CLUSTER_NODES: '' };
   const nodes = process.env.REDIS_CLUSTER_NODES;
   if (!nodes) throw new Error('CAMPZONE_REDIS_MODE=cluster needs REDIS_CLUSTER_NODES (jest globalSetup from @campzone/testkit sets it)');
-  return { REDIS_CLUSTER_NODES: nodes };
+  return { REDIS_CLUSTER_NODES: nodes, REDIS_URL: '' };
 }
 
 /** A Redis connection to what the gateways use (one Redis, or the cluster), for tests that reach behind them. */
