@@ -5,7 +5,8 @@ const path = require('node:path');
 
 class JestCountReporter {
   constructor(_globalConfig, options) {
-    this.name = options.name;
+    // The Redis Cluster pass (CAMPZONE_REDIS_MODE=cluster) reports beside the single-Redis one.
+    this.name = process.env.CAMPZONE_REDIS_MODE === 'cluster' ? `${options.name}@redis-cluster` : options.name;
   }
   onRunComplete(_contexts, results) {
     const dir = path.join(__dirname, '..', '.test-results');

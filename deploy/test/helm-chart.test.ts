@@ -260,3 +260,29 @@ describe('NOTES.txt', () => {
     expect(helmNotes([], ['gateway.polling.enabled=true'])).toMatch(/WARNING: gateway\.polling\.enabled is on but no route is enabled/);
   });
 });
+
+describe('a Redis Cluster', () => {
+  it('externalRedis.clusterNodes sets REDIS_CLUSTER_NODES and the sharded adapter for both apps, and no REDIS_URL', () => {
+    const objects = render(['externalRedis.clusterNodes={redis-0.redis:6379,redis-1.redis:6379}']);
+    for (const app of ['-gateway', '-worker']) {
+      expect(findOne(objects, 'ConfigMap', app).data).toMatchObject({
+        REDIS_CLUSTER_NODES: 'redis-0.redis:6379,redis-1.redis:6379',
+        REDIS_ADAPTER: 'sharded',
+      });
+      const env = JSON.stringify(findOne(objects, 'Deployment', app).spec);
+      expect(env).not.toContain('REDIS_URL');
+    }
+    expect(findOne(objects, 'Secret', 'chat-campzone-chat').stringData?.REDIS_URL).toBeUndefined();
+  });
+
+  it('leaves one Redis (REDIS_URL, the chosen adapter) as the default', () => {
+    const objects = render();
+    expect(findOne(objects, 'ConfigMap', '-worker').data?.REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(findOne(objects, 'ConfigMap', '-worker').data?.REDIS_ADAPTER).toBe('classic');
+    expect(findOne(objects, 'Secret', 'chat-campzone-chat').stringData?.REDIS_URL).toBe('redis://redis:6379/0');
+  });
+
+  it('refuses a seed node that is not host:port', () => {
+    expect(helmTemplateError([], ['externalRedis.clusterNodes={redis://redis-0:6379}'])).toMatch(/clusterNodes/);
+  });
+});

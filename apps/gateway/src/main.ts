@@ -1,7 +1,15 @@
 import { ConfigError, type GatewayConfig, loadGatewayConfig } from '@campzone/config';
-import { AttachmentJobs, createQueueProducers } from '@campzone/queue';
-import { connectRedisClients, createStartupRedisClient, RedisKeys } from '@campzone/realtime';
-import { createMongoClient, listenWhileStarting, observeMongoCommands, waitForRedisAndMongo, watchRoomFilters, watchStoreWrites } from '@campzone/store';
+import { AttachmentJobs, createQueueConnection, createQueueProducers } from '@campzone/queue';
+import { connectRedisClients, createStartupRedisConnection, RedisKeys, RedisSetupError } from '@campzone/realtime';
+import {
+  createMongoClient,
+  listenWhileStarting,
+  observeMongoCommands,
+  PermanentStartupError,
+  waitForRedisAndMongo,
+  watchRoomFilters,
+  watchStoreWrites,
+} from '@campzone/store';
 import pino from 'pino';
 import { mongoCommandSink } from './observability/metrics';
 import { buildGateway } from './server';
@@ -31,9 +39,9 @@ async function main(): Promise<void> {
   const starting = await listenWhileStarting(config.PORT, config.HOST);
   logger.info({ port: starting.port, deadlineMs: config.STARTUP_DEADLINE_MS }, 'start-up: waiting for redis and mongodb');
 
-  const command = createStartupRedisClient(config.REDIS_URL);
-  const pub = createStartupRedisClient(config.REDIS_URL);
-  const sub = createStartupRedisClient(config.REDIS_URL);
+  const command = createStartupRedisConnection(config.redis);
+  const pub = createStartupRedisConnection(config.redis);
+  const sub = createStartupRedisConnection(config.redis);
   for (const [role, client] of Object.entries({ command, pub, sub })) {
     // node-redis reconnects by itself; an unhandled 'error' event would kill the process.
     client.on('error', (err: Error) => logger.warn({ redis: role, err: err.message }, 'redis connection error'));
@@ -49,19 +57,23 @@ async function main(): Promise<void> {
     deadlineMs: config.STARTUP_DEADLINE_MS,
     onRetry: ({ dependency, attempt, delayMs, error }) =>
       logger.warn({ dependency, attempt, delayMs, err: error }, 'start-up: dependency not ready, retrying'),
-    connectRedis: () => connectRedisClients([command, pub, sub]),
+    connectRedis: () =>
+      connectRedisClients([command, pub, sub]).catch((err: unknown) => {
+        throw err instanceof RedisSetupError ? new PermanentStartupError(err.message) : err;
+      }),
     mongo,
     db,
   });
 
   // BullMQ opens its own (ioredis) connections; the producers only buffer on the send path.
+  const bull = createQueueConnection(config.redis);
   const queues = createQueueProducers({
-    connection: config.REDIS_URL,
-    prefix: new RedisKeys(config.REDIS_PREFIX).bullPrefix(),
+    connection: bull.connection,
+    prefix: new RedisKeys(config.REDIS_PREFIX).bullPrefix(config.redis.mode),
     logger: logger.child({ component: 'queue-producers' }),
     rollupDelayMs: config.ROLLUP_DELAY_MS,
   });
-  const bullSettings = { connection: config.REDIS_URL, prefix: new RedisKeys(config.REDIS_PREFIX).bullPrefix() };
+  const bullSettings = { connection: bull.connection, prefix: new RedisKeys(config.REDIS_PREFIX).bullPrefix(config.redis.mode) };
   const attachmentJobs = new AttachmentJobs(bullSettings, (err) =>
     logger.warn({ queue: 'attachments', err: err.message }, 'queue connection error'),
   );
@@ -89,7 +101,7 @@ async function main(): Promise<void> {
     await gateway.drain();
     // After the drain: the last sends' delivery tracking is enqueued before the connections close.
     await Promise.allSettled([queues.close(), attachmentJobs.close()]);
-    await Promise.allSettled([command.quit(), pub.quit(), sub.quit(), mongo.close()]);
+    await Promise.allSettled([command.quit(), pub.quit(), sub.quit(), mongo.close(), bull.close()]);
     logger.info('stopped');
     process.exit(0);
   };

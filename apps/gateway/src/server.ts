@@ -7,8 +7,9 @@ import {
   MessageCounters,
   MessageLocks,
   Presence,
+  pingRedis,
   RateLimiter,
-  type RedisClient,
+  type RedisConnection,
   RedisKeys,
   TokenRevocations,
   TypingState,
@@ -69,7 +70,7 @@ export interface GatewayDeps {
   config: GatewayConfig;
   logger: Logger;
   /** `command` runs scripts and checks; `pub`/`sub` belong to the Socket.IO adapter. */
-  redis: { command: RedisClient; pub: RedisClient; sub: RedisClient };
+  redis: { command: RedisConnection; pub: RedisConnection; sub: RedisConnection };
   db: Db;
   /** Delivery tracking and status rollups, enqueued for the worker (main.ts creates them; tests may leave them out). */
   queues?: QueueProducers;
@@ -93,7 +94,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const metrics = createGatewayMetrics();
   const store = createStore(db);
   const keys = new RedisKeys(config.REDIS_PREFIX);
-  const lua = new LuaRunner(deps.redis.command);
+  const lua = LuaRunner.for(deps.redis.command);
   await lua.loadAll();
   const writer = new MessageWriter(store.collections.messages, {
     maxBatch: config.WRITE_BATCH_MAX,
@@ -238,7 +239,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(healthRoutes, {
     draining: () => inFlight.isClosed,
     registry: metrics.registry,
-    checks: { redis: () => deps.redis.command.ping(), mongodb: () => db.command({ ping: 1 }) },
+    checks: { redis: () => pingRedis(deps.redis.command), mongodb: () => db.command({ ping: 1 }) },
   });
   const io = createSocketServer(app.server, {
     config,

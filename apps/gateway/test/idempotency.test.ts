@@ -1,9 +1,8 @@
 import type { ChatMessage } from '@campzone/protocol';
 import { LuaRunner, MessageCounters, RedisKeys } from '@campzone/realtime';
 import { ObjectId } from '@campzone/store';
-import { createClient } from 'redis';
 import { type ClientSocket, closeAllClients, connectAs, createRoom, eventually, record, sendArgs } from './harness/chat-clients';
-import { GatewayCluster, serviceUrls } from './harness/gateway-cluster';
+import { connectTestRedis, GatewayCluster } from './harness/gateway-cluster';
 
 let cluster: GatewayCluster;
 beforeAll(async () => {
@@ -58,10 +57,9 @@ test('a retry after the first pod restarted is answered as a duplicate with the 
 
 /** Allocates a seq for a send the way the first attempt's pod would, and stores nothing (its pod died). */
 async function allocateOnly(roomId: string, senderId: string, idempotencyKey: string): Promise<{ messageId: string; seq: number }> {
-  const redis = createClient({ url: serviceUrls().redisUrl });
-  await redis.connect();
+  const redis = await connectTestRedis();
   try {
-    const counters = new MessageCounters(new LuaRunner(redis), new RedisKeys(cluster.ns.prefix));
+    const counters = new MessageCounters(LuaRunner.for(redis), new RedisKeys(cluster.ns.prefix));
     const messageId = new ObjectId().toHexString();
     const request = { roomId, senderId, idempotencyKey, clientLamport: 0, messageId, createdAtMs: Date.now() };
     let allocation = await counters.allocate(request);
@@ -165,8 +163,7 @@ test('a repeat that only MongoDB recognises (Redis forgot the key) is answered a
   const args = sendArgs('forgotten', 'said once', 0, 'ola-1700000000000-0.3');
   const first = await ola.emitWithAck('send_message', args);
   if (!first.ok) throw new Error(first.error.message);
-  const redis = createClient({ url: serviceUrls().redisUrl });
-  await redis.connect();
+  const redis = await connectTestRedis();
   await redis.del(new RedisKeys(cluster.ns.prefix).idempotency('forgotten', 'ola', args.idempotencyKey));
   await redis.quit();
 

@@ -1,11 +1,13 @@
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from '@campzone/config';
-import { connectRedisClients, createStartupRedisClient } from '@campzone/realtime';
+import { createQueueConnection } from '@campzone/queue';
+import { connectRedisClients, createStartupRedisConnection, RedisSetupError } from '@campzone/realtime';
 import {
   createMongoClient,
   createStore,
   listenWhileStarting,
   observeMongoCommands,
   openContentCodec,
+  PermanentStartupError,
   waitForRedisAndMongo,
   watchRoomFilters,
   watchStoreWrites,
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
   const starting = await listenWhileStarting(config.PORT, config.HOST);
   logger.info({ port: starting.port, deadlineMs: config.STARTUP_DEADLINE_MS }, 'start-up: waiting for redis and mongodb');
 
-  const redis = createStartupRedisClient(config.REDIS_URL);
+  const redis = createStartupRedisConnection(config.redis);
   // node-redis reconnects by itself; an unhandled 'error' event would kill the process.
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   const mongo = createMongoClient(config.MONGO_URL, {
@@ -53,14 +55,18 @@ async function main(): Promise<void> {
     deadlineMs: config.STARTUP_DEADLINE_MS,
     onRetry: ({ dependency, attempt, delayMs, error }) =>
       logger.warn({ dependency, attempt, delayMs, err: error }, 'start-up: dependency not ready, retrying'),
-    connectRedis: () => connectRedisClients([redis]),
+    connectRedis: () =>
+      connectRedisClients([redis]).catch((err: unknown) => {
+        throw err instanceof RedisSetupError ? new PermanentStartupError(err.message) : err;
+      }),
     mongo,
     db,
   });
   // Re-sent messages carry plaintext: with a master key, content is opened with the room's data key.
   const { codec } = await openContentCodec(createStore(db).collections.encryptionKeys, config.masterKey);
 
-  const worker = await buildWorker({ config, logger, redis, db, bullConnection: config.REDIS_URL, codec });
+  const bull = createQueueConnection(config.redis);
+  const worker = await buildWorker({ config, logger, redis, db, bullConnection: bull.connection, codec });
   if (config.MONGO_COMMAND_CHECKS) {
     watchStoreWrites(mongo, (w) => worker.metrics.storeWrites.inc({ collection: w.collection, op: w.op }, w.count));
     watchRoomFilters(mongo, (v) => {
@@ -83,7 +89,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await worker.drain();
-    await Promise.allSettled([redis.quit(), mongo.close()]);
+    await Promise.allSettled([redis.quit(), mongo.close(), bull.close()]);
     logger.info('stopped');
     process.exit(0);
   };

@@ -15,11 +15,13 @@ import {
 import {
   ClaimedPublisher,
   DeliveryCursors,
+  isCluster,
   LuaRunner,
   MessageCounters,
   MessageLocks,
   Presence,
-  type RedisClient,
+  pingRedis,
+  type RedisConnection,
   RedisKeys,
 } from '@campzone/realtime';
 import { type ContentCodec, createStore } from '@campzone/store';
@@ -52,8 +54,8 @@ import { type QueueBinding, queueBindings } from './worker-init.config';
 export interface WorkerDeps {
   config: WorkerConfig;
   logger: Logger;
-  /** node-redis: presence, cursors, claims, and the Socket.IO emitter's publishes. */
-  redis: RedisClient;
+  /** node-redis (one Redis or a cluster): presence, cursors, claims, and the Socket.IO emitter's publishes. */
+  redis: RedisConnection;
   db: Db;
   /** BullMQ's own connections (ioredis) are opened from this. */
   bullConnection: QueueConnection;
@@ -79,16 +81,24 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
   const metrics = createWorkerMetrics();
   const store = createStore(deps.db);
   const keys = new RedisKeys(config.REDIS_PREFIX);
-  const lua = new LuaRunner(deps.redis);
+  const lua = LuaRunner.for(deps.redis);
   await lua.loadAll();
-  const queues = openQueues({ connection: deps.bullConnection, prefix: keys.bullPrefix() });
+  const bullPrefix = keys.bullPrefix(isCluster(deps.redis) ? 'cluster' : 'single');
+  const queues = openQueues({ connection: deps.bullConnection, prefix: bullPrefix });
   for (const queue of Object.values(queues)) {
     queue.on('error', (err: Error) => logger.warn({ queue: queue.name, err: err.message }, 'queue connection error'));
   }
-  const claimed = new ClaimedPublisher(lua);
+  // The gateways' adapter decides the channels and the command: PUBLISH (classic) or SPUBLISH (sharded).
+  const mode = config.REDIS_ADAPTER;
+  const claimed = new ClaimedPublisher(lua, mode);
+  const redis = deps.redis;
   const emitter = new ClusterEmitter(
-    { publish: (channel, message) => deps.redis.publish(channel, message), publishOnce: (...args) => claimed.publishOnce(...args) },
+    {
+      publish: (channel, message) => (mode === 'sharded' ? redis.sPublish(channel, message) : redis.publish(channel, message)),
+      publishOnce: (...args) => claimed.publishOnce(...args),
+    },
     keys.socketIoChannel(),
+    mode,
   );
   const redisCursors = new DeliveryCursors(lua, keys, deps.redis);
   const cursors = new MemberCursorReader(store.participants, redisCursors);
@@ -197,7 +207,7 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
     },
     config,
   );
-  const workers = bindings.map((binding) => createQueueWorker(binding, deps, keys.bullPrefix(), metrics));
+  const workers = bindings.map((binding) => createQueueWorker(binding, deps, bullPrefix, metrics));
 
   let draining = false;
   const http = Fastify({
@@ -208,7 +218,7 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
     draining: () => draining,
     registry: metrics.registry,
     beforeScrape: () => refreshDepth(queues, metrics),
-    checks: { redis: () => deps.redis.ping(), mongodb: () => deps.db.command({ ping: 1 }) },
+    checks: { redis: () => pingRedis(deps.redis), mongodb: () => deps.db.command({ ping: 1 }) },
   });
   if (config.BULL_BOARD_ENABLED && config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD) {
     await http.register(bullBoardPlugin, {

@@ -1,18 +1,21 @@
-import { QueueName } from '@campzone/queue';
+import { connectionOptions, QueueName } from '@campzone/queue';
 import { ObjectId, type QueueLogDoc } from '@campzone/store';
 import { Queue } from 'bullmq';
 import { ackEverything, closeAllClients, connectAs, createRoom, eventually, record, send, statusesSeenBy } from './harness/chat-clients';
-import { metricValue, Stack, serviceUrls, TEST_DELAYS_MS } from './harness/stack';
+import { metricValue, Stack, TEST_DELAYS_MS } from './harness/stack';
 
 let stack: Stack;
 let delivery: Queue;
+let bull: ReturnType<Stack['queueConnection']> | undefined;
 beforeAll(async () => {
   stack = await Stack.start(__filename);
-  delivery = new Queue(QueueName.delivery, { connection: { url: serviceUrls().redisUrl }, prefix: stack.bullPrefix });
+  bull = stack.queueConnection();
+  delivery = new Queue(QueueName.delivery, { connection: connectionOptions(bull.connection), prefix: stack.bullPrefix });
 });
 afterEach(closeAllClients);
 afterAll(async () => {
   await delivery?.close();
+  await bull?.close();
   await stack?.stop();
 });
 

@@ -58,7 +58,14 @@ test('Bull Board is off by default, and behind Basic auth when turned on', async
     headers: { authorization: basic(BOARD.BULL_BOARD_USER, BOARD.BULL_BOARD_PASSWORD) },
   });
   const { queues } = (await api.json()) as { queues: Array<{ name: string }> };
-  expect(queues.map((q) => q.name).sort()).toEqual(['chat-attachments', 'chat-delivery', 'chat-maintenance', 'chat-notify', 'chat-rollup', 'chat-webhooks']);
+  expect(queues.map((q) => q.name).sort()).toEqual([
+    'chat-attachments',
+    'chat-delivery',
+    'chat-maintenance',
+    'chat-notify',
+    'chat-rollup',
+    'chat-webhooks',
+  ]);
   await board.proc.stop();
 });
 

@@ -152,3 +152,34 @@ test('a pod whose store or Redis never comes up answers "starting", then exits n
     ),
   ]);
 }, 30_000);
+
+test('REDIS_CLUSTER_NODES naming a Redis that is not a cluster, or nodes that never answer, stops the pod with a line naming the setting', async () => {
+  const plainRedis = new URL(serviceUrls().redisUrl).host;
+  const nothingThere = `127.0.0.1:${await getFreePort()}`;
+  const { mongoUrl } = serviceUrls();
+  const pods = await Promise.all([
+    // A long deadline: retrying cannot turn a plain Redis into a cluster, so the pod must not wait for it.
+    launch('gateway', 'gw-not-cluster', {
+      REDIS_URL: '',
+      REDIS_CLUSTER_NODES: plainRedis,
+      MONGO_URL: mongoUrl,
+      STARTUP_DEADLINE_MS: '60000',
+    }),
+    launch('worker', 'worker-no-cluster', {
+      REDIS_URL: '',
+      REDIS_CLUSTER_NODES: nothingThere,
+      MONGO_URL: mongoUrl,
+      STARTUP_DEADLINE_MS: '3000',
+    }),
+  ]);
+  const [gateway, worker] = pods as [Pod, Pod];
+  expect(await Promise.all(pods.map((p) => exitWithin(p.proc, 20_000)))).toEqual([1, 1]);
+  expect(gateway.proc.stderrLines.filter((l) => l.trim() !== '')).toEqual([
+    `gateway failed to start: REDIS_CLUSTER_NODES: ${plainRedis} is not a Redis Cluster node (cluster support disabled); use REDIS_URL for one Redis`,
+  ]);
+  expect(worker.proc.stderrLines.filter((l) => l.trim() !== '')).toEqual([
+    expect.stringMatching(
+      /^worker failed to start: redis not ready by the start-up deadline after \d+ attempt\(s\); last error: REDIS_CLUSTER_NODES \(127\.0\.0\.1:\d+\): could not reach the cluster: .*\(STARTUP_DEADLINE_MS=3000\)$/,
+    ),
+  ]);
+}, 40_000);

@@ -29,7 +29,25 @@ const commonProps = {
   ),
   /** Identifies this pod in logs, presence leases and metrics; defaults to the hostname. */
   POD_NAME: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$' })),
-  REDIS_URL: Type.String({ pattern: '^rediss?://', description: 'redis://host:port[/db]' }),
+  /** One Redis; required unless REDIS_CLUSTER_NODES is set (the two are exclusive). */
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'redis://host:port[/db]' })),
+  /** `host:port,host:port,...`: seed nodes of a Redis Cluster; the rest are discovered from them. */
+  REDIS_CLUSTER_NODES: Type.Optional(
+    Type.Transform(Type.String({ pattern: '^\\s*[A-Za-z0-9_.-]+:\\d{1,5}(\\s*,\\s*[A-Za-z0-9_.-]+:\\d{1,5})*\\s*$' }))
+      .Decode((s) =>
+        s.split(',').map((entry) => {
+          const [host = '', port = ''] = entry.trim().split(':');
+          return { host, port: Number(port) };
+        }),
+      )
+      .Encode((nodes) => nodes.map((n) => `${n.host}:${n.port}`).join(',')),
+  ),
+  /**
+   * `classic` pub/sub, or `sharded` (Redis 7 SSUBSCRIBE) for large clusters; the default with
+   * REDIS_CLUSTER_NODES. Both apps read it: the worker's re-sends and announcements use the
+   * gateways' channels.
+   */
+  REDIS_ADAPTER: Type.Optional(Type.Union([Type.Literal('classic'), Type.Literal('sharded')])),
   /** Prefix of every Redis key, channel and queue, so deployments (and test runs) can share a server. */
   REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', default: 'cz' }),
   MONGO_URL: Type.String({ pattern: '^mongodb(\\+srv)?://', description: 'mongodb://host:port' }),
@@ -120,8 +138,6 @@ export const GatewayEnvSchema = Type.Object({
   CORS_ORIGINS: CsvList(''),
   /** `websocket` (default) or `websocket,polling`; polling needs sticky sessions at the balancer. */
   SOCKET_TRANSPORTS: Type.Union([Type.Literal('websocket'), Type.Literal('websocket,polling')], { default: 'websocket' }),
-  /** `classic` pub/sub, or `sharded` (Redis 7 SSUBSCRIBE) for large clusters. */
-  REDIS_ADAPTER: Type.Union([Type.Literal('classic'), Type.Literal('sharded')], { default: 'classic' }),
   /** The engine's largest packet; 64 KiB (OWASP's advice) holds a send of MAX_CONTENT_LENGTH (4,000) many times over. */
   MAX_HTTP_BUFFER_SIZE: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 65_536 }),
   /** A send unanswered this long (a slow or partitioned store) is refused UNAVAILABLE; its client retries with the same key. */

@@ -57,15 +57,26 @@ export type AttachmentStoreSettings =
       urlTtlSeconds: number;
     };
 
-export type GatewayConfig = GatewayEnv & {
-  POD_NAME: string;
-  jwt: JwtSettings;
-  masterKey?: Buffer;
-  attachmentStore: AttachmentStoreSettings;
-  /** API_DOCS_ENABLED, its default resolved. */
-  apiDocs: boolean;
-};
-export type WorkerConfig = WorkerEnv & { POD_NAME: string; masterKey?: Buffer; attachmentStore: AttachmentStoreSettings };
+/** Where Redis is: one server (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). */
+export type RedisTarget = { mode: 'single'; url: string } | { mode: 'cluster'; nodes: Array<{ host: string; port: number }> };
+export type RedisAdapterKind = 'classic' | 'sharded';
+
+interface RedisSettings {
+  redis: RedisTarget;
+  REDIS_ADAPTER: RedisAdapterKind;
+}
+
+export type GatewayConfig = Omit<GatewayEnv, 'REDIS_ADAPTER'> &
+  RedisSettings & {
+    POD_NAME: string;
+    jwt: JwtSettings;
+    masterKey?: Buffer;
+    attachmentStore: AttachmentStoreSettings;
+    /** API_DOCS_ENABLED, its default resolved. */
+    apiDocs: boolean;
+  };
+export type WorkerConfig = Omit<WorkerEnv, 'REDIS_ADAPTER'> &
+  RedisSettings & { POD_NAME: string; masterKey?: Buffer; attachmentStore: AttachmentStoreSettings };
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
   const parsed = parseEnv(GatewayEnvSchema, env);
@@ -93,6 +104,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   }
   return {
     ...parsed,
+    ...redisSettingsOf(parsed),
     POD_NAME: parsed.POD_NAME ?? hostname(),
     jwt,
     apiDocs: parsed.API_DOCS_ENABLED ?? parsed.NODE_ENV !== 'production',
@@ -111,6 +123,7 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
   }
   return {
     ...parsed,
+    ...redisSettingsOf(parsed),
     POD_NAME: parsed.POD_NAME ?? hostname(),
     ...masterKeyOf(parsed.ENCRYPTION_MASTER_KEY),
     attachmentStore: attachmentStoreOf(parsed),
@@ -134,6 +147,22 @@ function attachmentStoreOf(env: CommonEnv): AttachmentStoreSettings {
       ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
       : {}),
   };
+}
+
+function redisSettingsOf(env: Pick<GatewayEnv, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_ADAPTER'>): RedisSettings {
+  const nodes = env.REDIS_CLUSTER_NODES;
+  if (nodes && env.REDIS_URL) {
+    throw new ConfigError('Invalid configuration: REDIS_URL and REDIS_CLUSTER_NODES are exclusive: set one');
+  }
+  if (nodes) {
+    // Classic pub/sub on a Redis Cluster sends every publish to every node: the sharded adapter is the one that scales.
+    if (env.REDIS_ADAPTER === 'classic') {
+      throw new ConfigError('Invalid configuration: REDIS_CLUSTER_NODES needs REDIS_ADAPTER=sharded (got "classic")');
+    }
+    return { redis: { mode: 'cluster', nodes }, REDIS_ADAPTER: 'sharded' };
+  }
+  if (!env.REDIS_URL) throw new ConfigError('Invalid configuration: REDIS_URL is required (it is missing; or set REDIS_CLUSTER_NODES)');
+  return { redis: { mode: 'single', url: env.REDIS_URL }, REDIS_ADAPTER: env.REDIS_ADAPTER ?? 'classic' };
 }
 
 function resolveJwt(env: GatewayEnv): JwtSettings {

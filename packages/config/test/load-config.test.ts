@@ -134,3 +134,39 @@ test('the API docs follow NODE_ENV unless set, and the Admin UI needs both its u
     /SOCKET_ADMIN_UI_PASSWORD_HASH/,
   );
 });
+
+describe('REDIS_CLUSTER_NODES', () => {
+  const { REDIS_URL: _single, ...noRedis } = base;
+
+  test('chooses a Redis Cluster and the sharded adapter', () => {
+    const config = loadGatewayConfig({ ...noRedis, REDIS_CLUSTER_NODES: 'redis-0:6379, 10.0.0.2:7001' });
+    expect(config.redis).toEqual({
+      mode: 'cluster',
+      nodes: [
+        { host: 'redis-0', port: 6379 },
+        { host: '10.0.0.2', port: 7001 },
+      ],
+    });
+    expect(config.REDIS_ADAPTER).toBe('sharded');
+    expect(loadWorkerConfig({ REDIS_CLUSTER_NODES: 'a:1', MONGO_URL: base.MONGO_URL }).redis.mode).toBe('cluster');
+  });
+
+  test('single-node REDIS_URL stays the default, with the classic adapter', () => {
+    const config = loadGatewayConfig(base);
+    expect(config.redis).toEqual({ mode: 'single', url: base.REDIS_URL });
+    expect(config.REDIS_ADAPTER).toBe('classic');
+  });
+
+  test('bad values are refused with a line that names the setting', () => {
+    expect(failure({ ...noRedis, REDIS_CLUSTER_NODES: 'redis://a:6379' })).toMatch(/^Invalid configuration: REDIS_CLUSTER_NODES /);
+    expect(failure({ ...noRedis, REDIS_CLUSTER_NODES: 'a:6379,' })).toMatch(/^Invalid configuration: REDIS_CLUSTER_NODES /);
+    expect(failure({ ...noRedis, REDIS_CLUSTER_NODES: 'a' })).toMatch(/^Invalid configuration: REDIS_CLUSTER_NODES /);
+    expect(failure({ ...base, REDIS_CLUSTER_NODES: 'a:1' })).toBe(
+      'Invalid configuration: REDIS_URL and REDIS_CLUSTER_NODES are exclusive: set one',
+    );
+    expect(failure({ ...noRedis, REDIS_CLUSTER_NODES: 'a:1', REDIS_ADAPTER: 'classic' })).toMatch(
+      /REDIS_CLUSTER_NODES needs REDIS_ADAPTER=sharded/,
+    );
+    expect(failure(noRedis)).toMatch(/REDIS_URL is required/);
+  });
+});

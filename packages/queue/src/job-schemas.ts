@@ -1,4 +1,12 @@
-import { AttachmentIdSchema, MAX_ATTACHMENTS_PER_MESSAGE, MessageIdSchema, RoomIdSchema, UserIdSchema, WebhookEventSchema, WebhookIdSchema } from '@campzone/protocol';
+import {
+  AttachmentIdSchema,
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  MessageIdSchema,
+  RoomIdSchema,
+  UserIdSchema,
+  WebhookEventSchema,
+  WebhookIdSchema,
+} from '@campzone/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 
 // Job payloads, validated by the worker before it runs a job. Extra fields are tolerated so a

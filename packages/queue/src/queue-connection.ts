@@ -1,4 +1,5 @@
 import { type ConnectionOptions, Queue } from 'bullmq';
+import { Cluster } from 'ioredis';
 import type {
   AttachmentProcessJob,
   AttachmentPurgeJob,
@@ -19,6 +20,32 @@ export interface QueueSettings {
   connection: QueueConnection;
   /** RedisKeys.bullPrefix(): queues live under `<prefix>:<queue name>`. */
   prefix: string;
+}
+
+/** Where Redis is (the config package's RedisTarget). */
+export type QueueRedisTarget = { mode: 'single'; url: string } | { mode: 'cluster'; nodes: ReadonlyArray<{ host: string; port: number }> };
+
+/**
+ * What BullMQ connects through: the URL of one Redis, or one ioredis Cluster shared by every
+ * queue and worker of the process (BullMQ duplicates it for blocking reads and leaves it open:
+ * the caller quits it at shutdown). On a cluster, the prefix must be one hash tag
+ * (RedisKeys.bullPrefix('cluster')) so each queue's keys share a slot, as BullMQ requires.
+ */
+export function createQueueConnection(target: QueueRedisTarget): { connection: QueueConnection; close(): Promise<void> } {
+  if (target.mode === 'single') return { connection: target.url, close: async () => undefined };
+  // Workers block on BZPOPMIN: a command must wait out a failover instead of failing after N retries.
+  const cluster = new Cluster(
+    target.nodes.map((node) => ({ host: node.host, port: node.port })),
+    { redisOptions: { maxRetriesPerRequest: null } },
+  );
+  // An 'error' event without a listener would throw; ioredis reconnects and refreshes slots by itself.
+  cluster.on('error', () => undefined);
+  return {
+    connection: cluster,
+    close: async () => {
+      await cluster.quit().catch(() => cluster.disconnect());
+    },
+  };
 }
 
 /** BullMQ connection options from a URL or options. */

@@ -1,6 +1,6 @@
 import type { RedisKeys } from './keys';
 import type { LuaRunner } from './lua-runner';
-import type { RedisClient } from './redis-client';
+import type { RedisConnection } from './redis-client';
 
 /** Where a member's delivered cursor stands after an ack. */
 export interface CursorAdvance {
@@ -21,7 +21,7 @@ export class DeliveryCursors {
   constructor(
     private readonly lua: LuaRunner,
     private readonly keys: RedisKeys,
-    private readonly client: Pick<RedisClient, 'hGetAll'>,
+    private readonly client: Pick<RedisConnection, 'hGetAll'>,
   ) {}
 
   /** Raises userId's cursor in roomId toward seq, capped at the room's last seq (see advanceCursor-2.lua). */

@@ -1,5 +1,6 @@
 export * from './claimed-publisher';
 export * from './delivery-cursors';
+export * from './key-slot';
 export * from './keys';
 export * from './lua-runner';
 export * from './message-counters';

@@ -32,9 +32,14 @@ export class RedisKeys {
     return `${this.prefix}:{r:${roomId}}:dlv`;
   }
 
-  /** Claimed by the worker that re-sends retry `attempt` of a delivery batch, so no re-run sends it again. */
-  resendClaim(batchId: string, attempt: number): string {
-    return `${this.prefix}:resend:${batchId}:${attempt}`;
+  /**
+   * Claimed by the worker that re-sends retry `attempt` of a delivery batch, so no re-run sends
+   * it again. With sharded pub/sub the claim and the publishes run in one script, so the key
+   * carries the shard channel they go to as its hash tag (`channel` must hold no braces).
+   */
+  resendClaim(batchId: string, attempt: number, channel?: string): string {
+    const tag = channel === undefined ? '' : `{${channel}}:`;
+    return `${this.prefix}:${tag}resend:${batchId}:${attempt}`;
   }
 
   // Presence and typing keys share one hash tag each: their sweeps must see every pod's
@@ -83,8 +88,11 @@ export class RedisKeys {
     return `${this.prefix}:sio`;
   }
 
-  /** BullMQ prefix: queues live under `<prefix>:bull:<queue>`. */
-  bullPrefix(): string {
-    return `${this.prefix}:bull`;
+  /**
+   * BullMQ prefix: queues live under `<prefix>:bull:<queue>`; on a Redis Cluster under
+   * `{<prefix>:bull}:<queue>`, one hash tag, so each queue's keys share a slot (BullMQ's rule).
+   */
+  bullPrefix(mode: 'single' | 'cluster' = 'single'): string {
+    return mode === 'cluster' ? `{${this.prefix}:bull}` : `${this.prefix}:bull`;
   }
 }

@@ -1,6 +1,6 @@
 import type { RedisKeys } from './keys';
 import type { LuaRunner } from './lua-runner';
-import type { RedisClient } from './redis-client';
+import type { RedisConnection } from './redis-client';
 
 export interface SweptPod {
   podId: string;
@@ -26,7 +26,7 @@ export class Presence {
   constructor(
     private readonly lua: LuaRunner,
     private readonly keys: RedisKeys,
-    private readonly client: Pick<RedisClient, 'hmGet'>,
+    private readonly client: Pick<RedisConnection, 'hmGet'>,
   ) {}
 
   /** Answers the user's socket count across the cluster; 1 means they just came online. */

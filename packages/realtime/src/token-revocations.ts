@@ -1,5 +1,5 @@
 import type { RedisKeys } from './keys';
-import type { RedisClient } from './redis-client';
+import type { RedisConnection } from './redis-client';
 
 /** Longer than any token lives (dev tokens live at most 30 days): a revocation outlives every token it covers. */
 const KEEP_MS = 31 * 86_400_000;
@@ -18,7 +18,7 @@ export interface TokenFacts {
  */
 export class TokenRevocations {
   constructor(
-    private readonly client: Pick<RedisClient, 'get' | 'set'>,
+    private readonly client: Pick<RedisConnection, 'get' | 'set'>,
     private readonly keys: RedisKeys,
   ) {}
 

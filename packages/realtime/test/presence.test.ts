@@ -126,14 +126,17 @@ describe('every presence script touches only the keys it is given (Redis Cluster
       }
       return reply;
     };
+    // node-redis types evalSha as an overload set; LuaRunner uses only (sha, {keys, arguments}).
+    const evalSha = (sha: string, options: { keys: string[]; arguments: string[] }) => {
+      const run = previous.then(() => audit(sha, options));
+      previous = run.catch(() => undefined);
+      return run;
+    };
     const auditing: ScriptClient = {
-      scriptLoad: rt.client.scriptLoad.bind(rt.client),
-      // node-redis types evalSha as an overload set; LuaRunner uses only (sha, {keys, arguments}).
-      evalSha: ((sha: string, options: { keys: string[]; arguments: string[] }) => {
-        const run = previous.then(() => audit(sha, options));
-        previous = run.catch(() => undefined);
-        return run;
-      }) as ScriptClient['evalSha'],
+      evalSha: evalSha as ScriptClient['evalSha'],
+      // The NOSCRIPT fallback is audited too: load, then run by SHA.
+      eval: (async (source: string, options: { keys: string[]; arguments: string[] }) =>
+        evalSha(await rt.client.scriptLoad(source), options)) as ScriptClient['eval'],
     };
     const audited = new Presence(new LuaRunner(auditing), rt.keys, rt.client);
 

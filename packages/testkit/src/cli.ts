@@ -10,6 +10,9 @@ const USAGE = `Usage: campzone-services <command>
   run -- <cmd> [args...]   provide Redis and MongoDB, run <cmd> with REDIS_URL and MONGO_URL set,
                            exit with its status, then stop what was started
   up                       provide them and print REDIS_URL=... MONGO_URL=..., until Ctrl-C
+
+  --redis-cluster          (before run/up's other arguments) also provide a Redis Cluster
+                           (3 masters + 3 replicas) and set/print REDIS_CLUSTER_NODES=...
   install-ferretdb         build and cache FerretDB ${FERRETDB_VERSION} (needs Go) and print its path
   install-s3               build and cache gofakes3 ${GOFAKES3_VERSION} (the S3-compatible test server; needs Go)
 
@@ -26,17 +29,29 @@ function exitStatus(code: number | null, signal: NodeJS.Signals | null): number 
   return 128 + (signal ? (constants.signals[signal] ?? 1) : 1);
 }
 
+const CLUSTER_FLAG = '--redis-cluster';
+
+function withoutClusterFlag(argv: string[]): { redisCluster: boolean; rest: string[] } {
+  return argv[0] === CLUSTER_FLAG ? { redisCluster: true, rest: argv.slice(1) } : { redisCluster: false, rest: argv };
+}
+
+function serviceEnv(services: ProvisionedServices): Record<string, string> {
+  return {
+    REDIS_URL: services.redisUrl,
+    MONGO_URL: services.mongoUrl,
+    ...(services.redisClusterNodes ? { REDIS_CLUSTER_NODES: services.redisClusterNodes } : {}),
+  };
+}
+
 async function run(argv: string[]): Promise<number> {
-  const [command, ...args] = argv[0] === '--' ? argv.slice(1) : argv;
+  const { redisCluster, rest } = withoutClusterFlag(argv);
+  const [command, ...args] = rest[0] === '--' ? rest.slice(1) : rest;
   if (!command) {
     console.error(USAGE);
     return 2;
   }
-  const services = await provisionServices({ log });
-  const child = spawn(command, args, {
-    stdio: 'inherit',
-    env: { ...process.env, REDIS_URL: services.redisUrl, MONGO_URL: services.mongoUrl },
-  });
+  const services = await provisionServices({ log, redisCluster });
+  const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, ...serviceEnv(services) } });
   for (const signal of FORWARDED_SIGNALS) {
     process.on(signal, () => child.kill(signal));
   }
@@ -51,9 +66,13 @@ async function run(argv: string[]): Promise<number> {
   return status;
 }
 
-async function up(): Promise<number> {
-  const services: ProvisionedServices = await provisionServices({ log });
-  console.log(`REDIS_URL=${services.redisUrl} MONGO_URL=${services.mongoUrl}`);
+async function up(argv: string[]): Promise<number> {
+  const services: ProvisionedServices = await provisionServices({ log, redisCluster: withoutClusterFlag(argv).redisCluster });
+  console.log(
+    Object.entries(serviceEnv(services))
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' '),
+  );
   log('services are up; press Ctrl-C to stop them');
   // When both URLs came from the environment nothing else keeps the event loop alive.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -92,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
     case 'run':
       return run(rest);
     case 'up':
-      return up();
+      return up(rest);
     case 'install-ferretdb':
       return installFerret();
     case 'install-s3':

@@ -8,9 +8,18 @@ export { type MongoWireServer, type StartMongoWireOptions, startMongoWire } from
 export { dropNamespace, type TestNamespace, uniqueNamespace } from './namespace.factory';
 export { createPostgresDatabase, type PostgresDatabase } from './postgres-database.factory';
 export { type BrowserSubscription, type PushServicePeer, type ReceivedPush, startPushServicePeer } from './push-service.peer';
+export { type RedisCluster, type StartRedisClusterOptions, startRedisCluster } from './redis-cluster.provider';
+export { type RedisMode, redisModeOf } from './redis-mode';
 export { type RedisServer, type StartRedisServerOptions, startRedisServer } from './redis-server.provider';
 export { findS3Server, GOFAKES3_VERSION, installS3Server, type S3ServerInstallOptions } from './s3-server.installer';
 export { type S3Server, type StartS3ServerOptions, startS3Server } from './s3-server.provider';
-export { type MongoKind, type ProvisionedServices, type ProvisionOptions, provisionServices, type RedisKind } from './services.provisioner';
+export {
+  type MongoKind,
+  type ProvisionedServices,
+  type ProvisionOptions,
+  provisionServices,
+  type RedisClusterKind,
+  type RedisKind,
+} from './services.provisioner';
 export { type ServiceName, ServicesUnavailableError } from './services-unavailable.error';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';

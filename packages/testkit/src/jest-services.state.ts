@@ -7,7 +7,7 @@ const KEY = Symbol.for('campzone.testkit.jestServices');
 interface JestServicesState {
   services: ProvisionedServices;
   /** The env values setup replaced, restored by teardown (undefined = was unset). */
-  previous: { REDIS_URL: string | undefined; MONGO_URL: string | undefined };
+  previous: { REDIS_URL: string | undefined; MONGO_URL: string | undefined; REDIS_CLUSTER_NODES: string | undefined };
 }
 
 type Holder = { [KEY]?: JestServicesState };

@@ -2,15 +2,19 @@ import { type BinaryLocator, pathLocator } from './binary.locator';
 import { type ProvidedService, startDockerMongo, startDockerRedis } from './docker-containers.provider';
 import { isDockerEngineReachable } from './docker-engine.probe';
 import { startMongoWire } from './mongo-wire.provider';
+import { startRedisCluster } from './redis-cluster.provider';
 import { startRedisServer } from './redis-server.provider';
 import { type ServiceName, ServicesUnavailableError } from './services-unavailable.error';
 
 export type RedisKind = 'env' | 'docker' | 'redis-server' | 'none';
+export type RedisClusterKind = 'env' | 'redis-server' | 'none';
 export type MongoKind = 'env' | 'docker' | 'mongod' | 'ferretdb' | 'none';
 
 export interface ProvisionOptions {
   /** Provide Redis (default true); when false, redisUrl is ''. */
   redis?: boolean;
+  /** Also provide a Redis Cluster (default false): REDIS_CLUSTER_NODES, else local redis-server nodes. */
+  redisCluster?: boolean;
   /** Provide a MongoDB-wire server (default true); when false, mongoUrl is ''. */
   mongo?: boolean;
   log?: (line: string) => void;
@@ -28,7 +32,9 @@ export interface ProvisionOptions {
 export interface ProvisionedServices {
   redisUrl: string;
   mongoUrl: string;
-  kind: { redis: RedisKind; mongo: MongoKind };
+  /** `host:port,...` of a Redis Cluster when asked for, else ''. */
+  redisClusterNodes: string;
+  kind: { redis: RedisKind; mongo: MongoKind; redisCluster: RedisClusterKind };
   /** Stops whatever was started here; URLs taken from the environment are left alone. */
   stop(): Promise<void>;
 }
@@ -74,6 +80,15 @@ async function provideRedis(context: Context): Promise<Provided<RedisKind>> {
   return { url: server.url, kind: 'redis-server', stop: () => server.stop() };
 }
 
+async function provideRedisCluster(context: Context): Promise<Provided<RedisClusterKind>> {
+  const fromEnv = context.env.REDIS_CLUSTER_NODES;
+  if (fromEnv) return { url: fromEnv, kind: 'env', stop: NOTHING_TO_STOP };
+  // No container path: a cluster's nodes announce their own addresses, which a container's
+  // port mapping would hide from clients outside it.
+  const cluster = await startRedisCluster({ locator: context.locator });
+  return { url: cluster.nodeList, kind: 'redis-server', stop: () => cluster.stop() };
+}
+
 async function provideMongo(context: Context): Promise<Provided<MongoKind>> {
   const fromEnv = context.env.MONGO_URL;
   if (fromEnv) return { url: fromEnv, kind: 'env', stop: NOTHING_TO_STOP };
@@ -89,10 +104,10 @@ async function provideMongo(context: Context): Promise<Provided<MongoKind>> {
   return { url: server.url, kind: server.kind, stop: () => server.stop() };
 }
 
-function describe(name: ServiceName, service: Provided<string>): string {
-  return service.kind === 'env'
-    ? `${name}: using ${name === 'redis' ? 'REDIS_URL' : 'MONGO_URL'}`
-    : `${name}: ${service.kind} at ${service.url}`;
+const ENV_NAMES = { redis: 'REDIS_URL', mongo: 'MONGO_URL', 'redis cluster': 'REDIS_CLUSTER_NODES' } as const;
+
+function describe(name: keyof typeof ENV_NAMES, service: Provided<string>): string {
+  return service.kind === 'env' ? `${name}: using ${ENV_NAMES[name]}` : `${name}: ${service.kind} at ${service.url}`;
 }
 
 /**
@@ -115,14 +130,16 @@ export async function provisionServices(options: ProvisionOptions = {}): Promise
     options,
   };
   const none = { url: '', kind: 'none' as const, stop: NOTHING_TO_STOP };
-  const [redis, mongo] = await Promise.allSettled([
+  const [redis, mongo, redisCluster] = await Promise.allSettled([
     options.redis === false ? none : provideRedis(context),
     options.mongo === false ? none : provideMongo(context),
+    options.redisCluster === true ? provideRedisCluster(context) : none,
   ]);
 
-  if (redis.status === 'rejected' || mongo.status === 'rejected') {
-    await Promise.allSettled([redis, mongo].map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
-    const errors = [redis, mongo].flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+  if (redis.status === 'rejected' || mongo.status === 'rejected' || redisCluster.status === 'rejected') {
+    const all = [redis, mongo, redisCluster];
+    await Promise.allSettled(all.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+    const errors = all.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
     const other = errors.find((error) => !(error instanceof ServicesUnavailableError));
     if (other !== undefined) throw other;
     throw new ServicesUnavailableError(errors.flatMap((error) => (error instanceof ServicesUnavailableError ? error.missing : [])));
@@ -130,13 +147,15 @@ export async function provisionServices(options: ProvisionOptions = {}): Promise
 
   if (options.redis !== false) context.log(describe('redis', redis.value));
   if (options.mongo !== false) context.log(describe('mongo', mongo.value));
+  if (options.redisCluster === true) context.log(describe('redis cluster', redisCluster.value));
   let stopping: Promise<void> | undefined;
   return {
     redisUrl: redis.value.url,
     mongoUrl: mongo.value.url,
-    kind: { redis: redis.value.kind, mongo: mongo.value.kind },
+    redisClusterNodes: redisCluster.value.url,
+    kind: { redis: redis.value.kind, mongo: mongo.value.kind, redisCluster: redisCluster.value.kind },
     stop() {
-      stopping ??= Promise.all([redis.value.stop(), mongo.value.stop()]).then(() => undefined);
+      stopping ??= Promise.all([redis.value.stop(), mongo.value.stop(), redisCluster.value.stop()]).then(() => undefined);
       return stopping;
     },
   };

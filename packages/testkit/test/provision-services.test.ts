@@ -59,7 +59,7 @@ describe('provisionServices', () => {
     expect(services).toMatchObject({
       redisUrl: 'redis://cache.example:6379',
       mongoUrl: 'mongodb://db.example:27017',
-      kind: { redis: 'env', mongo: 'env' },
+      kind: { redis: 'env', mongo: 'env', redisCluster: 'none' },
     });
     expect(asked).toEqual([]);
     expect(dockerProbe).not.toHaveBeenCalled();
@@ -72,7 +72,7 @@ describe('provisionServices', () => {
       dockerProbe: noDocker,
     });
     try {
-      expect(services.kind).toEqual({ redis: 'redis-server', mongo: 'env' });
+      expect(services.kind).toEqual({ redis: 'redis-server', mongo: 'env', redisCluster: 'none' });
       expect(services.redisUrl).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
     } finally {
       await services.stop();
@@ -92,5 +92,19 @@ describe('provisionServices', () => {
     } finally {
       await rm(emptyCache, { recursive: true, force: true });
     }
+  });
+});
+
+describe('provisionServices with redisCluster', () => {
+  it('takes REDIS_CLUSTER_NODES from the environment and starts nothing for it', async () => {
+    const services = await provisionServices({
+      redis: false,
+      mongo: false,
+      redisCluster: true,
+      env: { REDIS_CLUSTER_NODES: 'redis-0:6379,redis-1:6379' },
+    });
+    expect(services.kind.redisCluster).toBe('env');
+    expect(services.redisClusterNodes).toBe('redis-0:6379,redis-1:6379');
+    await services.stop();
   });
 });

@@ -1,7 +1,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { GatewayConfig } from '@campzone/config';
 import { type AckError, ChatError, ErrorCode, roomChannel, userChannel } from '@campzone/protocol';
-import type { RateLimiter, RedisClient } from '@campzone/realtime';
+import type { RateLimiter, RedisConnection } from '@campzone/realtime';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
@@ -28,7 +28,7 @@ export interface SocketServerDeps {
   auth: Authenticator;
   chat: ChatServices;
   inFlight: InFlight;
-  redis: { pub: RedisClient; sub: RedisClient };
+  redis: { pub: RedisConnection; sub: RedisConnection };
   adapterKey: string;
   limiter: RateLimiter;
   /** False once the pod drains: new connections are refused so clients go elsewhere. */

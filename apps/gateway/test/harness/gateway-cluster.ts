@@ -1,10 +1,9 @@
 import { loadGatewayConfig } from '@campzone/config';
-import type { RedisClient } from '@campzone/realtime';
+import { connectRedisClients, createStartupRedisConnection, type RedisConnection } from '@campzone/realtime';
 import { ensureIndexes } from '@campzone/store';
-import { dropNamespace, type ManagedProcess, startProcess, type TestNamespace, uniqueNamespace } from '@campzone/testkit';
+import { dropNamespace, type ManagedProcess, redisModeOf, startProcess, type TestNamespace, uniqueNamespace } from '@campzone/testkit';
 import { type Db, MongoClient } from 'mongodb';
 import pino from 'pino';
-import { createClient } from 'redis';
 import { buildGateway, type Gateway } from '../../src/server';
 
 export const JWT_SECRET = 'test-secret-0123456789abcdef';
@@ -16,11 +15,37 @@ export function serviceUrls(): { redisUrl: string; mongoUrl: string } {
   return { redisUrl, mongoUrl };
 }
 
+/**
+ * Where the gateways' Redis is: REDIS_URL, or with CAMPZONE_REDIS_MODE=cluster the Redis
+ * Cluster of REDIS_CLUSTER_NODES (the gateways then run the sharded adapter).
+ */
+export function redisEnv(): Record<string, string> {
+  // Spawned gateways inherit this process's environment; an empty value counts as unset.
+  if (redisModeOf() === 'single') return { REDIS_URL: serviceUrls().redisUrl, REDIS_CLUSTER_NODES: '' };
+  const nodes = process.env.REDIS_CLUSTER_NODES;
+  if (!nodes) throw new Error('CAMPZONE_REDIS_MODE=cluster needs REDIS_CLUSTER_NODES (jest globalSetup from @campzone/testkit sets it)');
+  return { REDIS_CLUSTER_NODES: nodes, REDIS_URL: '' };
+}
+
+/** A Redis connection to what the gateways use (one Redis, or the cluster), for tests that reach behind them. */
+export async function connectTestRedis(): Promise<RedisConnection> {
+  const env = redisEnv();
+  const nodes = env.REDIS_CLUSTER_NODES;
+  const connection = createStartupRedisConnection(
+    nodes
+      ? { mode: 'cluster', nodes: nodes.split(',').map((node) => ({ host: node.split(':')[0] ?? '', port: Number(node.split(':')[1]) })) }
+      : { mode: 'single', url: env.REDIS_URL ?? '' },
+  );
+  connection.on('error', () => undefined);
+  await connectRedisClients([connection]);
+  return connection;
+}
+
 /** Environment of a gateway in this test namespace; overrides win. */
 export function gatewayEnv(ns: TestNamespace, overrides: Record<string, string> = {}): Record<string, string> {
-  const { redisUrl, mongoUrl } = serviceUrls();
+  const { mongoUrl } = serviceUrls();
   return {
-    REDIS_URL: redisUrl,
+    ...redisEnv(),
     MONGO_URL: mongoUrl,
     MONGO_DB: ns.db,
     REDIS_PREFIX: ns.prefix,
@@ -46,11 +71,11 @@ export interface InProcessGateway {
 
 async function startInProcess(env: Record<string, string>, name: string): Promise<InProcessGateway> {
   const config = loadGatewayConfig({ ...env, POD_NAME: name });
-  const command: RedisClient = createClient({ url: config.REDIS_URL });
-  const pub = command.duplicate();
-  const sub = command.duplicate();
+  const command = createStartupRedisConnection(config.redis);
+  const pub = createStartupRedisConnection(config.redis);
+  const sub = createStartupRedisConnection(config.redis);
   for (const c of [command, pub, sub]) c.on('error', () => undefined);
-  await Promise.all([command.connect(), pub.connect(), sub.connect()]);
+  await connectRedisClients([command, pub, sub]);
   const mongo = await MongoClient.connect(config.MONGO_URL);
   const db = mongo.db(config.MONGO_DB);
   await ensureIndexes(db);

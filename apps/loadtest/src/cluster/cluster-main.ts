@@ -5,10 +5,12 @@ import { consecutiveFreePorts } from './port-range';
 
 // `npm run cluster -- --gateways 3`: a local cluster until Ctrl-C. A CLI, so it prints.
 
-const USAGE = `Usage: npm run cluster -- [--gateways N] [--port P] [--no-worker] [--jwt-secret S]
+const USAGE = `Usage: npm run cluster -- [--gateways N] [--port P] [--no-worker] [--jwt-secret S] [--redis-cluster]
 
 Starts N gateways on consecutive ports from P (default 3000) and one worker on the next port,
 on Redis and MongoDB from testkit (REDIS_URL/MONGO_URL, else Docker, else local binaries).
+--redis-cluster: on a local Redis Cluster (3 masters + 3 replicas, or REDIS_CLUSTER_NODES)
+with the sharded adapter instead of one Redis.
 Prints their URLs; Ctrl-C drains the gateways and stops everything.`;
 
 export const DEV_JWT_SECRET = 'campzone-local-cluster-secret';
@@ -16,7 +18,13 @@ export const DEV_JWT_SECRET = 'campzone-local-cluster-secret';
 export async function runClusterCli(argv: string[]): Promise<number> {
   const values = parseCommandArgs(
     argv,
-    { gateways: { type: 'string' }, port: { type: 'string' }, 'no-worker': { type: 'boolean' }, 'jwt-secret': { type: 'string' } },
+    {
+      gateways: { type: 'string' },
+      port: { type: 'string' },
+      'no-worker': { type: 'boolean' },
+      'jwt-secret': { type: 'string' },
+      'redis-cluster': { type: 'boolean' },
+    },
     USAGE,
   );
   if (typeof values === 'number') return values;
@@ -36,7 +44,7 @@ export async function runClusterCli(argv: string[]): Promise<number> {
 
   const ports = await consecutiveFreePorts(basePort, count + (withWorker ? 1 : 0));
   if (ports !== basePort) log(`ports ${basePort}.. are taken; using ${ports}..`);
-  const services = await provisionServices({ log });
+  const services = await provisionServices({ log, redisCluster: values['redis-cluster'] === true });
   let cluster: LocalCluster | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -62,7 +70,7 @@ export async function runClusterCli(argv: string[]): Promise<number> {
   }
   for (const g of cluster.gateways) console.log(`${g.name}  ${g.url}`);
   if (cluster.worker) console.log(`worker     http://127.0.0.1:${cluster.workerPort}`);
-  console.log(`redis      ${services.redisUrl}`);
+  console.log(services.redisClusterNodes ? `redis      cluster ${services.redisClusterNodes}` : `redis      ${services.redisUrl}`);
   console.log(`mongo      ${services.mongoUrl} (db ${cluster.env.MONGO_DB})`);
   console.log(`JWT_SECRET ${jwtSecret}   (dev tokens: POST <gateway>/v1/dev/token {"userId":"..."})`);
   console.log('');

@@ -6,6 +6,8 @@ import { gatewayEntry, repoRoot, workerEntry } from './repo-paths';
 export interface ClusterServices {
   redisUrl: string;
   mongoUrl: string;
+  /** `host:port,...` of a Redis Cluster: when set, the processes use it (and the sharded adapter) instead of redisUrl. */
+  redisClusterNodes?: string;
 }
 
 export interface ClusterOptions {
@@ -77,8 +79,12 @@ export class LocalCluster {
 
   get env(): Record<string, string> {
     const { services, namespace, jwtSecret } = this.options;
+    // Children inherit the environment: an empty value counts as unset and keeps the two exclusive.
+    const redis = services.redisClusterNodes
+      ? { REDIS_CLUSTER_NODES: services.redisClusterNodes, REDIS_URL: '' }
+      : { REDIS_URL: services.redisUrl, REDIS_CLUSTER_NODES: '' };
     return {
-      REDIS_URL: services.redisUrl,
+      ...redis,
       MONGO_URL: services.mongoUrl,
       MONGO_DB: namespace.db,
       REDIS_PREFIX: namespace.prefix,

@@ -17,6 +17,6 @@ export class ResendClaims {
   ) {}
 
   resend(batchId: string, attempt: number, build: (emitter: ChatEmitter) => void): Promise<boolean> {
-    return this.emitter.emitOnce(this.keys.resendClaim(batchId, attempt), this.ttlMs, build);
+    return this.emitter.emitOnce((channel) => this.keys.resendClaim(batchId, attempt, channel), this.ttlMs, build);
   }
 }

@@ -1,4 +1,6 @@
-import { dropNamespace, type ManagedProcess, startProcess, type TestNamespace, uniqueNamespace } from '@campzone/testkit';
+import { createQueueConnection, type QueueRedisTarget } from '@campzone/queue';
+import { RedisKeys } from '@campzone/realtime';
+import { dropNamespace, type ManagedProcess, redisModeOf, startProcess, type TestNamespace, uniqueNamespace } from '@campzone/testkit';
 import { type Db, MongoClient } from 'mongodb';
 
 export const JWT_SECRET = 'worker-test-secret-0123456789';
@@ -14,11 +16,30 @@ export function serviceUrls(): { redisUrl: string; mongoUrl: string } {
   return { redisUrl, mongoUrl };
 }
 
+/**
+ * The Redis both apps use: REDIS_URL, or with CAMPZONE_REDIS_MODE=cluster the Redis Cluster of
+ * REDIS_CLUSTER_NODES (and with it the sharded adapter, on the gateways and the worker's emitter).
+ */
+export function redisTarget(): QueueRedisTarget {
+  if (redisModeOf() === 'single') return { mode: 'single', url: serviceUrls().redisUrl };
+  const nodes = process.env.REDIS_CLUSTER_NODES;
+  if (!nodes) throw new Error('CAMPZONE_REDIS_MODE=cluster needs REDIS_CLUSTER_NODES (jest globalSetup from @campzone/testkit sets it)');
+  return { mode: 'cluster', nodes: nodes.split(',').map((node) => ({ host: node.split(':')[0] ?? '', port: Number(node.split(':')[1]) })) };
+}
+
+function redisEnv(): Record<string, string> {
+  const target = redisTarget();
+  // Children inherit this process's environment; an empty value counts as unset and keeps the two exclusive.
+  return target.mode === 'single'
+    ? { REDIS_URL: target.url, REDIS_CLUSTER_NODES: '' }
+    : { REDIS_CLUSTER_NODES: target.nodes.map((node) => `${node.host}:${node.port}`).join(','), REDIS_URL: '' };
+}
+
 /** What the gateway and the worker both read, as `npm start` gives both of them. */
 function sharedEnv(ns: TestNamespace): Record<string, string> {
-  const { redisUrl, mongoUrl } = serviceUrls();
+  const { mongoUrl } = serviceUrls();
   return {
-    REDIS_URL: redisUrl,
+    ...redisEnv(),
     MONGO_URL: mongoUrl,
     MONGO_DB: ns.db,
     REDIS_PREFIX: ns.prefix,
@@ -124,7 +145,12 @@ export class Stack {
   }
 
   get bullPrefix(): string {
-    return `${this.ns.prefix}:bull`;
+    return new RedisKeys(this.ns.prefix).bullPrefix(redisTarget().mode);
+  }
+
+  /** A BullMQ connection to the stack's Redis, for tests that look into the queues; close() it after. */
+  queueConnection(): ReturnType<typeof createQueueConnection> {
+    return createQueueConnection(redisTarget());
   }
 
   async stop(): Promise<void> {

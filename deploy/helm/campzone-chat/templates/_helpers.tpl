@@ -131,6 +131,11 @@ Usage: include "campzone-chat.secretEnv" (dict "ctx" $ "keys" (list "REDIS_URL" 
 {{- end }}
 {{- end }}
 
+{{/* The Secret keys every pod needs: REDIS_URL unless a Redis Cluster is set (REDIS_CLUSTER_NODES, in the ConfigMap). */}}
+{{- define "campzone-chat.requiredSecretKeys" -}}
+{{- if empty .Values.externalRedis.clusterNodes }}REDIS_URL,{{ end }}MONGO_URL
+{{- end }}
+
 {{/* POD_NAME from the downward API: logs, presence leases and metrics name the pod. */}}
 {{- define "campzone-chat.podNameEnv" -}}
 - name: POD_NAME
