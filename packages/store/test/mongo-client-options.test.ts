@@ -6,7 +6,7 @@ test("the apps' client writes with w: majority and reads from the primary unless
   const client = createMongoClient('mongodb://127.0.0.1:1', limits);
   expect(client.options.writeConcern?.w).toBe('majority');
   expect(client.options.readPreference.mode).toBe('primary');
-  expect(client.options.monitorCommands).toBe(false);
+  expect(client.options.monitorCommands).toBe(true);
   await client.close();
 });
 

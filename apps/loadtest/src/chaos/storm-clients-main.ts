@@ -62,6 +62,9 @@ async function main(): Promise<void> {
   const stormSends = new LatencyHistogram();
   let stormFrom = Number.POSITIVE_INFINITY;
   let stormUntil = Number.POSITIVE_INFINITY;
+  // Before "storm ready" is printed: a SIGUSR2 that arrives with no handler installed kills the
+  // process (its default action), and the parent signals as soon as it reads that line.
+  const step = nextSignal();
   const run = await LoadRun.start({
     urls,
     runId: values.run ?? 'storm',
@@ -107,8 +110,6 @@ async function main(): Promise<void> {
       }),
     250,
   );
-  const step = nextSignal();
-
   await step();
   const stop = new AbortController();
   const load = run.drive({ rate: Number(values.rate), durationMs: 3_600_000, rampUpMs: 1000, drainMs: 0, signal: stop.signal });
