@@ -253,7 +253,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     adapterKey: keys.socketIoChannel(),
     accepting: () => !inFlight.isClosed,
   });
-  instrumentAdminUi(io, config, logger);
+  const stopAdminUi = instrumentAdminUi(io, config, logger);
   const sync = createClusterSync(io, chat, logger);
   const tokenExpiry = startTokenExpiry(io, config.TOKEN_EXPIRY_WARNING_MS);
   await app.register(roomRoutes, { chat, auth, io: () => io, sync: () => sync, keyring });
@@ -306,6 +306,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       // Local only, and spread out: every client of this pod reconnects to the others.
       await disconnectGradually(io, config.DRAIN_DISCONNECT_MS);
       await Promise.allSettled([loops.stop(), chat.deliveryAcks.stop(), chat.presence.stop()]);
+      stopAdminUi();
       await app.close();
       io.close();
     },

@@ -17,17 +17,33 @@ export const ADMIN_UI_NAMESPACE = '/admin';
  * and socket (that would double the work of every broadcast, across the cluster through the
  * Redis adapter, and would show ops each socket's handshake headers, bearer tokens included).
  */
-export function instrumentAdminUi(io: ChatServer, config: GatewayConfig, logger: Logger): boolean {
+export function instrumentAdminUi(io: ChatServer, config: GatewayConfig, logger: Logger): () => void {
   const username = config.SOCKET_ADMIN_UI_USERNAME;
   const password = config.SOCKET_ADMIN_UI_PASSWORD_HASH;
-  if (!username || !password) return false;
-  instrument(io, {
-    namespaceName: ADMIN_UI_NAMESPACE,
-    auth: { type: 'basic', username, password },
-    readonly: true,
-    mode: 'production',
-    serverId: config.POD_NAME,
-  });
+  if (!username || !password) return () => undefined;
+  // instrument() starts a stats timer and never stops it: a gateway closed in a process that
+  // lives on (a test, a pod still draining) would go on publishing through a closed Redis
+  // client. The timer is created synchronously inside the call, so it is caught here.
+  const timers: ReturnType<typeof setInterval>[] = [];
+  const original = globalThis.setInterval;
+  globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
+    const timer = original(...args);
+    timers.push(timer);
+    return timer;
+  }) as typeof setInterval;
+  try {
+    instrument(io, {
+      namespaceName: ADMIN_UI_NAMESPACE,
+      auth: { type: 'basic', username, password },
+      readonly: true,
+      mode: 'production',
+      serverId: config.POD_NAME,
+    });
+  } finally {
+    globalThis.setInterval = original;
+  }
   logger.info({ namespace: ADMIN_UI_NAMESPACE, username }, 'Socket.IO Admin UI is on');
-  return true;
+  return () => {
+    for (const timer of timers) clearInterval(timer);
+  };
 }

@@ -73,6 +73,9 @@ test('"Enable notifications" registers the service worker and posts the subscrip
   // A group room starts at "Mentions only"; choosing "Never" is stored for uma in that room.
   await uma.createRoom('Chem lab', 'group', 'vic');
   const level = uma.page.getByLabel('Notify me');
+  // The level arrives by REST after the room opens; until then the selector shows its first option.
+  const levelDeadline = Date.now() + WAIT_MS;
+  while ((await level.inputValue()) !== 'mentions' && Date.now() < levelDeadline) await uma.page.waitForTimeout(50);
   await expect(level.inputValue()).resolves.toBe('mentions');
   await level.selectOption('none');
   const participants = db.collection<ParticipantDoc>('chat_participants');
