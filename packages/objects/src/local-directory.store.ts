@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -35,7 +35,9 @@ export class LocalDirectoryStore implements ObjectStore {
     const handle = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? new ObjectNotFoundError(key) : err;
     });
-    return createReadStream(path, { fd: handle.fd, autoClose: true }) as Readable;
+    // The stream owns the handle and closes it: a stream given only `handle.fd` would close the
+    // descriptor itself, and the handle, collected later, would close it again (EBADF kills the process).
+    return handle.createReadStream({ autoClose: true });
   }
 
   async delete(key: string): Promise<void> {
