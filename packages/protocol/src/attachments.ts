@@ -54,6 +54,21 @@ export const AttachmentInfoSchema = Type.Composite([
 ]);
 export type AttachmentInfo = Static<typeof AttachmentInfoSchema>;
 
+/**
+ * A download answered by the gateway itself (a local object store): the file's bytes, with the
+ * Content-Type decided at upload (`image/webp` for a thumbnail). Streamed, never serialized.
+ */
+export const AttachmentBytesSchema = Type.Unsafe<unknown>({ type: 'string', format: 'binary', description: "the file's bytes" });
+
+/**
+ * A download the object store serves (S3): a 302 to a short-lived signed URL, no body. The URL
+ * needs no bearer token: follow it without the Authorization header.
+ */
+export const AttachmentRedirectSchema = Type.Null({
+  description: 'redirect to a short-lived signed URL of the object store',
+  headers: { location: Type.String({ format: 'uri', description: 'the signed URL' }) },
+});
+
 export const AttachmentParamsSchema = Type.Object({ attachmentId: AttachmentIdSchema });
 export type AttachmentParams = Static<typeof AttachmentParamsSchema>;
 

@@ -24,6 +24,10 @@ export type PushSubscriptionDeleteBody = Static<typeof PushSubscriptionDeleteBod
 export const PushSubscriptionResultSchema = Type.Object({ endpoint: Type.String(), created: Type.Boolean() });
 export type PushSubscriptionResult = Static<typeof PushSubscriptionResultSchema>;
 
+/** `removed`: false when the caller had no subscription with this endpoint (the call is idempotent). */
+export const PushUnsubscribeResultSchema = Type.Object({ endpoint: Type.String(), removed: Type.Boolean() });
+export type PushUnsubscribeResult = Static<typeof PushUnsubscribeResultSchema>;
+
 /** The VAPID public key (base64url, uncompressed P-256) the browser subscribes with. */
 export const VapidPublicKeyResponseSchema = Type.Object({ publicKey: Type.String() });
 export type VapidPublicKeyResponse = Static<typeof VapidPublicKeyResponseSchema>;
