@@ -41,6 +41,12 @@ function runtimeNpmCiArgs(): string[] {
   return command.trim().split(/\s+/);
 }
 
+/** What the runtime stage removes from node_modules by hand right after its `npm ci`. */
+function runtimeRemovals(): string[] {
+  const run = runtime?.lines.find((l) => /\bnpm ci\b/.test(l)) ?? '';
+  return [...run.matchAll(/rm -rf (node_modules\/\S+)/g)].map((m) => m[1] as string);
+}
+
 describe('the Dockerfile', () => {
   it('builds in stages and installs only production dependencies in the runtime stage', () => {
     expect(stages().map((s) => s.name)).toEqual(['build', 'runtime']);
@@ -77,6 +83,7 @@ describe('the runtime stage, replayed in a temp dir', () => {
     runOk(process.execPath, [join(DEPLOY_DIR, 'docker', 'collect-runtime-files.mjs'), REPO_ROOT, appDir]);
     // --prefer-offline: the packages are in npm's cache after the checkout's own `npm ci`.
     runOk('npm', [...runtimeNpmCiArgs(), '--prefer-offline'], { cwd: appDir });
+    for (const path of runtimeRemovals()) rmSync(join(appDir, path), { recursive: true, force: true });
   }, 300_000);
 
   afterAll(() => {
@@ -114,6 +121,9 @@ describe('the runtime stage, replayed in a temp dir', () => {
     ]) {
       expect({ app, pkg, resolvable: resolvable(app as string, pkg as string) }).toEqual({ app, pkg, resolvable: true });
     }
+    // sharp loads only with its prebuilt libvips, an optional dependency: without it no thumbnails.
+    const sharp = createRequire(join(appDir, 'apps', 'worker', 'package.json'))('sharp') as { versions: { vips?: string } };
+    expect(sharp.versions.vips).toEqual(expect.any(String));
     for (const pkg of ['typescript', 'jest', 'ts-jest', 'turbo', '@biomejs/biome', 'kubernetes-models', 'testcontainers']) {
       expect({ pkg, installed: has(pkg) }).toEqual({ pkg, installed: false });
     }
