@@ -7,8 +7,7 @@ import {
   observeMongoCommands,
   PermanentStartupError,
   waitForRedisAndMongo,
-  watchRoomFilters,
-  watchStoreWrites,
+  watchCommandChecks,
 } from '@campzone/store';
 import pino from 'pino';
 import { mongoCommandSink } from './observability/metrics';
@@ -78,14 +77,7 @@ async function main(): Promise<void> {
     logger.warn({ queue: 'attachments', err: err.message }, 'queue connection error'),
   );
   const gateway = await buildGateway({ config, logger, redis: { command, pub, sub }, db, queues, attachmentJobs });
-  if (config.MONGO_COMMAND_CHECKS) {
-    watchStoreWrites(mongo, (w) => gateway.metrics.storeWrites.inc({ collection: w.collection, op: w.op }, w.count));
-    watchRoomFilters(mongo, (v) => {
-      gateway.metrics.roomFilterViolations.inc({ collection: v.collection, command: v.command });
-      // Field names only: an inserted document's values are user content.
-      logger.error({ collection: v.collection, command: v.command, fields: Object.keys(v.filter) }, 'room-data command without roomId');
-    });
-  }
+  if (config.MONGO_COMMAND_CHECKS) watchCommandChecks(mongo, gateway.metrics, logger);
   observeMongoCommands(mongo, mongoCommandSink(gateway.metrics));
   await starting.close();
   await gateway.app.listen({ port: starting.port, host: config.HOST });

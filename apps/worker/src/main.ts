@@ -9,8 +9,7 @@ import {
   openContentCodec,
   PermanentStartupError,
   waitForRedisAndMongo,
-  watchRoomFilters,
-  watchStoreWrites,
+  watchCommandChecks,
 } from '@campzone/store';
 import pino from 'pino';
 import { mongoCommandSink } from './observability/metrics';
@@ -67,14 +66,7 @@ async function main(): Promise<void> {
 
   const bull = createQueueConnection(config.redis);
   const worker = await buildWorker({ config, logger, redis, db, bullConnection: bull.connection, codec });
-  if (config.MONGO_COMMAND_CHECKS) {
-    watchStoreWrites(mongo, (w) => worker.metrics.storeWrites.inc({ collection: w.collection, op: w.op }, w.count));
-    watchRoomFilters(mongo, (v) => {
-      worker.metrics.roomFilterViolations.inc({ collection: v.collection, command: v.command });
-      // Field names only: an inserted document's values are user content.
-      logger.error({ collection: v.collection, command: v.command, fields: Object.keys(v.filter) }, 'room-data command without roomId');
-    });
-  }
+  if (config.MONGO_COMMAND_CHECKS) watchCommandChecks(mongo, worker.metrics, logger);
   observeMongoCommands(mongo, mongoCommandSink(worker.metrics));
   await worker.start();
   await starting.close();

@@ -4,6 +4,7 @@ export * from './audit-log.repository';
 export * from './block.repository';
 export * from './chat-message';
 export * from './collections';
+export * from './command-checks';
 export * from './command-monitor';
 export * from './documents';
 export * from './encryption/content-codec';

@@ -61,6 +61,9 @@ export async function benchCluster(name: 'cluster' | 'cluster-no-worker', ctx: B
       namespace: uniqueNamespace('bench-mem'),
       jwtSecret: JWT_SECRET,
       worker: false,
+      // Idle sockets are opened as fast as the connectors can: the pod's connection admission
+      // (a storm guard) would refuse most of them, and memory is what is measured here.
+      env: { POD_CONNECT_RATE_PER_SEC: '0' },
       log,
     });
     try {

@@ -1,0 +1,23 @@
+import type { MongoClient } from 'mongodb';
+import { watchRoomFilters } from './room-filter-guard';
+import { watchStoreWrites } from './store-write-counter';
+
+/** The counters MONGO_COMMAND_CHECKS feeds; prom-client counters fit. */
+export interface CommandCheckSink {
+  storeWrites: { inc(labels: { collection: string; op: string }, value: number): void };
+  roomFilterViolations: { inc(labels: { collection: string; command: string }): void };
+}
+
+/** MONGO_COMMAND_CHECKS in either app: writes counted per collection, room-data commands without roomId reported. */
+export function watchCommandChecks(
+  client: MongoClient,
+  sink: CommandCheckSink,
+  logger: { error(fields: object, msg: string): void },
+): void {
+  watchStoreWrites(client, (w) => sink.storeWrites.inc({ collection: w.collection, op: w.op }, w.count));
+  watchRoomFilters(client, (v) => {
+    sink.roomFilterViolations.inc({ collection: v.collection, command: v.command });
+    // Field names only: an inserted document's values are user content.
+    logger.error({ collection: v.collection, command: v.command, fields: Object.keys(v.filter) }, 'room-data command without roomId');
+  });
+}
