@@ -18,6 +18,7 @@ export const ROOM_KEY_FIELD: Readonly<Record<string, string>> = {
   [CollectionName.bans]: 'roomId',
   [CollectionName.reports]: 'roomId',
   [CollectionName.audit]: 'roomId',
+  [CollectionName.attachments]: 'roomId',
 };
 
 /**
