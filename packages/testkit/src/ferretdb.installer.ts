@@ -1,8 +1,9 @@
 import { chmod, cp, lstat, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type BinaryLocator, findExecutable, pathLocator } from './binary.locator';
 import { runCommand } from './command.runner';
+import { defaultBinaryCacheDir } from './go-binary.installer';
 import { withFileLock } from './install.lock';
 
 export const FERRETDB_VERSION = 'v1.24.2';
@@ -15,13 +16,8 @@ export interface FerretDbOptions {
   log?: (line: string) => void;
 }
 
-export function defaultFerretDbCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.CAMPZONE_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'campzone');
-  return join(root, 'bin');
-}
-
 function cachedBinaryPath(options: FerretDbOptions): string {
-  return join(options.cacheDir ?? defaultFerretDbCacheDir(), `ferretdb-${FERRETDB_VERSION}`);
+  return join(options.cacheDir ?? defaultBinaryCacheDir(), `ferretdb-${FERRETDB_VERSION}`);
 }
 
 /**

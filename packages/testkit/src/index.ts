@@ -1,7 +1,8 @@
 export { type BinaryLocator, findExecutable, pathLocator } from './binary.locator';
 export { isDockerEngineReachable } from './docker-engine.probe';
-export { defaultFerretDbCacheDir, FERRETDB_VERSION, type FerretDbOptions, findFerretDb, installFerretDb } from './ferretdb.installer';
+export { FERRETDB_VERSION, type FerretDbOptions, findFerretDb, installFerretDb } from './ferretdb.installer';
 export { getFreePort } from './free-port.allocator';
+export { defaultBinaryCacheDir, type GoBinaryOptions, type GoBinarySpec, installGoBinary } from './go-binary.installer';
 export type { LocalServer } from './local-server.supervisor';
 export { type ManagedProcess, type StartProcessOptions, startProcess } from './managed-process.runner';
 export { type MongoWireServer, type StartMongoWireOptions, startMongoWire } from './mongo-wire.provider';
@@ -11,7 +12,7 @@ export { type BrowserSubscription, type PushServicePeer, type ReceivedPush, star
 export { type RedisCluster, type StartRedisClusterOptions, startRedisCluster } from './redis-cluster.provider';
 export { type RedisMode, redisModeOf } from './redis-mode';
 export { type RedisServer, type StartRedisServerOptions, startRedisServer } from './redis-server.provider';
-export { findS3Server, GOFAKES3_VERSION, installS3Server, type S3ServerInstallOptions } from './s3-server.installer';
+export { GOFAKES3_VERSION, installS3Server, type S3ServerInstallOptions } from './s3-server.installer';
 export { type S3Server, type StartS3ServerOptions, startS3Server } from './s3-server.provider';
 export {
   type MongoKind,
