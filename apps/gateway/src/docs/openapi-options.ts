@@ -1,8 +1,11 @@
-import { ErrorResponseSchema } from '@campzone/protocol';
+import { ErrorResponseSchema, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@campzone/protocol';
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { FastifySchema } from 'fastify';
 
-/** Routes under this prefix take `Authorization: Bearer <jwt>`; the dev-token route mints one. */
+/**
+ * Routes under this prefix take `Authorization: Bearer <jwt>` (the dev-token route mints one),
+ * unless their schema says otherwise: `security: []` for a public one, another scheme for hooks.
+ */
 const AUTHENTICATED = /^\/v1\/(?!dev\/)/;
 
 /**
@@ -20,7 +23,17 @@ export const openApiOptions: FastifyDynamicSwaggerOptions = {
         'REST half of the CampZone Chat protocol; the Socket.IO half is described by the AsyncAPI document at /docs/asyncapi.json. ' +
         'Every error is `{ error: { code, message, retryAfterMs? } }` with the status of its code (docs/protocol.md).',
     },
-    components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        hookSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: SIGNATURE_HEADER,
+          description: `\`sha256=\` + hex HMAC-SHA256, with the hook's secret, of \`${TIMESTAMP_HEADER}\` + "." + the raw body (docs/protocol.md)`,
+        },
+      },
+    },
   },
   transform: ({ schema, url }) => {
     const described: FastifySchema = {
@@ -28,7 +41,7 @@ export const openApiOptions: FastifyDynamicSwaggerOptions = {
       tags: schema?.tags ?? [tagOf(url)],
       response: { ...(schema?.response ?? {}), '4XX': ErrorResponseSchema, '5XX': ErrorResponseSchema },
     };
-    if (AUTHENTICATED.test(url)) described.security = [{ bearerAuth: [] }];
+    if (AUTHENTICATED.test(url) && !schema?.security) described.security = [{ bearerAuth: [] }];
     return { schema: described, url };
   },
 };

@@ -71,7 +71,13 @@ export const hookPostRoutes: FastifyPluginAsyncTypebox<HookRoutesOptions> = asyn
   // 201 for a new message, 200 for a retry of one already posted (same Idempotency-Key).
   app.post(
     '/v1/hooks/:hookId',
-    { schema: { params: HookParamsSchema, response: { 200: HookMessageResultSchema, 201: HookMessageResultSchema } } },
+    {
+      schema: {
+        security: [{ hookSignature: [] }],
+        params: HookParamsSchema,
+        response: { 200: HookMessageResultSchema, 201: HookMessageResultSchema },
+      },
+    },
     async (request, reply) => {
       const rawBody = typeof request.body === 'string' ? request.body : '';
       const hook = await hooks.authenticate(request.params.hookId, {

@@ -16,7 +16,8 @@ import { authenticate, principalOf } from './auth.hook';
 /** Web Push: the server's VAPID key, the caller's subscriptions, and their level per room. */
 export const notificationRoutes: FastifyPluginAsyncTypebox<{ chat: ChatServices; auth: Authenticator }> = async (app, { chat, auth }) => {
   // The key is public: a page asks for it before anyone signs in to subscribe.
-  app.get('/v1/push/vapid-public-key', { schema: { response: { 200: VapidPublicKeyResponseSchema } } }, async () =>
+  // Public: a browser needs the key before it can subscribe, and it is the same for everyone.
+  app.get('/v1/push/vapid-public-key', { schema: { security: [], response: { 200: VapidPublicKeyResponseSchema } } }, async () =>
     chat.notifications.vapidPublicKey(),
   );
 

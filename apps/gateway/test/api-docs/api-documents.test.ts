@@ -140,6 +140,24 @@ test('every REST operation documents its success answer, and every path paramete
   expect(document.paths['/docs']).toBeUndefined();
 });
 
+// What the document says about credentials is what the gateway does: every GET without path
+// parameters is asked with none, and refused 401 exactly when the document names the bearer scheme.
+test('a GET documented with the bearer scheme refuses a request without a token, and only such a GET', async () => {
+  const document = JSON.parse(openapiText) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+  const mismatches: string[] = [];
+  for (const [path, operations] of Object.entries(document.paths)) {
+    const get = operations.get;
+    if (!get || path.includes('{')) continue;
+    const documented = JSON.stringify(get.security ?? []).includes('bearerAuth');
+    const response = await fetch(`${cluster.url(0)}${path}`);
+    await response.arrayBuffer();
+    if ((response.status === 401) !== documented) mismatches.push(`GET ${path}: ${response.status}, bearer documented: ${documented}`);
+  }
+  expect(mismatches).toEqual([]);
+  expect(document.paths['/v1/push/vapid-public-key']?.get?.security).toEqual([]);
+  expect(document.paths['/v1/hooks/{hookId}']?.post?.security).toEqual([{ hookSignature: [] }]);
+});
+
 test('the AsyncAPI document has every client event with its ack and every server event', () => {
   const document = JSON.parse(asyncapiText) as { operations: Record<string, { action: string; reply?: unknown }> };
   expect(document.operations.send_message).toMatchObject({ action: 'receive', reply: expect.any(Object) });
