@@ -185,15 +185,24 @@ export class ParticipantRepository {
   }
 
   /**
-   * Raises delivered cursors in one round trip. Each is found by room and `_id`: the room routes
-   * it to one shard on a MongoDB sharded by roomId, the `_id` finds the member there.
+   * Raises delivered cursors, one statement per room and seq: members who acked up to the same
+   * message (most of a room, between two flushes) share one `updateMany`, so a flush costs a
+   * statement per room rather than one per member. Each names its room, which routes it to one
+   * shard on a MongoDB sharded by roomId; the `_id`s find the members there. `$max` never lowers.
    */
   async advanceDelivered(updates: CursorUpdate[]): Promise<void> {
     if (updates.length === 0) return;
+    const groups = new Map<string, { roomId: string; seq: number; ids: ObjectId[] }>();
+    for (const u of updates) {
+      const key = `${u.seq} ${u.roomId}`;
+      const group = groups.get(key);
+      if (group) group.ids.push(new ObjectId(u.participantId));
+      else groups.set(key, { roomId: u.roomId, seq: u.seq, ids: [new ObjectId(u.participantId)] });
+    }
     await bulkWriteInChunks(
       this.participants,
-      updates.map((u) => ({
-        updateOne: { filter: { roomId: u.roomId, _id: new ObjectId(u.participantId) }, update: { $max: { deliveredSeq: u.seq } } },
+      [...groups.values()].map(({ roomId, seq, ids }) => ({
+        updateMany: { filter: { roomId, _id: ids.length === 1 ? ids[0]! : { $in: ids } }, update: { $max: { deliveredSeq: seq } } },
       })),
     );
   }

@@ -164,4 +164,9 @@ test('bulk cursor and member writes of any size complete (FerretDB drops update 
   await fixture.store.participants.advanceDelivered(ids.map((participantId, i) => ({ roomId: 'big-room', participantId, seq: i + 1 })));
   const cursors = await fixture.store.participants.cursors('big-room');
   expect(cursors.find((c) => c.userId === 'member149')?.deliveredSeq).toBe(150);
+  // Members at the same seq share one statement; the lower ones rise, none goes back.
+  await fixture.store.participants.advanceDelivered(ids.map((participantId) => ({ roomId: 'big-room', participantId, seq: 100 })));
+  const raised = await fixture.store.participants.cursors('big-room');
+  expect(raised.find((c) => c.userId === 'member0')?.deliveredSeq).toBe(100);
+  expect(raised.find((c) => c.userId === 'member149')?.deliveredSeq).toBe(150);
 }, 20_000);
