@@ -63,8 +63,8 @@ test("sync, get_messages, REST history and a repeated send show statuses raised 
   for (const a of args) await wyn.emitWithAck('send_message', a);
   // What the worker's rollup writes: everything up to 3 held by everyone, up to 1 read.
   const floors = createStore(await cluster.db()).statusFloors;
-  await floors.raise('ticked', 'DELIVERED', 3);
-  await floors.raise('ticked', 'READ', 1);
+  await floors.raise('ticked', { DELIVERED: 3 });
+  await floors.raise('ticked', { READ: 1 });
   const expected = ['READ', 'DELIVERED', 'DELIVERED', 'PENDING'];
 
   const synced = await wyn.emitWithAck('sync', { roomId: 'ticked', afterSeq: 0 });

@@ -49,6 +49,7 @@ import { sweepProcessor } from './processors/sweep.processor';
 import { threadSummaryProcessor } from './processors/thread-summary.processor';
 import { webhookDeliverProcessor } from './processors/webhook-deliver.processor';
 import { webhookDispatchProcessor } from './processors/webhook-dispatch.processor';
+import { KnownFloors } from './rollup/known-floors';
 import { type QueueBinding, queueBindings } from './worker-init.config';
 
 export interface WorkerDeps {
@@ -148,7 +149,7 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
       rollup: rollupProcessor({
         cursors,
         messages: store.messages,
-        floors: store.statusFloors,
+        floors: new KnownFloors(store.statusFloors),
         emitter,
         rollup: queues.rollup,
         rollupDelayMs: config.ROLLUP_DELAY_MS,

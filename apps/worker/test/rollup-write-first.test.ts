@@ -75,7 +75,7 @@ test("when raising the lowest member's own messages fails, nothing is announced;
   const cursors = new DeliveryCursors(services.lua, keys, services.redis);
   await cursors.advance(roomId, 'ann', 4);
   await cursors.advance(roomId, 'bob', 3);
-  await store.statusFloors.raise(roomId, 'DELIVERED', 3);
+  await store.statusFloors.raise(roomId, { DELIVERED: 3 });
   const job = await queues.rollup.add(JobName.rollup, { roomId });
   const statuses = async () => {
     const [page, floors] = await Promise.all([store.messages.afterSeq(roomId, 0, 10), store.statusFloors.get(roomId)]);

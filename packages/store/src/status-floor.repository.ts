@@ -31,9 +31,17 @@ export class StatusFloorRepository {
     return floors;
   }
 
-  /** Raises one floor of the room, never lowering it; the room's document is created on first use. */
-  async raise(roomId: string, status: FloorStatus, seq: number): Promise<void> {
-    const other: FloorStatus = status === 'READ' ? 'DELIVERED' : 'READ';
-    await this.floors.updateOne({ _id: roomId }, { $max: { [status]: seq }, $setOnInsert: { [other]: 0 } }, { upsert: true });
+  /**
+   * Raises the given floors of the room in one statement, never lowering them; the room's
+   * document is created on first use (a floor not given starts at 0).
+   */
+  async raise(roomId: string, rises: Partial<StatusFloors>): Promise<void> {
+    const unset = (['DELIVERED', 'READ'] as const).filter((status) => rises[status] === undefined);
+    if (unset.length === 2) return;
+    await this.floors.updateOne(
+      { _id: roomId },
+      { $max: rises, ...(unset.length > 0 ? { $setOnInsert: Object.fromEntries(unset.map((status) => [status, 0])) } : {}) },
+      { upsert: true },
+    );
   }
 }

@@ -76,11 +76,15 @@ test("a message's status is its own, raised by the room's floors, which never go
   await seedMessages('floors', 6);
   await fixture.store.collections.messages.updateOne({ roomId: 'floors', seq: 5 }, { $set: { status: 'READ' } });
   expect(await fixture.store.statusFloors.get('floors')).toEqual({ DELIVERED: 0, READ: 0 });
-  await fixture.store.statusFloors.raise('floors', 'DELIVERED', 4);
-  await fixture.store.statusFloors.raise('floors', 'READ', 2);
-  await fixture.store.statusFloors.raise('floors', 'DELIVERED', 3);
+  await fixture.store.statusFloors.raise('floors', { DELIVERED: 4 });
+  await fixture.store.statusFloors.raise('floors', { READ: 2 });
+  await fixture.store.statusFloors.raise('floors', { DELIVERED: 3 });
   const floors = await fixture.store.statusFloors.get('floors');
   expect(floors).toEqual({ DELIVERED: 4, READ: 2 });
+  // Both in one statement: each rises on its own, neither goes down.
+  await fixture.store.statusFloors.raise('both', { DELIVERED: 5, READ: 1 });
+  await fixture.store.statusFloors.raise('both', { DELIVERED: 4, READ: 3 });
+  expect(await fixture.store.statusFloors.get('both')).toEqual({ DELIVERED: 5, READ: 3 });
   const page = await fixture.store.messages.afterSeq('floors', 0, 10);
   expect(page.messages.map((m) => statusAt(m, floors))).toEqual(['READ', 'READ', 'DELIVERED', 'DELIVERED', 'READ', 'PENDING']);
   expect(await fixture.store.statusFloors.get('other-room')).toEqual({ DELIVERED: 0, READ: 0 });

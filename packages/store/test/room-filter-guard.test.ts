@@ -120,7 +120,7 @@ describe('on a live client with command monitoring', () => {
     await store.messageChanges.eraseEdits(roomId, id);
     await store.receipts.record({ messageId: id, roomId, userId: 'ben', readAt: now });
     await store.receipts.countFor(roomId, id);
-    await store.statusFloors.raise(roomId, 'DELIVERED', 1);
+    await store.statusFloors.raise(roomId, { DELIVERED: 1 });
     await store.statusFloors.getMany([roomId]);
     const tracked = { messageId: id.toHexString(), roomId, seq: 1 };
     await store.queueLog.openRetried([tracked], 3, now);

@@ -1,11 +1,11 @@
 import { type MessageStatus, roomChannel } from '@campzone/protocol';
 import { JobName, payloadParser, QueueName, RollupJobSchema, type RollupQueue, rollupJobOptions } from '@campzone/queue';
-import type { FloorStatus, MessageRepository, StatusFloorRepository } from '@campzone/store';
+import type { FloorStatus, MessageRepository, StatusFloorRepository, StatusFloors } from '@campzone/store';
 import type { Job } from 'bullmq';
 import type { ClusterEmitter } from '../delivery/cluster-emitter';
 import type { MemberCursorReader, RoomCursors } from '../delivery/member-cursors';
 import type { WorkerMetrics } from '../observability/metrics';
-import { planStatus } from '../rollup/status-plan';
+import { planStatus, type StatusPlan } from '../rollup/status-plan';
 import type { JobRun } from './job-run';
 
 const parser = payloadParser(RollupJobSchema, `${QueueName.rollup}/${JobName.rollup}`);
@@ -27,8 +27,9 @@ export interface RollupDeps {
  * Recomputes a room's message statuses from its members' cursors: READ up to where everyone
  * has read, DELIVERED up to where everyone holds the messages. Each is the room's status floor
  * (one document, whatever the number of messages; readers derive a message's status from it),
- * announced as `message_status {roomId, uptoSeq, status}` when it rises. Floors and statuses
- * only rise, and a second run finds nothing more to change or announce.
+ * announced as `message_status {roomId, uptoSeq, status}` when it rises; both floors rise in
+ * one write. Floors and statuses only rise, and a second run finds nothing more to change or
+ * announce. `floors` may be a KnownFloors, which reads a room's floors once per process.
  */
 export function rollupProcessor(deps: RollupDeps) {
   return async (job: Job, run: JobRun) => {
@@ -36,39 +37,46 @@ export function rollupProcessor(deps: RollupDeps) {
     const [rooms, floors] = await Promise.all([deps.cursors.forRooms([roomId]), deps.floors.get(roomId)]);
     const members = rooms.get(roomId) ?? new Map();
     if (members.size === 0) return { roomId, members: 0 };
-    const result: Record<string, number> = {};
     // READ first: a client shown READ up to n needs no DELIVERED up to n afterwards.
-    for (const status of ['READ', 'DELIVERED'] as const) {
-      result[status] = await rollUp(deps, run, roomId, members, status, floors[status]);
+    const plans = (['READ', 'DELIVERED'] as const).map((status) => ({ status, plan: planOf(members, status), floor: floors[status] }));
+    const rises: Partial<StatusFloors> = {};
+    for (const { status, plan, floor } of plans) if (plan && plan.uptoSeq > floor) rises[status] = plan.uptoSeq;
+    // The floors first, then their announcements, before anything else can fail: a client told
+    // READ up to n that reloads reads READ up to n. A crash in between skips these
+    // announcements; the room's next rise announces a higher floor, which covers them.
+    if (Object.keys(rises).length > 0) await deps.floors.raise(roomId, rises);
+    for (const { status, floor } of plans) {
+      const uptoSeq = rises[status];
+      if (uptoSeq === undefined) continue;
+      await deps.emitter.emit((e) => e.to(roomChannel(roomId)).emit('message_status', { roomId, uptoSeq, status }));
+      deps.metrics.statusChanges.inc({ status }, uptoSeq - floor);
+    }
+    const result: Record<string, number> = {};
+    for (const { status, plan, floor } of plans) {
+      const own = plan ? await ownMessages(deps, run, roomId, status, plan, floor) : 0;
+      result[status] = (rises[status] ?? floor) - floor + own;
     }
     return { roomId, members: members.size, ...result };
   };
 }
 
-async function rollUp(deps: RollupDeps, run: JobRun, roomId: string, members: RoomCursors, status: FloorStatus, floor: number) {
-  const plan = planStatus([...members].map(([userId, c]) => ({ userId, seq: status === 'READ' ? c.read : c.delivered })));
-  if (!plan) return 0;
-  let changed = 0;
-  if (plan.uptoSeq > floor) {
-    // The floor first, then the announcement: a client told READ up to n that reloads reads
-    // READ up to n. A crash in between skips this announcement; the room's next rise announces
-    // a higher floor, which covers it.
-    await deps.floors.raise(roomId, status, plan.uptoSeq);
-    await deps.emitter.emit((e) => e.to(roomChannel(roomId)).emit('message_status', { roomId, uptoSeq: plan.uptoSeq, status }));
-    changed += plan.uptoSeq - floor;
-  }
+function planOf(members: RoomCursors, status: FloorStatus): StatusPlan | null {
+  return planStatus([...members].map(([userId, c]) => ({ userId, seq: status === 'READ' ? c.read : c.delivered })));
+}
+
+/** The lowest member's own messages above the floor, once the floor stands still. */
+async function ownMessages(deps: RollupDeps, run: JobRun, roomId: string, status: FloorStatus, plan: StatusPlan, floor: number) {
   const laggard = plan.laggard;
-  if (laggard && laggard.uptoSeq > plan.uptoSeq) {
-    if (plan.uptoSeq > floor) {
-      // The room-wide floor is still rising and will most likely pass the lowest member's own
-      // messages by itself; looking for them costs a scan of the messages on a store without
-      // secondary indexes (FerretDB), every rollup of every busy room. A follow-up rollup looks
-      // once the floor stands still.
-      await followUp(deps, roomId);
-    } else {
-      changed += await raiseOwnMessages(deps, run, roomId, laggard, status, floor);
-    }
+  if (!laggard || laggard.uptoSeq <= plan.uptoSeq) return 0;
+  if (plan.uptoSeq > floor) {
+    // The room-wide floor is still rising and will most likely pass the lowest member's own
+    // messages by itself; looking for them costs a scan of the messages on a store without
+    // secondary indexes (FerretDB), every rollup of every busy room. A follow-up rollup looks
+    // once the floor stands still.
+    await followUp(deps, roomId);
+    return 0;
   }
+  const changed = await raiseOwnMessages(deps, run, roomId, laggard, status, floor);
   deps.metrics.statusChanges.inc({ status }, changed);
   return changed;
 }
