@@ -73,8 +73,8 @@ const commonProps = {
     { default: 'primary' },
   ),
   /**
-   * Watches every MongoDB command (the driver's command monitoring): documents written per
-   * collection in /metrics, and every room-data command whose filter lacks roomId logged as an
+   * Watches every MongoDB command (the driver's command monitoring): documents written and read
+   * commands per collection in /metrics, and every room-data command whose filter lacks roomId logged as an
    * error and counted. For tests and benchmarks; it costs a little CPU per command.
    */
   MONGO_COMMAND_CHECKS: Bool(false),

@@ -28,6 +28,7 @@ export * from './startup-retry';
 export * from './startup-wait';
 export * from './status-floor.repository';
 export * from './store';
+export * from './store-read-counter';
 export * from './store-write-counter';
 export * from './user.repository';
 export * from './webhook.repository';

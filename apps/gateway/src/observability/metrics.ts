@@ -73,6 +73,12 @@ export function createGatewayMetrics() {
       labelNames: ['collection', 'op'],
       registers: [registry],
     }),
+    storeReads: new Counter({
+      name: 'campzone_gateway_store_reads_total',
+      help: 'Read commands this pod sent to MongoDB (find, aggregate, count, distinct, getMore: one per round trip), by collection and command; counted only with MONGO_COMMAND_CHECKS=true',
+      labelNames: ['collection', 'command'],
+      registers: [registry],
+    }),
     roomFilterViolations: new Counter({
       name: 'campzone_gateway_room_filter_violations_total',
       help: 'Room-data commands whose filter lacked roomId (each would reach every shard); checked only with MONGO_COMMAND_CHECKS=true',

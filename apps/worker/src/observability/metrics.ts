@@ -72,6 +72,12 @@ export function createWorkerMetrics() {
       labelNames: ['collection', 'op'],
       registers: [registry],
     }),
+    storeReads: new Counter({
+      name: 'campzone_worker_store_reads_total',
+      help: 'Read commands this pod sent to MongoDB (find, aggregate, count, distinct, getMore: one per round trip), by collection and command; counted only with MONGO_COMMAND_CHECKS=true',
+      labelNames: ['collection', 'command'],
+      registers: [registry],
+    }),
     roomFilterViolations: new Counter({
       name: 'campzone_worker_room_filter_violations_total',
       help: 'Room-data commands whose filter lacked roomId (each would reach every shard); checked only with MONGO_COMMAND_CHECKS=true',
