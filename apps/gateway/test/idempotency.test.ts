@@ -173,3 +173,18 @@ test('a repeat that only MongoDB recognises (Redis forgot the key) is answered a
   expect(synced.messages.map((m: ChatMessage) => m.messageId)).toEqual([first.messageId]);
   expect(synced.holes).toEqual([first.seq + 1]);
 });
+
+test('repeats of a key still in flight on the same pod join it: one insert, no seq given up, the same ack marked duplicate', async () => {
+  await createRoom(cluster.url(0), 'jon', 'joined', ['kim']);
+  const jon = await connectAs(cluster.url(0), 'jon');
+  const args = sendArgs('joined', 'sent once, asked four times', 1, 'jon-1700000000000-0.5');
+  const replies = await Promise.all([1, 2, 3, 4].map(() => jon.emitWithAck('send_message', args)));
+  for (const r of replies) if (!r.ok) throw new Error(r.error.message);
+  const acks = replies as Array<{ messageId: string; seq: number; duplicate: boolean }>;
+  expect(new Set(acks.map((a) => `${a.messageId} ${a.seq}`)).size).toBe(1);
+  expect(acks.map((a) => a.duplicate).sort()).toEqual([false, true, true, true]);
+  const db = await cluster.db();
+  // Without joining, each repeat finds the key taken in Redis while nothing is stored yet, and
+  // gives up a fresh seq as a hole.
+  expect(await db.collection('messages').countDocuments({ roomId: 'joined' })).toBe(1);
+});

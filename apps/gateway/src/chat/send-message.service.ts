@@ -89,19 +89,39 @@ interface GivenUp {
  * members move past it at their next sync instead of waiting it out.
  */
 export class SendMessageService {
+  /**
+   * Sends still in flight on this pod, by room, sender and key: a repeat of one (a client that
+   * retried before its first attempt was answered) joins it instead of finding its key taken
+   * in Redis, giving up a seq and trying a second insert.
+   */
+  private readonly inFlight = new Map<string, { attempt: Promise<SendResult>; deadline: { at: number } }>();
+
   constructor(private readonly deps: SendMessageDeps) {}
 
   /**
    * Answers within `sendTimeoutMs` whatever the store does: a send still unanswered then is
    * refused UNAVAILABLE (its client retries with the same key; if the first attempt lands after
    * all, the retry finds it stored and re-arms its delivery), so a slow or partitioned store
-   * never leaves a sender waiting without an answer.
+   * never leaves a sender waiting without an answer. A repeat that joins a send in flight
+   * answers `duplicate: true` with the same message, and moves the joined send's deadline to
+   * its own, since someone now waits for it that long.
    */
   send(senderId: string, input: SendMessage): Promise<SendResult> {
     const limit = this.deps.sendTimeoutMs;
-    const attempt = this.sendUnbounded(senderId, input, limit === undefined ? Number.POSITIVE_INFINITY : Date.now() + limit).then((r) =>
-      this.recorded(r),
-    );
+    const deadline = limit === undefined ? Number.POSITIVE_INFINITY : Date.now() + limit;
+    const key = `${input.roomId}\u0000${senderId}\u0000${input.idempotencyKey}`;
+    const running = this.inFlight.get(key);
+    let attempt: Promise<SendResult>;
+    if (running) {
+      running.deadline.at = Math.max(running.deadline.at, deadline);
+      attempt = running.attempt.then((r) => ({ message: r.message, duplicate: true }));
+    } else {
+      const shared = { at: deadline };
+      attempt = this.sendUnbounded(senderId, input, shared)
+        .then((r) => this.recorded(r))
+        .finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, { attempt, deadline: shared });
+    }
     if (limit === undefined) return attempt;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
@@ -125,11 +145,11 @@ export class SendMessageService {
   }
 
   /**
-   * The pipeline itself. Past `deadline` its caller has been answered UNAVAILABLE already, so it
+   * The pipeline itself. Past `deadline.at` its callers have been answered UNAVAILABLE already, so it
    * allocates nothing more: a slow store then costs the work already begun, not a seq and an
    * insert for every send its clients retried meanwhile.
    */
-  private async sendUnbounded(senderId: string, input: SendMessage, deadline: number): Promise<SendResult> {
+  private async sendUnbounded(senderId: string, input: SendMessage, deadline: { at: number }): Promise<SendResult> {
     if (input.content.length > this.deps.maxContentLength) {
       throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `content is longer than ${this.deps.maxContentLength} characters`);
     }
@@ -150,7 +170,7 @@ export class SendMessageService {
     const givenUp: GivenUp[] = [];
     try {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        if (Date.now() > deadline) throw new ChatError(ErrorCode.UNAVAILABLE, `already answered: past the send deadline; ${RETRY_HINT}`);
+        if (Date.now() > deadline.at) throw new ChatError(ErrorCode.UNAVAILABLE, `already answered: past the send deadline; ${RETRY_HINT}`);
         const allocation = await this.allocate(request);
         if (allocation.kind === 'duplicate') {
           const stored = await this.findStored(senderId, input);
