@@ -11,6 +11,8 @@ export interface CursorUpdate {
 }
 
 const INSERT_CHUNK = 1000;
+/** Delivered-cursor copies within this many seqs of each other are written together (see advanceDelivered). */
+const COPY_SPAN = 20;
 
 function toArray(value: WriteError | readonly WriteError[] | undefined): readonly WriteError[] {
   if (value === undefined) return [];
@@ -185,23 +187,35 @@ export class ParticipantRepository {
   }
 
   /**
-   * Raises delivered cursors, one statement per room and seq: members who acked up to the same
-   * message (most of a room, between two flushes) share one `updateMany`, so a flush costs a
-   * statement per room rather than one per member. Each names its room, which routes it to one
-   * shard on a MongoDB sharded by roomId; the `_id`s find the members there. `$max` never lowers.
+   * Raises delivered cursors, one statement per room and seq range: members within
+   * COPY_SPAN seqs of each other (most of a room between two flushes, some acks still in
+   * flight) share one `updateMany` at the lowest seq among them, so a flush costs about a
+   * statement per room rather than one per member. A copy may so lag its member's Redis cursor
+   * by less than COPY_SPAN, never lead it: rollups and checks take the higher of the two, and
+   * after a Redis loss a lagging copy costs a re-send the client drops, never a status claimed.
+   * Each names its room, which routes it to one shard on a MongoDB sharded by roomId; the
+   * `_id`s find the members there. `$max` never lowers.
    */
   async advanceDelivered(updates: CursorUpdate[]): Promise<void> {
     if (updates.length === 0) return;
-    const groups = new Map<string, { roomId: string; seq: number; ids: ObjectId[] }>();
-    for (const u of updates) {
-      const key = `${u.seq} ${u.roomId}`;
-      const group = groups.get(key);
-      if (group) group.ids.push(new ObjectId(u.participantId));
-      else groups.set(key, { roomId: u.roomId, seq: u.seq, ids: [new ObjectId(u.participantId)] });
+    const byRoom = new Map<string, CursorUpdate[]>();
+    for (const u of updates) byRoom.set(u.roomId, [...(byRoom.get(u.roomId) ?? []), u]);
+    const groups: Array<{ roomId: string; seq: number; ids: ObjectId[] }> = [];
+    for (const [roomId, cursors] of byRoom) {
+      cursors.sort((a, b) => b.seq - a.seq);
+      let group: { roomId: string; seq: number; ids: ObjectId[]; top: number } | undefined;
+      for (const c of cursors) {
+        if (!group || group.top - c.seq >= COPY_SPAN) {
+          group = { roomId, seq: c.seq, ids: [], top: c.seq };
+          groups.push(group);
+        }
+        group.seq = c.seq;
+        group.ids.push(new ObjectId(c.participantId));
+      }
     }
     await bulkWriteInChunks(
       this.participants,
-      [...groups.values()].map(({ roomId, seq, ids }) => ({
+      groups.map(({ roomId, seq, ids }) => ({
         updateMany: { filter: { roomId, _id: ids.length === 1 ? ids[0]! : { $in: ids } }, update: { $max: { deliveredSeq: seq } } },
       })),
     );
