@@ -19,9 +19,13 @@ import { metricValue, Stack, serviceUrls } from './harness/stack';
 
 const ROOMS = 2;
 const MEMBERS = 10;
-const PER_ROOM = 150;
-/** Messages per second per room while counting. */
-const RATE_PER_ROOM = 15;
+const PER_ROOM = 100;
+/**
+ * Messages per second per room while counting: about the bench's per-room rate at half the
+ * cluster's maximum. Floors (one write per room per rollup) and cursor copies (about one per
+ * room per flush) cost more per message in a quieter room, so a busier one passes easily.
+ */
+const RATE_PER_ROOM = 5;
 
 let stack: Stack;
 let delivery: Queue;
