@@ -112,15 +112,20 @@ export class SendMessageService {
     const key = `${input.roomId}\u0000${senderId}\u0000${input.idempotencyKey}`;
     const running = this.inFlight.get(key);
     let attempt: Promise<SendResult>;
-    if (running) {
+    // Only while its own caller still waits: one past its deadline may be stuck on the store,
+    // and a repeat then tries for itself as before (finding the key taken, it takes a fresh seq).
+    if (running && Date.now() <= running.deadline.at) {
       running.deadline.at = Math.max(running.deadline.at, deadline);
       attempt = running.attempt.then((r) => ({ message: r.message, duplicate: true }));
     } else {
       const shared = { at: deadline };
-      attempt = this.sendUnbounded(senderId, input, shared)
+      const started: Promise<SendResult> = this.sendUnbounded(senderId, input, shared)
         .then((r) => this.recorded(r))
-        .finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, { attempt, deadline: shared });
+        .finally(() => {
+          if (this.inFlight.get(key)?.attempt === started) this.inFlight.delete(key);
+        });
+      this.inFlight.set(key, { attempt: started, deadline: shared });
+      attempt = started;
     }
     if (limit === undefined) return attempt;
     let timer: NodeJS.Timeout | undefined;
