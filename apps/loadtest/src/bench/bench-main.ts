@@ -16,6 +16,7 @@ import { writeBenchCharts } from './bench-charts';
 import { writeBenchDocs } from './bench-docs';
 import { type Breakdown, formatBench, markdownReport, summarize, type TargetName, type TargetResult } from './bench-report';
 import { type BenchContext, type BenchOptions, benchBare, benchCluster } from './bench-targets';
+import { capacityCosts, writeCapacityCosts } from './capacity-costs';
 import { benchCentrifugo } from './centrifugo-target';
 import { measureInsertRate, measureSyncQuery } from './insert-rate';
 
@@ -37,7 +38,8 @@ Each: the rate is stepped up until send-to-receive p99 passes 100 ms or delivery
 then half of the maximum on a fresh run; RSS per idle connection on a fresh process; CPU per
 1,000 deliveries at the cluster's half rate; per step, each process's event-loop delay, GC, and
 the store and Redis latency by command. Writes docs/bench-latency.svg, docs/bench-memory.svg
-and the figures section of docs/benchmarks.md. About 25 minutes on a quiet 2-core machine.
+and the figures section of docs/benchmarks.md, and the per-message cost profile the capacity
+model plans with (docs/capacity-costs.json, see docs/capacity.md). About 25 minutes on a quiet 2-core machine.
 
   --runs N            rounds (default 3; --quick: 1)
   --targets a,b       of ${ALL_TARGETS.join(', ')} (default ${DEFAULT_TARGETS.join(',')})
@@ -48,10 +50,13 @@ and the figures section of docs/benchmarks.md. About 25 minutes on a quiet 2-cor
   --window-ms N       measured window per step (default 5000; --quick 3000)
   --max-steps N       steps per search (default 10; --quick 6)
   --budget-ms N       time per search (default 60000; --quick 40000)
+  --start-rate N      msgs/s every search starts at (default: cluster 100, bare 400,
+                      centrifugo 200; lower it on a loaded machine)
   --skip-memory       no idle-connection memory
   --skip-store-alone  no insert/sync breakdown of the store alone
   --out-dir DIR       where charts and figures go (default docs/ of the checkout)
   --no-write          print only; write no files
+  --costs-only        write only capacity-costs.json (charts and benchmarks.md left as they are)
   --rooms N --members N --senders N   the load's shape (default 10 x 10, 2 senders per room)`;
 
 export async function runBenchCli(argv: string[]): Promise<number> {
@@ -70,6 +75,8 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       'skip-store-alone': { type: 'boolean' },
       'out-dir': { type: 'string' },
       'no-write': { type: 'boolean' },
+      'costs-only': { type: 'boolean' },
+      'start-rate': { type: 'string' },
       rooms: { type: 'string' },
       members: { type: 'string' },
       senders: { type: 'string' },
@@ -99,6 +106,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     maxSteps: count('max-steps', values['max-steps'], quick ? 6 : 10),
     memoryLevels: values['skip-memory'] ? [] : quick ? [1000, 2000] : [5000, 10_000],
     budgetMs: count('budget-ms', values['budget-ms'], quick ? 40_000 : 60_000, 1000),
+    startRate: values['start-rate'] === undefined ? undefined : count('start-rate', values['start-rate'], 1),
   };
   const runs = count('runs', values.runs, quick ? 1 : 3);
   if (problems.length) {
@@ -171,7 +179,13 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       for (const r of runsOf) console.log(JSON.stringify({ tool: 'campzone-bench-target', ...r }));
     console.log(JSON.stringify(summary));
     if (outDir) {
-      const written = [...(await writeBenchCharts(summary, results, outDir)), ...(await writeBenchDocs(summary, outDir))];
+      const written = values['costs-only']
+        ? []
+        : [...(await writeBenchCharts(summary, results, outDir)), ...(await writeBenchDocs(summary, outDir))];
+      // The capacity model's input (npm run capacity): only a cluster round with its half-rate run has one.
+      const costs = capacityCosts(summary, results.cluster ?? []);
+      if (costs) written.push(await writeCapacityCosts(costs, outDir));
+      else log('no cluster half-rate run: docs/capacity-costs.json left as it was');
       log(`wrote ${written.join(', ')}`);
     }
     return summary.verdict.correctness ? 0 : 1;
