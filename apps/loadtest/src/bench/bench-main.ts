@@ -52,6 +52,8 @@ model plans with (docs/capacity-costs.json, see docs/capacity.md). About 25 minu
   --budget-ms N       time per search (default 60000; --quick 40000)
   --start-rate N      msgs/s every search starts at (default: cluster 100, bare 400,
                       centrifugo 200; lower it on a loaded machine)
+  --cost-rate N       the cluster's half-rate run (the costs capacity-costs.json holds) at N
+                      msgs/s instead of half the maximum: for a loaded machine where no step passes
   --skip-memory       no idle-connection memory
   --skip-store-alone  no insert/sync breakdown of the store alone
   --out-dir DIR       where charts and figures go (default docs/ of the checkout)
@@ -77,6 +79,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       'no-write': { type: 'boolean' },
       'costs-only': { type: 'boolean' },
       'start-rate': { type: 'string' },
+      'cost-rate': { type: 'string' },
       rooms: { type: 'string' },
       members: { type: 'string' },
       senders: { type: 'string' },
@@ -107,6 +110,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     memoryLevels: values['skip-memory'] ? [] : quick ? [1000, 2000] : [5000, 10_000],
     budgetMs: count('budget-ms', values['budget-ms'], quick ? 40_000 : 60_000, 1000),
     startRate: values['start-rate'] === undefined ? undefined : count('start-rate', values['start-rate'], 1),
+    costRate: values['cost-rate'] === undefined ? undefined : count('cost-rate', values['cost-rate'], 1),
   };
   const runs = count('runs', values.runs, quick ? 1 : 3);
   if (problems.length) {

@@ -28,6 +28,8 @@ export interface BenchOptions {
   budgetMs: number;
   /** Where every search starts instead of its target's usual rate (a loaded machine). */
   startRate?: number | undefined;
+  /** The cluster's half-rate run at this rate instead (costs measured where no step passed). */
+  costRate?: number | undefined;
 }
 
 /** What every target of one round shares: the services and where to log. */
@@ -106,7 +108,8 @@ export async function benchCluster(name: 'cluster' | 'cluster-no-worker', ctx: B
       await halfRate(
         name,
         sdkRun(fresh.urls, options),
-        result.maxAcceptedPerSec,
+        // halfRate halves it: --cost-rate N measures at N.
+        options.costRate !== undefined ? options.costRate * 2 : result.maxAcceptedPerSec,
         undefined,
         sampled,
         clusterMetrics(fresh),
