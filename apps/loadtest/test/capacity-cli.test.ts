@@ -49,7 +49,8 @@ test.each([
   [['--users', '100', '--rooms', '10', '--members-per-room', '500'], /cannot exceed --users/],
   [['--users', '100', '--rooms', '10', '--adapter', 'fast'], /--adapter must be sharded or classic/],
   [['--users', '100', '--rooms', '10', '--frobnicate'], /Unknown option '--frobnicate'/],
-  [['--check', '--check-rates', '10'], /--check-rates must be two integers/],
+  [['--check', '--check-sizes', '10x1@5'], /--check-sizes must be ROOMSxMEMBERS@RATE/],
+  [['--check', '--check-sizes', '10@5'], /--check-sizes must be ROOMSxMEMBERS@RATE/],
 ])('bad flags %j exit 2 with a message naming the flag, and plan nothing', async (args, message) => {
   const { code, stdout, stderr } = await capacity([...args, '--costs', costsFile]);
   expect(code).toBe(2);

@@ -16,6 +16,8 @@ import type { CapacityCosts } from './cost-profile';
 
 /** What the model predicted and what was measured for one figure at one load. */
 export interface CheckRow {
+  /** rooms x members of the measured load. */
+  size?: string;
   msgsPerSec: number;
   figure: keyof Demand;
   predicted: number;
@@ -73,29 +75,47 @@ function fmt(value: number): string {
 /** The comparison as a markdown table (docs/capacity.md shows it). */
 export function formatCheck(rows: CheckRow[]): string {
   return [
-    '| msgs/s (measured) | figure | predicted | measured | predicted / measured |',
-    '|---|---|---|---|---|',
+    '| rooms x members | msgs/s (measured) | figure | predicted | measured | predicted / measured |',
+    '|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${fmt(r.msgsPerSec)} | ${r.figure} | ${fmt(r.predicted)} | ${fmt(r.measured)} | ${r.measured > 0 ? fmt(r.predicted / r.measured) : '-'} |`,
+        `| ${r.size ?? '-'} | ${fmt(r.msgsPerSec)} | ${r.figure} | ${fmt(r.predicted)} | ${fmt(r.measured)} | ${r.measured > 0 ? fmt(r.predicted / r.measured) : '-'} |`,
     ),
   ].join('\n');
 }
 
+/** One measured load of the check: its own clients on the same cluster. */
+export interface CheckSize {
+  rooms: number;
+  members: number;
+  rate: number;
+}
+
+/** `10x10@2,20x20@4` -> two sizes; undefined when it is not that shape. */
+export function parseCheckSizes(text: string): CheckSize[] | undefined {
+  const sizes = text.split(',').map((part) => {
+    const match = /^(\d+)x(\d+)@(\d+)$/.exec(part.trim());
+    return match ? { rooms: Number(match[1]), members: Number(match[2]), rate: Number(match[3]) } : undefined;
+  });
+  return sizes.length >= 1 && sizes.every((s) => s !== undefined && s.rooms >= 1 && s.members >= 2 && s.rate >= 1)
+    ? (sizes as CheckSize[])
+    : undefined;
+}
+
 /**
- * `npm run capacity -- --check`: a fresh cluster of the bench's shape (3 gateways + worker, the
- * profile's rooms x members), standing still first, then two message rates; at each, the
- * model's prediction for the rates reached beside what was measured.
+ * `npm run capacity -- --check`: a fresh cluster of the bench's shape (3 gateways + worker); for
+ * each size, fresh clients (rooms x members, the profile's senders per room), a warm-up, then
+ * 10 s at its rate; the model's prediction for the rates and connections reached beside what
+ * was measured.
  */
-export async function runCapacityCheck(costs: CapacityCosts, rates: [number, number], json: boolean): Promise<number> {
+export async function runCapacityCheck(costs: CapacityCosts, sizes: CheckSize[], json: boolean): Promise<number> {
   const log = (line: string) => console.error(`[capacity] ${line}`);
   const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
   log(`machine load average ${loadAtStart.join(' / ')} (${cpus().length} cores)`);
   const redis = await startRedisServer();
   const mongo = await startMongoWire({ log: (l) => log(`mongo: ${l}`) });
-  const { rooms, membersPerRoom, sendersPerRoom, payloadBytes, gateways } = costs.layout;
+  const { sendersPerRoom, payloadBytes, gateways } = costs.layout;
   let cluster: LocalCluster | undefined;
-  let run: LoadRun | undefined;
   let stats: RedisStatsProbe | undefined;
   try {
     cluster = await LocalCluster.start({
@@ -107,21 +127,6 @@ export async function runCapacityCheck(costs: CapacityCosts, rates: [number, num
       log,
     });
     const live = cluster;
-    run = await LoadRun.start(
-      {
-        urls: live.urls,
-        runId: newRunId(),
-        rooms,
-        membersPerRoom,
-        sendersPerRoom,
-        payloadBytes,
-        tokens: secretTokenSource(JWT_SECRET),
-        tuning: DEFAULT_TUNING,
-        connectConcurrency: 50,
-        connectTimeoutMs: 30_000,
-      },
-      log,
-    );
     stats = await RedisStatsProbe.open(redis.url);
     const metrics = () => {
       const urls: Record<string, string> = {};
@@ -135,14 +140,35 @@ export async function runCapacityCheck(costs: CapacityCosts, rates: [number, num
       redisStats: stats,
       p99LimitMs: 100,
     };
-    // Warm-up: the first messages pay for connections' first writes and JIT, not per message.
-    await measureIdle(3000, measure);
-    await measurePhase(run, { rate: rates[0], durationMs: 3000, rampUpMs: 500 }, measure);
     const rows: CheckRow[] = [];
-    for (const rate of rates) {
-      log(`${rate} msgs/s for 10 s`);
-      const step = await measurePhase(run, { rate, durationMs: 10_000, rampUpMs: 1000 }, measure);
-      rows.push(...compareStep(costs, step, rooms * membersPerRoom, gateways));
+    for (const size of sizes) {
+      const run = await LoadRun.start(
+        {
+          urls: live.urls,
+          runId: newRunId(),
+          rooms: size.rooms,
+          membersPerRoom: size.members,
+          sendersPerRoom: Math.min(sendersPerRoom, size.members),
+          payloadBytes,
+          tokens: secretTokenSource(JWT_SECRET),
+          tuning: DEFAULT_TUNING,
+          connectConcurrency: 50,
+          connectTimeoutMs: 30_000,
+        },
+        log,
+      );
+      try {
+        // Warm-up: a fresh member's first messages pay for first writes and JIT, not per message.
+        await measureIdle(2000, measure);
+        await measurePhase(run, { rate: size.rate, durationMs: 3000, rampUpMs: 500 }, measure);
+        log(`${size.rooms} rooms x ${size.members} members, ${size.rate} msgs/s for 10 s`);
+        const step = await measurePhase(run, { rate: size.rate, durationMs: 10_000, rampUpMs: 1000 }, measure);
+        rows.push(
+          ...compareStep(costs, step, size.rooms * size.members, gateways).map((r) => ({ ...r, size: `${size.rooms}x${size.members}` })),
+        );
+      } finally {
+        await run.close();
+      }
     }
     const loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
     if (json) console.log(JSON.stringify({ tool: 'campzone-capacity-check', loadAtStart, loadAtEnd, costs: costs.measuredAt, rows }));
@@ -155,7 +181,6 @@ export async function runCapacityCheck(costs: CapacityCosts, rates: [number, num
     return 0;
   } finally {
     await stats?.close();
-    await run?.close();
     await cluster?.stop();
     await Promise.allSettled([redis.stop(), mongo.stop()]);
   }

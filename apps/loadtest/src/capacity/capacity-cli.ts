@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseCommandArgs } from '../cli/command-args';
 import { repoRoot } from '../cluster/repo-paths';
-import { runCapacityCheck } from './capacity-check';
+import { parseCheckSizes, runCapacityCheck } from './capacity-check';
 import { type Budgets, type CampusLoad, type CapacityPlan, DEFAULT_BUDGETS, planCapacity } from './capacity-model';
 import { type CapacityCosts, costProblems } from './cost-profile';
 
@@ -22,9 +22,9 @@ and MongoDB shards at the peak, and which limit is reached first. See docs/capac
   --adapter KIND          sharded (default) or classic Socket.IO Redis adapter
   --costs FILE            cost profile (default docs/capacity-costs.json)
   --json                  the plan as JSON
-  --check                 instead of a plan: run the cluster here at two loads and compare what
+  --check                 instead of a plan: run the cluster here at two sizes and compare what
                           the model predicts with what is measured (about 2 minutes)
-  --check-rates A,B       messages/s of the two check runs (default 15,45)`;
+  --check-sizes S,S       ROOMSxMEMBERS@MSGS_PER_SEC per size (default 10x10@15,20x20@15)`;
 
 /** The flags as numbers, or the problems with them (each names its flag). */
 export function parseCampus(values: Record<string, string | boolean | undefined>): { load: CampusLoad } | { problems: string[] } {
@@ -92,16 +92,18 @@ export async function runCapacityCli(argv: string[]): Promise<number> {
       costs: { type: 'string' },
       json: { type: 'boolean' },
       check: { type: 'boolean' },
-      'check-rates': { type: 'string' },
+      'check-sizes': { type: 'string' },
     },
     USAGE,
   );
   if (typeof values === 'number') return values;
   const costsPath = resolve(values.costs ?? resolve(repoRoot(), 'docs', 'capacity-costs.json'));
   if (values.check) {
-    const rates = (values['check-rates'] ?? '15,45').split(',').map(Number);
-    if (rates.length !== 2 || rates.some((r) => !Number.isInteger(r) || r < 1)) {
-      console.error(`--check-rates must be two integers >= 1, like 15,45 (got ${values['check-rates']})\n\n${USAGE}`);
+    const sizes = parseCheckSizes(values['check-sizes'] ?? '10x10@15,20x20@15');
+    if (!sizes) {
+      console.error(
+        `--check-sizes must be ROOMSxMEMBERS@RATE[,...] with members >= 2, like 10x10@2,20x20@3 (got ${values['check-sizes']})\n\n${USAGE}`,
+      );
       return 2;
     }
     const costs = await readCosts(costsPath);
@@ -109,7 +111,7 @@ export async function runCapacityCli(argv: string[]): Promise<number> {
       console.error(costs);
       return 2;
     }
-    return runCapacityCheck(costs, rates as [number, number], values.json === true);
+    return runCapacityCheck(costs, sizes, values.json === true);
   }
   const parsed = parseCampus(values);
   if ('problems' in parsed) {
