@@ -214,7 +214,7 @@ export async function halfRate(
     let half: RateStep | undefined;
     if (max > 0) {
       const rate = Math.max(1, Math.round(max / 2));
-      say(`half of the maximum, on a fresh run: ${rate}/s`);
+      say(`${ctx.options.costRate === undefined ? 'half of the maximum' : 'the --cost-rate'}, on a fresh run: ${rate}/s`);
       half = await measurePhase(run, { rate, durationMs: ctx.options.windowMs * 2, rampUpMs: 1000 }, measure);
     }
     let same: RateStep | undefined;
