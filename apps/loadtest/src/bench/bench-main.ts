@@ -1,15 +1,9 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { GatewayEnvSchema } from '@campzone/config';
-import {
-  createPostgresDatabase,
-  type MongoWireServer,
-  type PostgresDatabase,
-  startMongoWire,
-  startRedisServer,
-  uniqueNamespace,
-} from '@campzone/testkit';
+import { startRedisServer, uniqueNamespace } from '@campzone/testkit';
 import { parseCommandArgs } from '../cli/command-args';
+import { type OwnedStore, STORE_USAGE, type StoreKind, startOwnedStore, storeProblem } from '../cli/store-choice';
 import { repoRoot } from '../cluster/repo-paths';
 import { withTimeout } from '../load/concurrency';
 import { writeBenchCharts } from './bench-charts';
@@ -43,9 +37,7 @@ model plans with (docs/capacity-costs.json, see docs/capacity.md). About 25 minu
 
   --runs N            rounds (default 3; --quick: 1)
   --targets a,b       of ${ALL_TARGETS.join(', ')} (default ${DEFAULT_TARGETS.join(',')})
-  --store KIND        sqlite (FerretDB on SQLite, default) or pg (FerretDB on PostgreSQL;
-                      --postgres-url, default postgres://postgres@127.0.0.1:5432/postgres,
-                      a fresh database per bench)
+  ${STORE_USAGE}
   --quick             shorter steps, smaller memory levels
   --window-ms N       measured window per step (default 5000; --quick 3000)
   --max-steps N       steps per search (default 10; --quick 6)
@@ -97,8 +89,9 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   };
   const targets = (values.targets?.split(',').map((t) => t.trim()) ?? DEFAULT_TARGETS) as TargetName[];
   for (const t of targets) if (!ALL_TARGETS.includes(t)) problems.push(`--targets: unknown target ${t} (known: ${ALL_TARGETS.join(', ')})`);
-  const store = values.store ?? 'sqlite';
-  if (store !== 'sqlite' && store !== 'pg') problems.push(`--store must be sqlite or pg (got ${store})`);
+  const store = (values.store ?? 'sqlite') as StoreKind;
+  const badStore = storeProblem(store);
+  if (badStore) problems.push(badStore);
   const options: BenchOptions = {
     rooms: count('rooms', values.rooms, 10),
     members: count('members', values.members, 10, 2),
@@ -126,16 +119,12 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     `${startedAt}: machine load average ${loadAverageAtStart.join(' / ')} (${cpus().length} cores; anything else running skews every figure)`,
   );
 
-  let postgres: PostgresDatabase | undefined;
-  let mongo: MongoWireServer | undefined;
+  let owned: OwnedStore | undefined;
   log('starting redis-server and the MongoDB-wire server');
   const redis = await startRedisServer();
   try {
-    if (store === 'pg') {
-      postgres = await createPostgresDatabase(values['postgres-url']);
-      log(`FerretDB on PostgreSQL, fresh database ${postgres.name}`);
-    }
-    mongo = await startMongoWire({ log: (l) => log(`mongo: ${l}`), ...(postgres ? { postgresUrl: postgres.url } : {}) });
+    owned = await startOwnedStore(store, values['postgres-url'], log);
+    const { mongo } = owned;
     const storePid = { [mongo.kind]: mongo.process.pid };
     const ctx: BenchContext = {
       options,
@@ -159,7 +148,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
         results[target] = [...(results[target] ?? []), result];
       }
     }
-    const breakdown = values['skip-store-alone'] ? undefined : await benchStoreAlone(quick, postgres !== undefined, log);
+    const breakdown = values['skip-store-alone'] ? undefined : await benchStoreAlone(quick, store, values['postgres-url'], log);
     const summary = summarize(
       results,
       {
@@ -194,20 +183,23 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     }
     return summary.verdict.correctness ? 0 : 1;
   } finally {
-    await Promise.allSettled([redis.stop(), mongo?.stop()]);
-    await postgres?.drop();
+    await Promise.allSettled([redis.stop(), owned?.stop()]);
   }
 }
 
 /** The store alone, on a fresh server of its own (nothing the load runs left behind can slow or wedge it). */
-async function benchStoreAlone(quick: boolean, pg: boolean, log: (line: string) => void): Promise<Breakdown> {
+async function benchStoreAlone(
+  quick: boolean,
+  store: StoreKind,
+  postgresUrl: string | undefined,
+  log: (line: string) => void,
+): Promise<Breakdown> {
   log("store alone: a fresh MongoDB-wire server, through the gateway's MessageWriter");
-  let mongo: MongoWireServer | undefined;
-  let postgres: PostgresDatabase | undefined;
+  let owned: OwnedStore | undefined;
   const breakdown: Breakdown = { insert: [], sync: undefined, mongoKind: 'unknown' };
   try {
-    postgres = pg ? await createPostgresDatabase() : undefined;
-    mongo = await startMongoWire(postgres ? { postgresUrl: postgres.url } : {});
+    owned = await startOwnedStore(store, postgresUrl, () => undefined);
+    const { mongo } = owned;
     breakdown.mongoKind = `${mongo.kind}${mongo.kind === 'ferretdb' ? ` (${mongo.backend})` : ''}`;
     const db = uniqueNamespace('bench-insert').db;
     for (const concurrency of [1, 16, 64, 256]) {
@@ -233,8 +225,7 @@ async function benchStoreAlone(quick: boolean, pg: boolean, log: (line: string) 
   } catch (err) {
     log(`store alone incomplete: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
-    await mongo?.stop();
-    await postgres?.drop();
+    await owned?.stop();
   }
   return breakdown;
 }
