@@ -48,5 +48,6 @@ export function isDependencyFailure(err: unknown): boolean {
   if (UNREACHABLE.has(err.name)) return true;
   const code = (err as NodeJS.ErrnoException).code;
   if (code !== undefined && CUT_OFF.has(code)) return true;
-  return err.name === 'ErrorReply' && NOT_MASTER_NOW.test(err.message);
+  // By message: node-redis's ErrorReply and ioredis's ReplyError carry no distinct name for these.
+  return NOT_MASTER_NOW.test(err.message);
 }
