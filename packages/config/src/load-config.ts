@@ -180,7 +180,8 @@ function redisSettingsOf(
     }
     return { redis: { mode: 'cluster', nodes }, REDIS_ADAPTER: 'sharded' };
   }
-  if (!env.REDIS_URL) throw new ConfigError('Invalid configuration: REDIS_URL is required (it is missing; or set REDIS_CLUSTER_NODES or REDIS_SENTINELS)');
+  if (!env.REDIS_URL)
+    throw new ConfigError('Invalid configuration: REDIS_URL is required (it is missing; or set REDIS_CLUSTER_NODES or REDIS_SENTINELS)');
   return { redis: { mode: 'single', url: env.REDIS_URL }, REDIS_ADAPTER: env.REDIS_ADAPTER ?? 'classic' };
 }
 

@@ -18,7 +18,10 @@ export type EvictionPolicyReading = { server: string; policy: string } | { serve
 export async function checkEvictionPolicy(connection: RedisConnection, logger: EvictionPolicyLogger): Promise<EvictionPolicyReading[]> {
   const servers: Array<{ server: string; client: RedisClient }> = isCluster(connection)
     ? await Promise.all(
-        connection.masters.map(async (master) => ({ server: `${master.host}:${master.port}`, client: await connection.nodeClient(master) })),
+        connection.masters.map(async (master) => ({
+          server: `${master.host}:${master.port}`,
+          client: await connection.nodeClient(master),
+        })),
       )
     : [{ server: 'redis', client: connection }];
   const readings = await Promise.all(servers.map(({ server, client }) => readPolicy(server, client)));

@@ -12,7 +12,10 @@ afterAll(async () => {
   await evicting?.stop();
 });
 
-function recorder(): { warn(obj: Record<string, unknown>, msg: string): void; lines: Array<{ obj: Record<string, unknown>; msg: string }> } {
+function recorder(): {
+  warn(obj: Record<string, unknown>, msg: string): void;
+  lines: Array<{ obj: Record<string, unknown>; msg: string }>;
+} {
   const lines: Array<{ obj: Record<string, unknown>; msg: string }> = [];
   return { lines, warn: (obj, msg) => lines.push({ obj, msg }) };
 }

@@ -35,7 +35,10 @@ const QUORUM = 2;
 const SENTINELS = 3;
 
 async function command(port: number, args: string[]): Promise<unknown> {
-  const client = createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: false, connectTimeout: 1_000 }, disableClientInfo: true });
+  const client = createClient({
+    socket: { host: '127.0.0.1', port, reconnectStrategy: false, connectTimeout: 1_000 },
+    disableClientInfo: true,
+  });
   client.on('error', () => undefined);
   await client.connect();
   try {

@@ -20,7 +20,8 @@ export const redisSentinelFailoverScenario: ChaosScenario = {
   name: 'redis-sentinel-failover',
   title: 'kill -9 the Redis master behind Sentinel under load',
   run: async (context) => {
-    if (!pathLocator().find('redis-sentinel')) return { checks: [], facts: {}, skipped: 'needs redis-sentinel on PATH (Debian package redis-sentinel)' };
+    if (!pathLocator().find('redis-sentinel'))
+      return { checks: [], facts: {}, skipped: 'needs redis-sentinel on PATH (Debian package redis-sentinel)' };
     const sentinel = await startRedisSentinel();
     try {
       const env = {
@@ -58,7 +59,8 @@ export const redisSentinelFailoverScenario: ChaosScenario = {
           const promotedAt = nowMs();
           context.log(`redis-sentinel-failover: sentinels promoted ${newMaster} after ${seconds(promotedAt - killedAt)} s`);
           const recovered = await waitUntil(
-            async () => acks.some((a) => a.sentAt > promotedAt) && (await allReady(cluster.urls)) && (!cluster.worker || cluster.worker.running),
+            async () =>
+              acks.some((a) => a.sentAt > promotedAt) && (await allReady(cluster.urls)) && (!cluster.worker || cluster.worker.running),
             RECOVERY_LIMIT_MS,
             100,
           );
@@ -66,8 +68,7 @@ export const redisSentinelFailoverScenario: ChaosScenario = {
           clearInterval(watchRefusals);
           const final = await run.finish(60_000);
           const stored = await probe.orderingFaults(run.rooms.map((r) => r.roomId));
-          const alive =
-            cluster.gateways.every((g) => g.proc.running) && (!cluster.worker || cluster.worker.running);
+          const alive = cluster.gateways.every((g) => g.proc.running) && (!cluster.worker || cluster.worker.running);
           const ackTimes = acks.map((a) => a.ackAt).sort((x, y) => x - y);
           // The longest stretch without any acknowledgement, from the kill on.
           let longestNoAckMs = 0;
@@ -85,6 +86,8 @@ export const redisSentinelFailoverScenario: ChaosScenario = {
               firstRefusedAt === undefined || firstAcceptedAfterRefusal === undefined
                 ? undefined
                 : seconds(firstAcceptedAfterRefusal - firstRefusedAt),
+            // Sends issued while the clients reconnect wait in node-redis's offline queue rather than being refused.
+            longestSendWaitSeconds: seconds(Math.max(0, ...acks.filter((a) => a.ackAt > killedAt).map((a) => a.ackAt - a.sentAt))),
             refusedSends: refusals() - refusedBefore,
             acked: run.ledger.ackedCount,
             errors: run.meter.errors,
