@@ -1,4 +1,5 @@
 import { type RedisSentinelSetup, startRedisSentinel } from '@campzone/testkit';
+import { createClient } from 'redis';
 import { createSentinelRedisClient, type RedisClient } from '../src';
 
 // A real master, replica and three sentinels; the master is killed -9 and the client must end
@@ -26,6 +27,16 @@ function sentinelClient(): RedisClient {
   return client;
 }
 
+async function sentinelCommand(args: string[]): Promise<unknown> {
+  const sentinel: RedisClient = createClient({ socket: { host: '127.0.0.1', port: setup.sentinels[0]?.port ?? 0 } });
+  await sentinel.connect();
+  try {
+    return await sentinel.sendCommand(args);
+  } finally {
+    await sentinel.disconnect();
+  }
+}
+
 async function eventually<T>(probe: () => Promise<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -38,6 +49,20 @@ async function eventually<T>(probe: () => Promise<T>, timeoutMs: number): Promis
   }
 }
 
+test('a client follows a failover whose old master stays up (demoted to a replica), so its writes land on the new master', async () => {
+  const command = sentinelClient();
+  await command.connect();
+  const oldMaster = await setup.currentMaster();
+  await command.set('manual', 'before');
+  await sentinelCommand(['SENTINEL', 'FAILOVER', setup.masterName]);
+  await setup.waitForPromotion(oldMaster);
+  await eventually(async () => {
+    await command.set('manual', 'after');
+    if ((await command.sendCommand<unknown[]>(['ROLE']))[0] !== 'master') throw new Error('still on a replica');
+  }, 20_000);
+  expect(await command.get('manual')).toBe('after');
+}, 60_000);
+
 test('a client reached through the sentinels follows the master after it is killed, and keeps its subscriptions', async () => {
   const command = sentinelClient();
   const subscriber = sentinelClient();
@@ -46,6 +71,12 @@ test('a client reached through the sentinels follows the master after it is kill
   const oldMaster = await setup.currentMaster();
   expect((await command.sendCommand<unknown[]>(['ROLE']))[0]).toBe('master');
   await command.set('before', '1');
+  // Replication is asynchronous: the write must have reached the replica for the promoted one to
+  // hold it (after the previous test's failover, Sentinel turns the old master into a replica
+  // within its INFO period).
+  await eventually(async () => {
+    if ((await command.sendCommand(['WAIT', '1', '1000'])) !== 1) throw new Error('no replica has the write yet');
+  }, 30_000);
   const received: string[] = [];
   await subscriber.subscribe('news', (message) => {
     received.push(message);
