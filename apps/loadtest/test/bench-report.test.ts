@@ -112,6 +112,7 @@ function step(rate: number, p50: number, p99: number, extra: Partial<RateStep> =
     cpu: {},
     cpuSeconds: {},
     interval: { accepted: rate * 5, deliveries: rate * 50 },
+    intervalSeconds: 5,
     breakdown: undefined,
     ...extra,
   };

@@ -1,21 +1,16 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { GatewayEnvSchema } from '@campzone/config';
-import {
-  createPostgresDatabase,
-  type MongoWireServer,
-  type PostgresDatabase,
-  startMongoWire,
-  startRedisServer,
-  uniqueNamespace,
-} from '@campzone/testkit';
+import { startRedisServer, uniqueNamespace } from '@campzone/testkit';
 import { parseCommandArgs } from '../cli/command-args';
+import { type OwnedStore, STORE_USAGE, type StoreKind, startOwnedStore, storeProblem } from '../cli/store-choice';
 import { repoRoot } from '../cluster/repo-paths';
 import { withTimeout } from '../load/concurrency';
 import { writeBenchCharts } from './bench-charts';
 import { writeBenchDocs } from './bench-docs';
 import { type Breakdown, formatBench, markdownReport, summarize, type TargetName, type TargetResult } from './bench-report';
 import { type BenchContext, type BenchOptions, benchBare, benchCluster } from './bench-targets';
+import { capacityCosts, writeCapacityCosts } from './capacity-costs';
 import { benchCentrifugo } from './centrifugo-target';
 import { measureInsertRate, measureSyncQuery } from './insert-rate';
 
@@ -37,21 +32,25 @@ Each: the rate is stepped up until send-to-receive p99 passes 100 ms or delivery
 then half of the maximum on a fresh run; RSS per idle connection on a fresh process; CPU per
 1,000 deliveries at the cluster's half rate; per step, each process's event-loop delay, GC, and
 the store and Redis latency by command. Writes docs/bench-latency.svg, docs/bench-memory.svg
-and the figures section of docs/benchmarks.md. About 25 minutes on a quiet 2-core machine.
+and the figures section of docs/benchmarks.md, and the per-message cost profile the capacity
+model plans with (docs/capacity-costs.json, see docs/capacity.md). About 25 minutes on a quiet 2-core machine.
 
   --runs N            rounds (default 3; --quick: 1)
   --targets a,b       of ${ALL_TARGETS.join(', ')} (default ${DEFAULT_TARGETS.join(',')})
-  --store KIND        sqlite (FerretDB on SQLite, default) or pg (FerretDB on PostgreSQL;
-                      --postgres-url, default postgres://postgres@127.0.0.1:5432/postgres,
-                      a fresh database per bench)
+  ${STORE_USAGE}
   --quick             shorter steps, smaller memory levels
   --window-ms N       measured window per step (default 5000; --quick 3000)
   --max-steps N       steps per search (default 10; --quick 6)
   --budget-ms N       time per search (default 60000; --quick 40000)
+  --start-rate N      msgs/s every search starts at (default: cluster 100, bare 400,
+                      centrifugo 200; lower it on a loaded machine)
+  --cost-rate N       the cluster's half-rate run (the costs capacity-costs.json holds) at N
+                      msgs/s instead of half the maximum: for a loaded machine where no step passes
   --skip-memory       no idle-connection memory
   --skip-store-alone  no insert/sync breakdown of the store alone
   --out-dir DIR       where charts and figures go (default docs/ of the checkout)
   --no-write          print only; write no files
+  --costs-only        write only capacity-costs.json (charts and benchmarks.md left as they are)
   --rooms N --members N --senders N   the load's shape (default 10 x 10, 2 senders per room)`;
 
 export async function runBenchCli(argv: string[]): Promise<number> {
@@ -70,6 +69,9 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       'skip-store-alone': { type: 'boolean' },
       'out-dir': { type: 'string' },
       'no-write': { type: 'boolean' },
+      'costs-only': { type: 'boolean' },
+      'start-rate': { type: 'string' },
+      'cost-rate': { type: 'string' },
       rooms: { type: 'string' },
       members: { type: 'string' },
       senders: { type: 'string' },
@@ -87,8 +89,9 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   };
   const targets = (values.targets?.split(',').map((t) => t.trim()) ?? DEFAULT_TARGETS) as TargetName[];
   for (const t of targets) if (!ALL_TARGETS.includes(t)) problems.push(`--targets: unknown target ${t} (known: ${ALL_TARGETS.join(', ')})`);
-  const store = values.store ?? 'sqlite';
-  if (store !== 'sqlite' && store !== 'pg') problems.push(`--store must be sqlite or pg (got ${store})`);
+  const store = (values.store ?? 'sqlite') as StoreKind;
+  const badStore = storeProblem(store);
+  if (badStore) problems.push(badStore);
   const options: BenchOptions = {
     rooms: count('rooms', values.rooms, 10),
     members: count('members', values.members, 10, 2),
@@ -99,6 +102,8 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     maxSteps: count('max-steps', values['max-steps'], quick ? 6 : 10),
     memoryLevels: values['skip-memory'] ? [] : quick ? [1000, 2000] : [5000, 10_000],
     budgetMs: count('budget-ms', values['budget-ms'], quick ? 40_000 : 60_000, 1000),
+    startRate: values['start-rate'] === undefined ? undefined : count('start-rate', values['start-rate'], 1),
+    costRate: values['cost-rate'] === undefined ? undefined : count('cost-rate', values['cost-rate'], 1),
   };
   const runs = count('runs', values.runs, quick ? 1 : 3);
   if (problems.length) {
@@ -114,16 +119,12 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     `${startedAt}: machine load average ${loadAverageAtStart.join(' / ')} (${cpus().length} cores; anything else running skews every figure)`,
   );
 
-  let postgres: PostgresDatabase | undefined;
-  let mongo: MongoWireServer | undefined;
+  let owned: OwnedStore | undefined;
   log('starting redis-server and the MongoDB-wire server');
   const redis = await startRedisServer();
   try {
-    if (store === 'pg') {
-      postgres = await createPostgresDatabase(values['postgres-url']);
-      log(`FerretDB on PostgreSQL, fresh database ${postgres.name}`);
-    }
-    mongo = await startMongoWire({ log: (l) => log(`mongo: ${l}`), ...(postgres ? { postgresUrl: postgres.url } : {}) });
+    owned = await startOwnedStore(store, values['postgres-url'], log);
+    const { mongo } = owned;
     const storePid = { [mongo.kind]: mongo.process.pid };
     const ctx: BenchContext = {
       options,
@@ -147,7 +148,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
         results[target] = [...(results[target] ?? []), result];
       }
     }
-    const breakdown = values['skip-store-alone'] ? undefined : await benchStoreAlone(quick, postgres !== undefined, log);
+    const breakdown = values['skip-store-alone'] ? undefined : await benchStoreAlone(quick, store, values['postgres-url'], log);
     const summary = summarize(
       results,
       {
@@ -171,25 +172,34 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       for (const r of runsOf) console.log(JSON.stringify({ tool: 'campzone-bench-target', ...r }));
     console.log(JSON.stringify(summary));
     if (outDir) {
-      const written = [...(await writeBenchCharts(summary, results, outDir)), ...(await writeBenchDocs(summary, outDir))];
+      const written = values['costs-only']
+        ? []
+        : [...(await writeBenchCharts(summary, results, outDir)), ...(await writeBenchDocs(summary, outDir))];
+      // The capacity model's input (npm run capacity): only a cluster round with its half-rate run has one.
+      const costs = capacityCosts(summary, results.cluster ?? []);
+      if (costs) written.push(await writeCapacityCosts(costs, outDir));
+      else log('no cluster half-rate run: docs/capacity-costs.json left as it was');
       log(`wrote ${written.join(', ')}`);
     }
     return summary.verdict.correctness ? 0 : 1;
   } finally {
-    await Promise.allSettled([redis.stop(), mongo?.stop()]);
-    await postgres?.drop();
+    await Promise.allSettled([redis.stop(), owned?.stop()]);
   }
 }
 
 /** The store alone, on a fresh server of its own (nothing the load runs left behind can slow or wedge it). */
-async function benchStoreAlone(quick: boolean, pg: boolean, log: (line: string) => void): Promise<Breakdown> {
+async function benchStoreAlone(
+  quick: boolean,
+  store: StoreKind,
+  postgresUrl: string | undefined,
+  log: (line: string) => void,
+): Promise<Breakdown> {
   log("store alone: a fresh MongoDB-wire server, through the gateway's MessageWriter");
-  let mongo: MongoWireServer | undefined;
-  let postgres: PostgresDatabase | undefined;
+  let owned: OwnedStore | undefined;
   const breakdown: Breakdown = { insert: [], sync: undefined, mongoKind: 'unknown' };
   try {
-    postgres = pg ? await createPostgresDatabase() : undefined;
-    mongo = await startMongoWire(postgres ? { postgresUrl: postgres.url } : {});
+    owned = await startOwnedStore(store, postgresUrl, () => undefined);
+    const { mongo } = owned;
     breakdown.mongoKind = `${mongo.kind}${mongo.kind === 'ferretdb' ? ` (${mongo.backend})` : ''}`;
     const db = uniqueNamespace('bench-insert').db;
     for (const concurrency of [1, 16, 64, 256]) {
@@ -215,8 +225,7 @@ async function benchStoreAlone(quick: boolean, pg: boolean, log: (line: string) 
   } catch (err) {
     log(`store alone incomplete: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
-    await mongo?.stop();
-    await postgres?.drop();
+    await owned?.stop();
   }
   return breakdown;
 }

@@ -3,7 +3,7 @@ import { num, textTable } from '../report/text-table';
 import { cpuPerThousand, formatSpread, type Spread, type StoreOpsPerMessage, spread, storeOpsPerMessage } from './bench-stats';
 import type { IdleMemoryResult } from './idle-memory';
 import type { InsertRateResult } from './insert-rate';
-import type { RateStep } from './rate-search';
+import type { IdleStep, RateStep } from './rate-search';
 import { describeBreakdown } from './step-probe';
 
 export type TargetName = 'cluster' | 'cluster-no-worker' | 'bare' | 'centrifugo';
@@ -21,6 +21,8 @@ export interface TargetResult {
   sameRate: RateStep | undefined;
   /** Verdict of the search run (every step, the overloads included). */
   final: FinalCheck | undefined;
+  /** The fresh half-rate run standing still before its phase (cluster targets). */
+  idle?: IdleStep | undefined;
   /** Verdict of the fresh half-rate run. */
   halfFinal?: FinalCheck | undefined;
   memory: IdleMemoryResult | undefined;

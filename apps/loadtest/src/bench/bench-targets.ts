@@ -10,7 +10,8 @@ import { LoadRun } from '../load/load-run';
 import { newRunId } from '../load/room-plan';
 import type { TargetName, TargetResult } from './bench-report';
 import { type IdleMemoryResult, measureIdleMemory } from './idle-memory';
-import { type BenchRun, measurePhase, type RateStep, searchMaxRate } from './rate-search';
+import { type BenchRun, measureIdle, measurePhase, type RateStep, searchMaxRate } from './rate-search';
+import { RedisStatsProbe } from './redis-stats';
 import { StepProbe } from './step-probe';
 
 export const JWT_SECRET = 'campzone-bench-secret-0123456789';
@@ -25,6 +26,10 @@ export interface BenchOptions {
   maxSteps: number;
   memoryLevels: number[];
   budgetMs: number;
+  /** Where every search starts instead of its target's usual rate (a loaded machine). */
+  startRate?: number | undefined;
+  /** The cluster's half-rate run at this rate instead (costs measured where no step passed). */
+  costRate?: number | undefined;
 }
 
 /** What every target of one round shares: the services and where to log. */
@@ -100,7 +105,17 @@ export async function benchCluster(name: 'cluster' | 'cluster-no-worker', ctx: B
     const sampled = () => ({ ...fresh.pids(), ...ctx.infra(), ...ctx.store() });
     Object.assign(
       result,
-      await halfRate(name, sdkRun(fresh.urls, options), result.maxAcceptedPerSec, undefined, sampled, clusterMetrics(fresh), ctx),
+      await halfRate(
+        name,
+        sdkRun(fresh.urls, options),
+        // halfRate halves it: --cost-rate N measures at N.
+        options.costRate !== undefined ? options.costRate * 2 : result.maxAcceptedPerSec,
+        undefined,
+        sampled,
+        clusterMetrics(fresh),
+        ctx,
+        services.redisUrl,
+      ),
     );
   } finally {
     await fresh.stop();
@@ -185,16 +200,21 @@ export async function halfRate(
   pids: () => Record<string, number>,
   metrics: () => Record<string, string>,
   ctx: BenchContext,
-): Promise<Pick<TargetResult, 'half' | 'halfFinal' | 'sameRate'>> {
+  redisUrl?: string,
+): Promise<Pick<TargetResult, 'half' | 'halfFinal' | 'sameRate' | 'idle'>> {
   if (max <= 0 && !(sameRate !== undefined && sameRate > 0)) return { half: undefined, halfFinal: undefined, sameRate: undefined };
   const say = (line: string) => ctx.log(`${target}: ${line}`);
   const run = await open(say);
-  const measure = { cpu: new CpuSampler(pids), probe: new StepProbe(metrics), p99LimitMs: P99_LIMIT_MS };
+  const redisStats = redisUrl ? await RedisStatsProbe.open(redisUrl) : undefined;
+  const measure = { cpu: new CpuSampler(pids), probe: new StepProbe(metrics), redisStats, p99LimitMs: P99_LIMIT_MS };
   try {
+    const idle = redisStats ? await measureIdle(ctx.options.windowMs, measure) : undefined;
+    if (idle)
+      say(`standing still with every client connected: ${idle.redisStats?.commands ?? 0} Redis commands in ${idle.seconds.toFixed(1)} s`);
     let half: RateStep | undefined;
     if (max > 0) {
       const rate = Math.max(1, Math.round(max / 2));
-      say(`half of the maximum, on a fresh run: ${rate}/s`);
+      say(`${ctx.options.costRate === undefined ? 'half of the maximum' : 'the --cost-rate'}, on a fresh run: ${rate}/s`);
       half = await measurePhase(run, { rate, durationMs: ctx.options.windowMs * 2, rampUpMs: 1000 }, measure);
     }
     let same: RateStep | undefined;
@@ -208,8 +228,9 @@ export async function halfRate(
       `${half ? 'half' : 'same rate'}: accepted ${shown?.acceptedPerSec}/s, recv p50/p99 ${shown?.sendToReceive.p50}/${shown?.sendToReceive.p99} ms; ` +
         `lost ${halfFinal.correctness.lost}, duplicated ${halfFinal.correctness.duplicated}, misordered ${halfFinal.correctness.misordered}`,
     );
-    return { half, halfFinal, sameRate: same };
+    return { half, halfFinal, sameRate: same, idle };
   } finally {
+    await redisStats?.close();
     await run.close();
   }
 }
@@ -247,7 +268,7 @@ export async function driveTarget(
   const run = await open(say);
   try {
     const search = await searchMaxRate(run, {
-      startRate: START_RATE[target],
+      startRate: ctx.options.startRate ?? START_RATE[target],
       growth: ctx.options.growth,
       maxSteps: ctx.options.maxSteps,
       windowMs: ctx.options.windowMs,

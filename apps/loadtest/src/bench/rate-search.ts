@@ -2,6 +2,7 @@ import type { CpuSampler } from '../cluster/process-stats';
 import { waitUntil } from '../load/concurrency';
 import type { PhaseTarget } from '../load/drive-phase';
 import type { FinalCheck, PhaseResult, PhaseSpec } from '../load/load-run';
+import type { RedisStatsDelta, RedisStatsProbe } from './redis-stats';
 import { describeBreakdown, type StepBreakdown, type StepProbe } from './step-probe';
 
 /** A load run the bench can drive: ours over the SDK (LoadRun) or another server's (CentrifugeRun). */
@@ -21,8 +22,12 @@ export interface RateStep extends PhaseResult {
   cpuSeconds: Record<string, number>;
   /** Messages acknowledged and deliveries shown over that same interval (for costs per message). */
   interval: { accepted: number; deliveries: number };
+  /** Wall-clock seconds of that interval (ramp, window and drain). */
+  intervalSeconds: number;
   /** Event loops, GC, store and Redis over the step, when the target exposes metrics. */
   breakdown: StepBreakdown | undefined;
+  /** Redis commands and bytes over the step, when a Redis probe was given. */
+  redisStats?: RedisStatsDelta | undefined;
 }
 
 export interface RateSearchOptions {
@@ -38,6 +43,7 @@ export interface RateSearchOptions {
   deadline: number;
   cpu?: CpuSampler;
   probe?: StepProbe;
+  redisStats?: RedisStatsProbe;
   log?: (line: string) => void;
 }
 
@@ -49,15 +55,19 @@ export interface RateSearchOptions {
 export async function measurePhase(
   run: BenchRun,
   spec: PhaseSpec,
-  options: Pick<RateSearchOptions, 'cpu' | 'probe' | 'p99LimitMs'>,
+  options: Pick<RateSearchOptions, 'cpu' | 'probe' | 'redisStats' | 'p99LimitMs'>,
 ): Promise<RateStep> {
   await options.probe?.start();
+  await options.redisStats?.start();
   const counted = { ...run.meter.total };
   options.cpu?.start();
+  const began = performance.now();
   const phase = await run.drive(spec);
+  const intervalSeconds = (performance.now() - began) / 1000;
   const cpu = options.cpu?.stop() ?? {};
   const cpuSeconds = options.cpu?.lastSeconds ?? {};
   const interval = { accepted: run.meter.total.accepted - counted.accepted, deliveries: run.meter.total.deliveries - counted.deliveries };
+  const redisStats = await options.redisStats?.stop();
   const breakdown = await options.probe?.stop();
   const latencyOk = phase.sendToReceive.p99 <= options.p99LimitMs && phase.sendToReceive.count > 0;
   const why = !phase.keptUp
@@ -65,7 +75,33 @@ export async function measurePhase(
     : latencyOk
       ? ''
       : `send-to-receive p99 ${phase.sendToReceive.p99} ms > ${options.p99LimitMs} ms`;
-  return { ...phase, passed: phase.keptUp && latencyOk, why, cpu, cpuSeconds, interval, breakdown };
+  return { ...phase, passed: phase.keptUp && latencyOk, why, cpu, cpuSeconds, interval, intervalSeconds, breakdown, redisStats };
+}
+
+/** A window with every client connected and nothing sent: what a cluster costs standing still. */
+export interface IdleStep {
+  seconds: number;
+  cpuSeconds: Record<string, number>;
+  breakdown: StepBreakdown | undefined;
+  redisStats: RedisStatsDelta | undefined;
+}
+
+/**
+ * Measures the same figures as a step over `ms` with no load: presence ticks, sweeps, metrics,
+ * idle sockets. A capacity model charges these per process, not per message.
+ */
+export async function measureIdle(ms: number, options: Pick<RateSearchOptions, 'cpu' | 'probe' | 'redisStats'>): Promise<IdleStep> {
+  await options.probe?.start();
+  await options.redisStats?.start();
+  options.cpu?.start();
+  const began = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  options.cpu?.stop();
+  const seconds = (performance.now() - began) / 1000;
+  const cpuSeconds = options.cpu?.lastSeconds ?? {};
+  const redisStats = await options.redisStats?.stop();
+  const breakdown = await options.probe?.stop();
+  return { seconds, cpuSeconds, breakdown, redisStats };
 }
 
 export interface RateSearchResult {

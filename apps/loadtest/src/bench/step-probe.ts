@@ -34,6 +34,8 @@ export interface StepBreakdown {
   redis: Record<string, LatencyFigure>;
   /** Documents (or update statements) and BSON bytes sent in writes, by `<kind>:<command>`. */
   written: Record<string, { documents: number; bytes: number }>;
+  /** Jobs the worker finished, by queue (every outcome): the worker's work per message. */
+  workerJobs: Record<string, number>;
 }
 
 /** `gateway-2` -> `gateway`: figures of one kind of process are added up. */
@@ -69,7 +71,7 @@ export class StepProbe {
 
   async stop(): Promise<StepBreakdown> {
     const after = await scrapeAll(this.metricsUrls());
-    const breakdown: StepBreakdown = { loop: {}, mongo: {}, redis: {}, written: {} };
+    const breakdown: StepBreakdown = { loop: {}, mongo: {}, redis: {}, written: {}, workerJobs: {} };
     const mongo: Record<string, HistogramDelta[]> = {};
     const redis: Record<string, HistogramDelta[]> = {};
     for (const [name, now] of after) {
@@ -84,6 +86,8 @@ export class StepProbe {
       for (const [command, delta] of Object.entries(histogramDeltas(was, now, '_mongo_command_seconds', 'command', { outcome: 'ok' })))
         append(mongo, `${kind}:${command}`, delta);
       for (const [script, delta] of Object.entries(histogramDeltas(was, now, '_lua_seconds', 'script'))) append(redis, script, delta);
+      for (const [queue, jobs] of Object.entries(counterDeltas(was, now, '_worker_jobs_total', 'queue')))
+        if (jobs > 0) breakdown.workerJobs[queue] = (breakdown.workerJobs[queue] ?? 0) + jobs;
       const docs = counterDeltas(was, now, '_mongo_written_documents_total', 'command');
       const bytes = counterDeltas(was, now, '_mongo_written_bytes_total', 'command');
       for (const [command, documents] of Object.entries(docs)) {

@@ -1,5 +1,6 @@
-import { startMongoWire, startRedisServer } from '@campzone/testkit';
+import { startRedisServer } from '@campzone/testkit';
 import { parseCommandArgs } from '../cli/command-args';
+import { STORE_USAGE, type StoreKind, startOwnedStore, storeProblem } from '../cli/store-choice';
 import { textTable } from '../report/text-table';
 import { type ChaosScenario, runScenario, type ScenarioOutcome } from './chaos-scenario';
 import { gatewayKillScenario } from './gateway-kill.scenario';
@@ -25,17 +26,25 @@ export const SCENARIOS: ChaosScenario[] = [
   slowStoreScenario,
 ];
 
-const USAGE = `Usage: npm run chaos [-- --only NAME[,NAME]] [--short] [--verbose] [--storm-clients N]
+const USAGE = `Usage: npm run chaos [-- --only NAME[,NAME]] [--short] [--verbose] [--storm-clients N] [--store KIND]
 
 Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
 --short runs the seconds-long variants (the ones \`npm test\` runs).
 --storm-clients N: the reconnect storm's client count (default 5000; 300 with --short).
+${STORE_USAGE}
 Prints one line per check, a table, and one JSON line per scenario; exit 1 if any check fails.`;
 
 export async function runChaosCli(argv: string[]): Promise<number> {
   const values = parseCommandArgs(
     argv,
-    { only: { type: 'string' }, short: { type: 'boolean' }, verbose: { type: 'boolean' }, 'storm-clients': { type: 'string' } },
+    {
+      only: { type: 'string' },
+      short: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      'storm-clients': { type: 'string' },
+      store: { type: 'string' },
+      'postgres-url': { type: 'string' },
+    },
     USAGE,
   );
   if (typeof values === 'number') return values;
@@ -50,11 +59,21 @@ export async function runChaosCli(argv: string[]): Promise<number> {
     console.error(`--storm-clients must be an integer of at least 30\n\n${USAGE}`);
     return 2;
   }
+  const store = (values.store ?? 'sqlite') as StoreKind;
+  const badStore = storeProblem(store);
+  if (badStore) {
+    console.error(`${badStore}\n\n${USAGE}`);
+    return 2;
+  }
   const selected = SCENARIOS.filter((s) => !wanted || wanted.includes(s.name));
   const log = (line: string) => console.error(`[chaos] ${line}`);
   log('starting redis-server and the MongoDB-wire server (owned by this run, so they can be killed)');
   const redis = await startRedisServer();
-  const mongo = await startMongoWire({ log: (l) => log(`mongo: ${l}`) });
+  const owned = await startOwnedStore(store, values['postgres-url'], log).catch(async (err: unknown) => {
+    await redis.stop();
+    throw err;
+  });
+  const { mongo } = owned;
   const outcomes: ScenarioOutcome[] = [];
   try {
     for (const scenario of selected) {
@@ -71,7 +90,7 @@ export async function runChaosCli(argv: string[]): Promise<number> {
       if (outcome.skipped) log(`  SKIPPED: ${outcome.skipped}`);
     }
   } finally {
-    await Promise.allSettled([redis.stop(), mongo.stop()]);
+    await Promise.allSettled([redis.stop(), owned.stop()]);
   }
   console.log(
     textTable(
