@@ -286,3 +286,26 @@ describe('a Redis Cluster', () => {
     expect(helmTemplateError([], ['externalRedis.clusterNodes={redis://redis-0:6379}'])).toMatch(/clusterNodes/);
   });
 });
+
+describe('Redis behind Sentinel', () => {
+  it('externalRedis.sentinels and sentinelMaster set REDIS_SENTINELS and REDIS_SENTINEL_MASTER for both apps, and no REDIS_URL', () => {
+    const objects = render(['externalRedis.sentinels={sentinel-0:26379,sentinel-1:26379}', 'externalRedis.sentinelMaster=cz-main']);
+    for (const app of ['-gateway', '-worker']) {
+      expect(findOne(objects, 'ConfigMap', app).data).toMatchObject({
+        REDIS_SENTINELS: 'sentinel-0:26379,sentinel-1:26379',
+        REDIS_SENTINEL_MASTER: 'cz-main',
+        REDIS_ADAPTER: 'classic',
+      });
+      expect(JSON.stringify(findOne(objects, 'Deployment', app).spec)).not.toContain('REDIS_URL');
+    }
+    expect(findOne(objects, 'Secret', 'chat-campzone-chat').stringData?.REDIS_URL).toBeUndefined();
+  });
+
+  it('refuses sentinels without a master name, with a cluster, or not host:port', () => {
+    expect(helmTemplateError([], ['externalRedis.sentinels={sentinel-0:26379}'])).toMatch(/sentinelMaster is required/);
+    expect(
+      helmTemplateError([], ['externalRedis.sentinels={s:26379}', 'externalRedis.sentinelMaster=m', 'externalRedis.clusterNodes={r:6379}']),
+    ).toMatch(/exclusive/);
+    expect(helmTemplateError([], ['externalRedis.sentinels={redis://s:26379}', 'externalRedis.sentinelMaster=m'])).toMatch(/sentinels/);
+  });
+});

@@ -1,6 +1,6 @@
 import { ConfigError, type GatewayConfig, loadGatewayConfig } from '@campzone/config';
 import { AttachmentJobs, createQueueConnection, createQueueProducers } from '@campzone/queue';
-import { connectRedisClients, createStartupRedisConnection, RedisKeys, RedisSetupError } from '@campzone/realtime';
+import { checkEvictionPolicy, connectRedisClients, createStartupRedisConnection, RedisKeys, RedisSetupError } from '@campzone/realtime';
 import {
   createMongoClient,
   listenWhileStarting,
@@ -64,6 +64,8 @@ async function main(): Promise<void> {
     db,
   });
 
+  // An evicting Redis can drop queued jobs and counters: said once at start (BullMQ's production guide).
+  await checkEvictionPolicy(command, logger.child({ component: 'redis' }));
   // BullMQ opens its own (ioredis) connections; the producers only buffer on the send path.
   const bull = createQueueConnection(config.redis);
   const queues = createQueueProducers({

@@ -4,6 +4,7 @@ import { gatewayKillScenario } from '../src/chaos/gateway-kill.scenario';
 import { malformedFloodScenario } from '../src/chaos/malformed-flood.scenario';
 import { reconnectStormScenario, STORM_TIMED_CHECK } from '../src/chaos/reconnect-storm.scenario';
 import { redisRestartScenario } from '../src/chaos/redis-restart.scenario';
+import { redisSentinelFailoverScenario } from '../src/chaos/redis-sentinel-failover.scenario';
 import { slowStoreScenario } from '../src/chaos/slow-store.scenario';
 import { serviceUrls } from './services';
 
@@ -49,6 +50,10 @@ test('a burst of malformed payloads is answered with errors, stores nothing and 
 test('redis-server restarted empty: the cluster recovers by itself and no seq is reused', async () => {
   redis = await startRedisServer();
   expect(await failedChecks(redisRestartScenario, context({ redisUrl: redis.url, redis }))).toEqual([]);
+}, 120_000);
+
+test('kill -9 of the Redis master behind Sentinel: everything follows the promoted replica; nothing lost, duplicated or reordered', async () => {
+  expect(await failedChecks(redisSentinelFailoverScenario, context())).toEqual([]);
 }, 120_000);
 
 test('a slow, then partitioned store: every send answered in time, nothing acked unstored, memory bounded, all recovers', async () => {

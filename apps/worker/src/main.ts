@@ -1,6 +1,6 @@
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from '@campzone/config';
 import { createQueueConnection } from '@campzone/queue';
-import { connectRedisClients, createStartupRedisConnection, RedisSetupError } from '@campzone/realtime';
+import { checkEvictionPolicy, connectRedisClients, createStartupRedisConnection, RedisSetupError } from '@campzone/realtime';
 import {
   createMongoClient,
   createStore,
@@ -61,6 +61,8 @@ async function main(): Promise<void> {
     mongo,
     db,
   });
+  // An evicting Redis can drop queued jobs and counters: said once at start (BullMQ's production guide).
+  await checkEvictionPolicy(redis, logger.child({ component: 'redis' }));
   // Re-sent messages carry plaintext: with a master key, content is opened with the room's data key.
   const { codec } = await openContentCodec(createStore(db).collections.encryptionKeys, config.masterKey);
 

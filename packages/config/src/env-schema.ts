@@ -21,6 +21,17 @@ const CsvMillis = (dflt: string) =>
     .Decode((s) => s.split(',').map((x) => Number(x.trim())))
     .Encode((a) => a.join(','));
 
+/** `host:port,host:port,...` -> [{ host, port }]. */
+const HostPortList = (description: string) =>
+  Type.Transform(Type.String({ pattern: '^\\s*[A-Za-z0-9_.-]+:\\d{1,5}(\\s*,\\s*[A-Za-z0-9_.-]+:\\d{1,5})*\\s*$', description }))
+    .Decode((s) =>
+      s.split(',').map((entry) => {
+        const [host = '', port = ''] = entry.trim().split(':');
+        return { host, port: Number(port) };
+      }),
+    )
+    .Encode((nodes) => nodes.map((n) => `${n.host}:${n.port}`).join(','));
+
 const commonProps = {
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
   LOG_LEVEL: Type.Union(
@@ -29,19 +40,18 @@ const commonProps = {
   ),
   /** Identifies this pod in logs, presence leases and metrics; defaults to the hostname. */
   POD_NAME: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$' })),
-  /** One Redis; required unless REDIS_CLUSTER_NODES is set (the two are exclusive). */
+  /** One Redis; required unless REDIS_CLUSTER_NODES or REDIS_SENTINELS is set (the three are exclusive). */
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'redis://host:port[/db]' })),
   /** `host:port,host:port,...`: seed nodes of a Redis Cluster; the rest are discovered from them. */
-  REDIS_CLUSTER_NODES: Type.Optional(
-    Type.Transform(Type.String({ pattern: '^\\s*[A-Za-z0-9_.-]+:\\d{1,5}(\\s*,\\s*[A-Za-z0-9_.-]+:\\d{1,5})*\\s*$' }))
-      .Decode((s) =>
-        s.split(',').map((entry) => {
-          const [host = '', port = ''] = entry.trim().split(':');
-          return { host, port: Number(port) };
-        }),
-      )
-      .Encode((nodes) => nodes.map((n) => `${n.host}:${n.port}`).join(',')),
-  ),
+  REDIS_CLUSTER_NODES: Type.Optional(HostPortList('host:port seed nodes of a Redis Cluster')),
+  /**
+   * `host:port,host:port,...`: Redis Sentinels that watch the master named REDIS_SENTINEL_MASTER;
+   * every client asks them where the master is and follows it after a failover. Exclusive with
+   * REDIS_URL and REDIS_CLUSTER_NODES.
+   */
+  REDIS_SENTINELS: Type.Optional(HostPortList('host:port of each Redis Sentinel')),
+  /** The master name the sentinels monitor (`sentinel monitor <name> ...`); required with REDIS_SENTINELS. */
+  REDIS_SENTINEL_MASTER: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'sentinel master name' })),
   /**
    * `classic` pub/sub, or `sharded` (Redis 7 SSUBSCRIBE) for large clusters; the default with
    * REDIS_CLUSTER_NODES. Both apps read it: the worker's re-sends and announcements use the

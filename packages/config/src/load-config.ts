@@ -57,8 +57,14 @@ export type AttachmentStoreSettings =
       urlTtlSeconds: number;
     };
 
-/** Where Redis is: one server (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). */
-export type RedisTarget = { mode: 'single'; url: string } | { mode: 'cluster'; nodes: Array<{ host: string; port: number }> };
+/**
+ * Where Redis is: one server (REDIS_URL), a Redis Cluster (REDIS_CLUSTER_NODES), or a master
+ * and its replicas watched by Redis Sentinel (REDIS_SENTINELS + REDIS_SENTINEL_MASTER).
+ */
+export type RedisTarget =
+  | { mode: 'single'; url: string }
+  | { mode: 'cluster'; nodes: Array<{ host: string; port: number }> }
+  | { mode: 'sentinel'; sentinels: Array<{ host: string; port: number }>; masterName: string };
 export type RedisAdapterKind = 'classic' | 'sharded';
 
 interface RedisSettings {
@@ -149,10 +155,23 @@ function attachmentStoreOf(env: CommonEnv): AttachmentStoreSettings {
   };
 }
 
-function redisSettingsOf(env: Pick<GatewayEnv, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_ADAPTER'>): RedisSettings {
+function redisSettingsOf(
+  env: Pick<GatewayEnv, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_MASTER' | 'REDIS_ADAPTER'>,
+): RedisSettings {
   const nodes = env.REDIS_CLUSTER_NODES;
-  if (nodes && env.REDIS_URL) {
-    throw new ConfigError('Invalid configuration: REDIS_URL and REDIS_CLUSTER_NODES are exclusive: set one');
+  const sentinels = env.REDIS_SENTINELS;
+  const chosen = [env.REDIS_URL && 'REDIS_URL', nodes && 'REDIS_CLUSTER_NODES', sentinels && 'REDIS_SENTINELS'].filter(Boolean);
+  if (chosen.length > 1) {
+    throw new ConfigError(`Invalid configuration: ${chosen.join(' and ')} are exclusive: set one`);
+  }
+  if (env.REDIS_SENTINEL_MASTER && !sentinels) {
+    throw new ConfigError('Invalid configuration: REDIS_SENTINEL_MASTER needs REDIS_SENTINELS (the sentinels that watch it)');
+  }
+  if (sentinels) {
+    if (!env.REDIS_SENTINEL_MASTER) {
+      throw new ConfigError('Invalid configuration: REDIS_SENTINELS needs REDIS_SENTINEL_MASTER (the master name the sentinels monitor)');
+    }
+    return { redis: { mode: 'sentinel', sentinels, masterName: env.REDIS_SENTINEL_MASTER }, REDIS_ADAPTER: env.REDIS_ADAPTER ?? 'classic' };
   }
   if (nodes) {
     // Classic pub/sub on a Redis Cluster sends every publish to every node: the sharded adapter is the one that scales.
@@ -161,7 +180,8 @@ function redisSettingsOf(env: Pick<GatewayEnv, 'REDIS_URL' | 'REDIS_CLUSTER_NODE
     }
     return { redis: { mode: 'cluster', nodes }, REDIS_ADAPTER: 'sharded' };
   }
-  if (!env.REDIS_URL) throw new ConfigError('Invalid configuration: REDIS_URL is required (it is missing; or set REDIS_CLUSTER_NODES)');
+  if (!env.REDIS_URL)
+    throw new ConfigError('Invalid configuration: REDIS_URL is required (it is missing; or set REDIS_CLUSTER_NODES or REDIS_SENTINELS)');
   return { redis: { mode: 'single', url: env.REDIS_URL }, REDIS_ADAPTER: env.REDIS_ADAPTER ?? 'classic' };
 }
 

@@ -170,3 +170,39 @@ describe('REDIS_CLUSTER_NODES', () => {
     expect(failure(noRedis)).toMatch(/REDIS_URL is required/);
   });
 });
+
+describe('REDIS_SENTINELS', () => {
+  const { REDIS_URL: _single, ...noRedis } = base;
+
+  test('chooses Sentinel mode with the master name, the classic adapter by default', () => {
+    const config = loadGatewayConfig({ ...noRedis, REDIS_SENTINELS: 'sentinel-0:26379, 10.0.0.3:26380', REDIS_SENTINEL_MASTER: 'cz-main' });
+    expect(config.redis).toEqual({
+      mode: 'sentinel',
+      sentinels: [
+        { host: 'sentinel-0', port: 26379 },
+        { host: '10.0.0.3', port: 26380 },
+      ],
+      masterName: 'cz-main',
+    });
+    expect(config.REDIS_ADAPTER).toBe('classic');
+    expect(loadWorkerConfig({ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_MASTER: 'm', MONGO_URL: base.MONGO_URL }).redis.mode).toBe('sentinel');
+  });
+
+  test('bad values are refused with a line that names the setting', () => {
+    const sentinel = { REDIS_SENTINEL_MASTER: 'm' };
+    expect(failure({ ...noRedis, ...sentinel, REDIS_SENTINELS: 'redis://a:26379' })).toMatch(/^Invalid configuration: REDIS_SENTINELS /);
+    expect(failure({ ...noRedis, ...sentinel, REDIS_SENTINELS: 'a:26379,' })).toMatch(/^Invalid configuration: REDIS_SENTINELS /);
+    expect(failure({ ...noRedis, ...sentinel, REDIS_SENTINELS: 'a' })).toMatch(/^Invalid configuration: REDIS_SENTINELS /);
+    expect(failure({ ...noRedis, REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_MASTER: 'two words' })).toMatch(
+      /^Invalid configuration: REDIS_SENTINEL_MASTER /,
+    );
+    expect(failure({ ...noRedis, REDIS_SENTINELS: 'a:1' })).toMatch(/REDIS_SENTINELS needs REDIS_SENTINEL_MASTER/);
+    expect(failure({ ...base, ...sentinel })).toMatch(/REDIS_SENTINEL_MASTER needs REDIS_SENTINELS/);
+    expect(failure({ ...base, ...sentinel, REDIS_SENTINELS: 'a:1' })).toBe(
+      'Invalid configuration: REDIS_URL and REDIS_SENTINELS are exclusive: set one',
+    );
+    expect(failure({ ...noRedis, ...sentinel, REDIS_SENTINELS: 'a:1', REDIS_CLUSTER_NODES: 'b:2' })).toBe(
+      'Invalid configuration: REDIS_CLUSTER_NODES and REDIS_SENTINELS are exclusive: set one',
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { type ConnectionOptions, Queue } from 'bullmq';
-import { Cluster } from 'ioredis';
+import { Cluster, type RedisOptions } from 'ioredis';
 import type {
   AttachmentProcessJob,
   AttachmentPurgeJob,
@@ -23,7 +23,10 @@ export interface QueueSettings {
 }
 
 /** Where Redis is (the config package's RedisTarget). */
-export type QueueRedisTarget = { mode: 'single'; url: string } | { mode: 'cluster'; nodes: ReadonlyArray<{ host: string; port: number }> };
+export type QueueRedisTarget =
+  | { mode: 'single'; url: string }
+  | { mode: 'cluster'; nodes: ReadonlyArray<{ host: string; port: number }> }
+  | { mode: 'sentinel'; sentinels: ReadonlyArray<{ host: string; port: number }>; masterName: string };
 
 /**
  * What BullMQ connects through: the URL of one Redis, or one ioredis Cluster shared by every
@@ -33,6 +36,22 @@ export type QueueRedisTarget = { mode: 'single'; url: string } | { mode: 'cluste
  */
 export function createQueueConnection(target: QueueRedisTarget): { connection: QueueConnection; close(): Promise<void> } {
   if (target.mode === 'single') return { connection: target.url, close: async () => undefined };
+  if (target.mode === 'sentinel') {
+    // ioredis asks the sentinels for the master and asks again on every reconnect, so BullMQ
+    // follows a failover by itself. BullMQ's production guide: maxRetriesPerRequest null (a
+    // worker's blocking read waits out the failover instead of failing after N retries) and
+    // the offline queue on, so commands issued while reconnecting wait for the new master.
+    // Each queue and worker makes its own ioredis client from these options.
+    const options: RedisOptions = {
+      sentinels: target.sentinels.map((s) => ({ host: s.host, port: s.port })),
+      name: target.masterName,
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+      // A replica answers -READONLY to writes (a demoted master before Sentinel reconfigures it): reconnect, re-asking the sentinels.
+      reconnectOnError: (err) => err.message.startsWith('READONLY'),
+    };
+    return { connection: options, close: async () => undefined };
+  }
   // Workers block on BZPOPMIN: a command must wait out a failover instead of failing after N retries.
   const cluster = new Cluster(
     target.nodes.map((node) => ({ host: node.host, port: node.port })),

@@ -8,6 +8,8 @@ export * from './message-locks';
 export * from './presence';
 export * from './rate-limiter';
 export * from './redis-client';
+export * from './redis-eviction-policy';
+export * from './sentinel-redis-client';
 export * from './startup-redis-client';
 export * from './token-revocations';
 export * from './typing';

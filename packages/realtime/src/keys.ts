@@ -92,7 +92,7 @@ export class RedisKeys {
    * BullMQ prefix: queues live under `<prefix>:bull:<queue>`; on a Redis Cluster under
    * `{<prefix>:bull}:<queue>`, one hash tag, so each queue's keys share a slot (BullMQ's rule).
    */
-  bullPrefix(mode: 'single' | 'cluster' = 'single'): string {
+  bullPrefix(mode: 'single' | 'cluster' | 'sentinel' = 'single'): string {
     return mode === 'cluster' ? `{${this.prefix}:bull}` : `${this.prefix}:bull`;
   }
 }

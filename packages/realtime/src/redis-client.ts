@@ -10,7 +10,17 @@ export type RedisClusterClient = ReturnType<typeof createCluster>;
 export type RedisConnection = RedisClient | RedisClusterClient;
 
 /** Where Redis is (the config package's RedisTarget, repeated here so realtime needs no config import). */
-export type RedisTarget = { mode: 'single'; url: string } | { mode: 'cluster'; nodes: ReadonlyArray<{ host: string; port: number }> };
+export type RedisTarget =
+  | { mode: 'single'; url: string }
+  | { mode: 'cluster'; nodes: ReadonlyArray<{ host: string; port: number }> }
+  | SentinelTarget;
+
+/** A master and its replicas watched by Redis Sentinel: clients ask the sentinels where the master is. */
+export interface SentinelTarget {
+  mode: 'sentinel';
+  sentinels: ReadonlyArray<{ host: string; port: number }>;
+  masterName: string;
+}
 
 /** The subset of commands scripts need (a cluster gets an adapter: see LuaRunner.for). */
 export type ScriptClient = Pick<RedisClient, 'evalSha' | 'eval'>;

@@ -1,5 +1,6 @@
 import { createClient, createCluster } from 'redis';
 import { isCluster, type RedisClient, type RedisConnection, type RedisTarget } from './redis-client';
+import { createSentinelRedisClient } from './sentinel-redis-client';
 
 /** A Redis setup that retrying cannot fix (e.g. REDIS_CLUSTER_NODES names a server not in cluster mode). */
 export class RedisSetupError extends Error {
@@ -32,13 +33,15 @@ export function createStartupRedisClient(url: string): RedisClient {
 const clusterStartups = new WeakMap<RedisConnection, { seeds: string; connected: () => void }>();
 
 /**
- * The client the configuration asks for: one Redis (REDIS_URL) or a Redis Cluster
- * (REDIS_CLUSTER_NODES, the seed nodes; the others are discovered from CLUSTER SLOTS).
+ * The client the configuration asks for: one Redis (REDIS_URL), a Redis Cluster
+ * (REDIS_CLUSTER_NODES, the seed nodes; the others are discovered from CLUSTER SLOTS), or the
+ * master Redis Sentinel names (REDIS_SENTINELS), followed across failovers.
  * Cluster node connections come back after a drop by the default curve; the first discovery
  * fails fast like createStartupRedisClient's first connect.
  */
 export function createStartupRedisConnection(target: RedisTarget): RedisConnection {
   if (target.mode === 'single') return createStartupRedisClient(target.url);
+  if (target.mode === 'sentinel') return createSentinelRedisClient(target);
   let connected = false;
   const cluster = createCluster({
     rootNodes: target.nodes.map((node) => ({ url: `redis://${node.host}:${node.port}` })),

@@ -5,6 +5,8 @@ import { ServicesUnavailableError } from './services-unavailable.error';
 export interface StartRedisServerOptions {
   port?: number;
   locator?: BinaryLocator;
+  /** More redis-server options, e.g. ['--replicaof', '127.0.0.1', '6380'] or ['--maxmemory-policy', 'allkeys-lru']. */
+  extraArgs?: readonly string[];
 }
 
 export type RedisServer = LocalServer;
@@ -32,6 +34,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
       dataDir,
       '--daemonize',
       'no',
+      ...(options.extraArgs ?? []),
     ],
     url: (port) => `redis://127.0.0.1:${port}`,
     readyLine: /Ready to accept connections/,

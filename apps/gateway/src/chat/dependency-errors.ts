@@ -33,6 +33,21 @@ const UNREACHABLE = new Set([
   'DisconnectsClientError',
 ]);
 
+/** Socket errors of a connection cut under a command (a Redis master killed before its failover). */
+const CUT_OFF = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+/**
+ * Redis replies of a server that is not (or not yet) the master: a demoted master answers
+ * READONLY until Sentinel moves the clients, a promoted one LOADING while it loads its data,
+ * and MASTERDOWN when a replica lost its master. The next try reaches the master.
+ */
+const NOT_MASTER_NOW = /^(READONLY|LOADING|MASTERDOWN|TRYAGAIN) /;
+
 export function isDependencyFailure(err: unknown): boolean {
-  return err instanceof Error && UNREACHABLE.has(err.name);
+  if (!(err instanceof Error)) return false;
+  if (UNREACHABLE.has(err.name)) return true;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code !== undefined && CUT_OFF.has(code)) return true;
+  // By message: node-redis's ErrorReply and ioredis's ReplyError carry no distinct name for these.
+  return NOT_MASTER_NOW.test(err.message);
 }

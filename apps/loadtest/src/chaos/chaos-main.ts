@@ -8,6 +8,7 @@ import { malformedFloodScenario } from './malformed-flood.scenario';
 import { mongoStopScenario } from './mongo-stop.scenario';
 import { reconnectStormScenario } from './reconnect-storm.scenario';
 import { redisRestartScenario } from './redis-restart.scenario';
+import { redisSentinelFailoverScenario } from './redis-sentinel-failover.scenario';
 import { slowStoreScenario } from './slow-store.scenario';
 import { workerKillScenario } from './worker-kill.scenario';
 
@@ -18,6 +19,7 @@ export const SCENARIOS: ChaosScenario[] = [
   gatewayKillScenario,
   reconnectStormScenario,
   redisRestartScenario,
+  redisSentinelFailoverScenario,
   mongoStopScenario,
   workerKillScenario,
   malformedFloodScenario,

@@ -20,7 +20,7 @@ export function serviceUrls(): { redisUrl: string; mongoUrl: string } {
  * The Redis both apps use: REDIS_URL, or with CAMPZONE_REDIS_MODE=cluster the Redis Cluster of
  * REDIS_CLUSTER_NODES (and with it the sharded adapter, on the gateways and the worker's emitter).
  */
-export function redisTarget(): QueueRedisTarget {
+export function redisTarget(): Exclude<QueueRedisTarget, { mode: 'sentinel' }> {
   if (redisModeOf() === 'single') return { mode: 'single', url: serviceUrls().redisUrl };
   const nodes = process.env.REDIS_CLUSTER_NODES;
   if (!nodes) throw new Error('CAMPZONE_REDIS_MODE=cluster needs REDIS_CLUSTER_NODES (jest globalSetup from @campzone/testkit sets it)');

@@ -131,9 +131,17 @@ Usage: include "campzone-chat.secretEnv" (dict "ctx" $ "keys" (list "REDIS_URL" 
 {{- end }}
 {{- end }}
 
-{{/* The Secret keys every pod needs: REDIS_URL unless a Redis Cluster is set (REDIS_CLUSTER_NODES, in the ConfigMap). */}}
+{{/* Non-empty when Redis is reached without REDIS_URL: a Redis Cluster or Sentinel (set in the ConfigMap). */}}
+{{- define "campzone-chat.redisWithoutUrl" -}}
+{{- if and .Values.externalRedis.clusterNodes .Values.externalRedis.sentinels }}
+{{- fail "externalRedis.clusterNodes and externalRedis.sentinels are exclusive: set one" }}
+{{- end }}
+{{- if or .Values.externalRedis.clusterNodes .Values.externalRedis.sentinels }}true{{ end }}
+{{- end }}
+
+{{/* The Secret keys every pod needs: REDIS_URL unless a Redis Cluster or Sentinel is set (in the ConfigMap). */}}
 {{- define "campzone-chat.requiredSecretKeys" -}}
-{{- if empty .Values.externalRedis.clusterNodes }}REDIS_URL,{{ end }}MONGO_URL
+{{- if not (include "campzone-chat.redisWithoutUrl" .) }}REDIS_URL,{{ end }}MONGO_URL
 {{- end }}
 
 {{/* POD_NAME from the downward API: logs, presence leases and metrics name the pod. */}}
