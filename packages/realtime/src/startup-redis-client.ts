@@ -1,4 +1,5 @@
 import { createClient, createCluster } from 'redis';
+import { watchClusterFailover } from './cluster-failover';
 import { isCluster, type RedisClient, type RedisConnection, type RedisTarget } from './redis-client';
 
 /** A Redis setup that retrying cannot fix (e.g. REDIS_CLUSTER_NODES names a server not in cluster mode). */
@@ -72,6 +73,7 @@ async function connectOne(connection: RedisConnection): Promise<void> {
   try {
     await connection.connect();
     startup?.connected();
+    watchClusterFailover(connection);
   } catch (err) {
     // Reset for the next attempt: node-redis keeps a half-discovered cluster otherwise.
     await connection.disconnect().catch(() => undefined);

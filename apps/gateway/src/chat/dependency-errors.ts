@@ -31,8 +31,21 @@ const UNREACHABLE = new Set([
   'SocketClosedUnexpectedlyError',
   'ReconnectStrategyError',
   'DisconnectsClientError',
+  // ioredis (BullMQ's client) on a Redis Cluster whose nodes it cannot reach.
+  'ClusterAllFailedError',
+  'MaxRetriesPerRequestError',
 ]);
 
+/**
+ * What a Redis Cluster answers while a failover is under way: replies (node-redis gives them the
+ * plain name 'Error') from a cluster that has not promoted a replica yet, and socket errors from
+ * a master that died. They end when the replica takes over, so the client should retry.
+ */
+const CLUSTER_IN_FAILOVER = /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|MOVED|ASK|LOADING)\b/;
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
 export function isDependencyFailure(err: unknown): boolean {
-  return err instanceof Error && UNREACHABLE.has(err.name);
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return UNREACHABLE.has(err.name) || (typeof code === 'string' && SOCKET_CODES.has(code)) || CLUSTER_IN_FAILOVER.test(err.message);
 }

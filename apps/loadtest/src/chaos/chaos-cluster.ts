@@ -6,7 +6,8 @@ import type { IntervalSnapshot } from '../load/load-meter';
 import { type FinalCheck, type LoadPlan, LoadRun } from '../load/load-run';
 import { newRunId } from '../load/room-plan';
 import { formatProgress } from '../report/load-report';
-import type { ChaosContext } from './chaos-scenario';
+import { type ChaosContext, type Check, check } from './chaos-scenario';
+import type { StoreProbe } from './store-probe';
 
 export const CHAOS_JWT_SECRET = 'campzone-chaos-secret-0123456789';
 
@@ -87,4 +88,49 @@ export function progressLogger(context: ChaosContext, name: string): ((interval:
   if (!context.verbose) return undefined;
   const started = performance.now();
   return (interval, run) => context.log(`${name}: ${formatProgress((performance.now() - started) / 1000, interval, run)}`);
+}
+
+/** One acknowledged send, with when it was sent and answered (nowMs clock). */
+export interface AckRecord {
+  roomId: string;
+  seq: number;
+  sentAt: number;
+  messageId: string;
+  ackAt: number;
+  duplicate: boolean;
+}
+
+/** The highest acknowledged seq of each room so far: what a rolled-back counter must not hand out again. */
+export function lastSeqByRoom(acks: readonly AckRecord[]): Map<string, number> {
+  const last = new Map<string, number>();
+  for (const a of acks) last.set(a.roomId, Math.max(last.get(a.roomId) ?? 0, a.seq));
+  return last;
+}
+
+/**
+ * After Redis lost or rolled back the counters: no send made after `recoveredAt` got a seq at or
+ * below its room's last one before the fault, and MongoDB holds no seq twice (a reused seq
+ * would be refused by the unique index; a hole-less duplicate would show here).
+ */
+export async function counterChecks(
+  probe: StoreProbe,
+  roomIds: string[],
+  acks: readonly AckRecord[],
+  before: ReadonlyMap<string, number>,
+  recoveredAt: number,
+): Promise<Check[]> {
+  const backwards = acks.filter((a) => a.sentAt > recoveredAt && a.seq <= (before.get(a.roomId) ?? 0)).length;
+  const stored = await probe.orderingFaults(roomIds);
+  return [
+    check(
+      'counters re-seeded: seq never goes back',
+      backwards === 0,
+      `${backwards} messages sent after recovery got a seq at or below their room's last seq before the fault`,
+    ),
+    check(
+      'seq never reused, Lamport rises with seq (MongoDB)',
+      stored.duplicateSeqs === 0 && stored.lamportRegressions === 0,
+      `${stored.messages} stored messages: ${stored.duplicateSeqs} duplicate seqs, ${stored.lamportRegressions} Lamport regressions`,
+    ),
+  ];
 }
