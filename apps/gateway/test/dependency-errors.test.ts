@@ -25,6 +25,9 @@ test('a Redis Cluster in failover (no master for a slot yet, a socket to a dead 
   expect(asChatError(Object.assign(new Error('Failed to refresh slots cache.'), { name: 'ClusterAllFailedError' })).code).toBe(
     'UNAVAILABLE',
   );
+  // node-redis's errors keep the name 'Error' (this one rejects the commands of a dead master's client).
+  class DisconnectsClientError extends Error {}
+  expect(asChatError(new DisconnectsClientError('Disconnects client')).code).toBe('UNAVAILABLE');
   // A reply that is a bug, not a failover, stays INTERNAL.
   expect(asChatError(new Error('ERR wrong number of arguments for command')).code).toBe('INTERNAL');
 });

@@ -47,5 +47,11 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'
 export function isDependencyFailure(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  return UNREACHABLE.has(err.name) || (typeof code === 'string' && SOCKET_CODES.has(code)) || CLUSTER_IN_FAILOVER.test(err.message);
+  // node-redis's own error classes keep the name 'Error': their class says what they are.
+  return (
+    UNREACHABLE.has(err.name) ||
+    UNREACHABLE.has(err.constructor.name) ||
+    (typeof code === 'string' && SOCKET_CODES.has(code)) ||
+    CLUSTER_IN_FAILOVER.test(err.message)
+  );
 }

@@ -91,6 +91,10 @@ export const redisClusterFailoverScenario: ChaosScenario = {
           const firstAcceptedAfter = acks.filter((a) => affected.has(a.roomId) && firstRefused !== undefined && a.ackAt > firstRefused);
           const windowMs =
             firstRefused === undefined ? 0 : Math.round(Math.min(...firstAcceptedAfter.map((a) => a.ackAt), recoveredAt) - firstRefused);
+          // What a member of an affected room lived through: from the kill to its room's first accepted send.
+          const killToAcceptMs = Math.round(
+            Math.min(...acks.filter((a) => affected.has(a.roomId) && a.sentAt > killedAt).map((a) => a.ackAt), recoveredAt) - killedAt,
+          );
           const rawAtRecovery = run.ledger.verdict().raw.rawDeliveries;
           const acceptedAtRecovery = run.meter.total.accepted;
           await load;
@@ -131,11 +135,20 @@ export const redisClusterFailoverScenario: ChaosScenario = {
             facts: {
               promotedAfterMs,
               unavailableWindowMs: windowMs,
+              killToAcceptMs,
               refusedSends: refused.count,
               affectedRooms: affected.size,
               acked: run.ledger.ackedCount,
               errors: run.meter.errors,
               raw: final.raw,
+              // What the gateways logged for an INTERNAL answer, the bug to look at.
+              internalErrors: cluster.gateways.flatMap((g) =>
+                g.proc
+                  .outputTail()
+                  .split('\n')
+                  .filter((line) => line.includes('"event failed"'))
+                  .slice(0, 3),
+              ),
             },
           };
         } finally {
