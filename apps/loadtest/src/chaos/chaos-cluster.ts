@@ -2,6 +2,7 @@ import { dropNamespace, uniqueNamespace } from '@campzone/testkit';
 import { secretTokenSource } from '../auth/token-source';
 import { LocalCluster } from '../cluster/local-cluster';
 import { DEFAULT_TUNING } from '../load/client-tuning';
+import { nowMs } from '../load/clock';
 import type { IntervalSnapshot } from '../load/load-meter';
 import { type FinalCheck, type LoadPlan, LoadRun } from '../load/load-run';
 import { newRunId } from '../load/room-plan';
@@ -133,4 +134,39 @@ export async function counterChecks(
       `${stored.messages} stored messages: ${stored.duplicateSeqs} duplicate seqs, ${stored.lamportRegressions} Lamport regressions`,
     ),
   ];
+}
+
+/**
+ * Ends a run whose Redis lost or rolled back data, called once it recovered: waits for the load
+ * and the final sync, then checks the counters (counterChecks), that live cross-pod broadcast
+ * came back (>= 90 % of the deliveries the sends after recovery call for) and the correctness
+ * verdict. `liveCheck` names what had to come back (the adapter's subscriptions).
+ */
+export async function finishAfterDataLoss(
+  run: LoadRun,
+  load: Promise<unknown>,
+  probe: StoreProbe,
+  lost: { acks: readonly AckRecord[]; before: ReadonlyMap<string, number>; liveCheck: string },
+): Promise<{ final: FinalCheck; checks: Check[] }> {
+  const recoveredAt = nowMs();
+  const rawAtRecovery = run.ledger.verdict().raw.rawDeliveries;
+  const acceptedAtRecovery = run.meter.total.accepted;
+  await load;
+  const final = await run.finish(60_000);
+  const rawAfter = final.raw.rawDeliveries - rawAtRecovery;
+  const expectedLive = (run.meter.total.accepted - acceptedAtRecovery) * run.plan.membersPerRoom;
+  const roomIds = run.rooms.map((r) => r.roomId);
+  const counters = await counterChecks(probe, roomIds, lost.acks, lost.before, recoveredAt);
+  return {
+    final,
+    checks: [
+      ...counters,
+      check(
+        lost.liveCheck,
+        expectedLive === 0 || rawAfter >= 0.9 * expectedLive,
+        `${rawAfter} live deliveries after recovery for ${expectedLive} expected`,
+      ),
+      ...correctnessChecks(final, run.ledger.ackedCount),
+    ],
+  };
 }
