@@ -25,7 +25,8 @@ const note = (line) => console.error(`[run-tests] ${line}`);
  * The second pass: these integration tests again, against a local Redis Cluster (3 masters +
  * 3 replicas) with the sharded adapter (CAMPZONE_REDIS_MODE=cluster). A subset, so CI pays a
  * few minutes, not a second full run: broadcast across pods, ordering, idempotency, acks and
- * receipts, and the worker's re-sends and announcements. CAMPZONE_SKIP_REDIS_CLUSTER=1 skips it.
+ * receipts, the worker's re-sends and announcements, and the chaos short form (gateway kill,
+ * master failover). CAMPZONE_SKIP_REDIS_CLUSTER=1 skips it.
  */
 const CLUSTER_PASS = [
   {
@@ -33,6 +34,8 @@ const CLUSTER_PASS = [
     files: ['test/cluster-broadcast.test.ts', 'test/ordering.test.ts', 'test/idempotency.test.ts', 'test/receipts-and-acks.test.ts'],
   },
   { workspace: 'apps/worker', files: ['test/delivery-retries.test.ts', 'test/rollups.test.ts', 'test/thread-summaries.test.ts'] },
+  // The chaos short form on the cluster: a gateway kill, and a master killed under load (failover).
+  { workspace: 'apps/loadtest', files: ['test/chaos-short.test.ts'] },
 ];
 
 /** The child running now, so a Ctrl-C can be passed on to it. */

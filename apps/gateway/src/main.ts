@@ -1,6 +1,14 @@
 import { ConfigError, type GatewayConfig, loadGatewayConfig } from '@campzone/config';
 import { AttachmentJobs, createQueueConnection, createQueueProducers } from '@campzone/queue';
-import { checkEvictionPolicy, connectRedisClients, createStartupRedisConnection, RedisKeys, RedisSetupError } from '@campzone/realtime';
+import {
+  checkEvictionPolicy,
+  connectRedisClients,
+  createStartupRedisConnection,
+  FAILOVER_FOLLOWED,
+  type FailoverFollowed,
+  RedisKeys,
+  RedisSetupError,
+} from '@campzone/realtime';
 import {
   createMongoClient,
   listenWhileStarting,
@@ -44,6 +52,7 @@ async function main(): Promise<void> {
   for (const [role, client] of Object.entries({ command, pub, sub })) {
     // node-redis reconnects by itself; an unhandled 'error' event would kill the process.
     client.on('error', (err: Error) => logger.warn({ redis: role, err: err.message }, 'redis connection error'));
+    client.on(FAILOVER_FOLLOWED, (moved: FailoverFollowed) => logger.warn({ redis: role, ...moved }, 'redis cluster failover followed'));
   }
   const mongo = createMongoClient(config.MONGO_URL, {
     socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,

@@ -27,3 +27,18 @@ test('anything else unexpected stays INTERNAL, a bug to log', () => {
   expect(asChatError(new TypeError('x is undefined')).code).toBe('INTERNAL');
   expect(asChatError(new MongoServerError({ message: 'unknown operator: $foo', code: 2 })).code).toBe('INTERNAL');
 });
+
+test('a Redis Cluster in failover (no master for a slot yet, a socket to a dead master) is answered UNAVAILABLE', () => {
+  // node-redis gives server replies the plain name 'Error': the reply text says what happened.
+  expect(asChatError(new Error('CLUSTERDOWN The cluster is down')).code).toBe('UNAVAILABLE');
+  expect(asChatError(new Error('TRYAGAIN Multiple keys request during rehashing of slot')).code).toBe('UNAVAILABLE');
+  expect(asChatError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:7001'), { code: 'ECONNREFUSED' })).code).toBe('UNAVAILABLE');
+  expect(asChatError(Object.assign(new Error('Failed to refresh slots cache.'), { name: 'ClusterAllFailedError' })).code).toBe(
+    'UNAVAILABLE',
+  );
+  // node-redis's errors keep the name 'Error' (this one rejects the commands of a dead master's client).
+  class DisconnectsClientError extends Error {}
+  expect(asChatError(new DisconnectsClientError('Disconnects client')).code).toBe('UNAVAILABLE');
+  // A reply that is a bug, not a failover, stays INTERNAL.
+  expect(asChatError(new Error('ERR wrong number of arguments for command')).code).toBe('INTERNAL');
+});

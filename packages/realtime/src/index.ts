@@ -1,4 +1,5 @@
 export * from './claimed-publisher';
+export * from './cluster-failover';
 export * from './delivery-cursors';
 export * from './key-slot';
 export * from './keys';

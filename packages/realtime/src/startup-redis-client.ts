@@ -1,4 +1,5 @@
 import { createClient, createCluster } from 'redis';
+import { watchClusterFailover } from './cluster-failover';
 import { isCluster, type RedisClient, type RedisConnection, type RedisTarget } from './redis-client';
 import { createSentinelRedisClient } from './sentinel-redis-client';
 
@@ -75,6 +76,7 @@ async function connectOne(connection: RedisConnection): Promise<void> {
   try {
     await connection.connect();
     startup?.connected();
+    watchClusterFailover(connection);
   } catch (err) {
     // Reset for the next attempt: node-redis keeps a half-discovered cluster otherwise.
     await connection.disconnect().catch(() => undefined);

@@ -21,6 +21,12 @@ export interface RedisCluster {
   readonly nodeList: string;
   /** The node that serves `slot` now. */
   masterOf(slot: number): Promise<LocalServer>;
+  /**
+   * kill -9 of the master serving `slot`, then waits until its replica serves the slot and every
+   * running node agrees (waitUntilHealthy). The killed node stays down (restart() brings it back
+   * as a replica). `promotedAfterMs`: from the kill to a healthy cluster.
+   */
+  killMasterOf(slot: number, timeoutMs?: number): Promise<{ killed: LocalServer; promoted: LocalServer; promotedAfterMs: number }>;
   /** Resolves once every running node reports cluster_state:ok and agrees on masters that all run. */
   waitUntilHealthy(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -145,18 +151,29 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
     throw error;
   }
 
+  const masterOf = async (slot: number): Promise<LocalServer> => {
+    for (const node of nodes.filter((n) => n.process.running)) {
+      const master = (await mastersSeenBy(node.port)).find((m) => m.ranges.some(([from, to]) => slot >= from && slot <= to));
+      const owner = master && nodes.find((n) => n.port === master.port);
+      if (owner) return owner;
+    }
+    throw new Error(`no running node of ${nodeList} knows who serves slot ${slot}`);
+  };
+
   return {
     nodes,
     nodeList,
-    async masterOf(slot) {
-      for (const node of nodes.filter((n) => n.process.running)) {
-        const master = (await mastersSeenBy(node.port)).find((m) => m.ranges.some(([from, to]) => slot >= from && slot <= to));
-        const owner = master && nodes.find((n) => n.port === master.port);
-        if (owner) return owner;
-      }
-      throw new Error(`no running node of ${nodeList} knows who serves slot ${slot}`);
-    },
+    masterOf,
     waitUntilHealthy,
+    async killMasterOf(slot, waitMs = timeoutMs) {
+      const killed = await masterOf(slot);
+      const killedAt = performance.now();
+      killed.kill('SIGKILL');
+      await killed.process.exited;
+      await waitUntilHealthy(waitMs);
+      const promotedAfterMs = Math.round(performance.now() - killedAt);
+      return { killed, promoted: await masterOf(slot), promotedAfterMs };
+    },
     stop,
   };
 }

@@ -31,23 +31,31 @@ const UNREACHABLE = new Set([
   'SocketClosedUnexpectedlyError',
   'ReconnectStrategyError',
   'DisconnectsClientError',
+  // ioredis (BullMQ's client) on a Redis Cluster whose nodes it cannot reach.
+  'ClusterAllFailedError',
+  'MaxRetriesPerRequestError',
 ]);
 
 /** Socket errors of a connection cut under a command (a Redis master killed before its failover). */
 const CUT_OFF = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
 /**
- * Redis replies of a server that is not (or not yet) the master: a demoted master answers
- * READONLY until Sentinel moves the clients, a promoted one LOADING while it loads its data,
- * and MASTERDOWN when a replica lost its master. The next try reaches the master.
+ * Redis replies of a server that is not (or not yet) the master, all ended by a failover: a
+ * demoted master answers READONLY until Sentinel moves the clients, a promoted one LOADING while
+ * it loads its data, a replica that lost its master MASTERDOWN, and a Redis Cluster that has not
+ * promoted a replica yet CLUSTERDOWN, TRYAGAIN, MOVED or ASK. The next try reaches the master.
  */
-const NOT_MASTER_NOW = /^(READONLY|LOADING|MASTERDOWN|TRYAGAIN) /;
+const NOT_MASTER_NOW = /^(READONLY|LOADING|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|MOVED|ASK)\b/;
 
 export function isDependencyFailure(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  if (UNREACHABLE.has(err.name)) return true;
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code !== undefined && CUT_OFF.has(code)) return true;
-  // By message: node-redis's ErrorReply and ioredis's ReplyError carry no distinct name for these.
-  return NOT_MASTER_NOW.test(err.message);
+  const code = (err as { code?: unknown }).code;
+  // node-redis's own error classes keep the name 'Error': their class says what they are; its
+  // ErrorReply and ioredis's ReplyError carry no distinct name, so replies are known by message.
+  return (
+    UNREACHABLE.has(err.name) ||
+    UNREACHABLE.has(err.constructor.name) ||
+    (typeof code === 'string' && CUT_OFF.has(code)) ||
+    NOT_MASTER_NOW.test(err.message)
+  );
 }

@@ -7,6 +7,7 @@ import { gatewayKillScenario } from './gateway-kill.scenario';
 import { malformedFloodScenario } from './malformed-flood.scenario';
 import { mongoStopScenario } from './mongo-stop.scenario';
 import { reconnectStormScenario } from './reconnect-storm.scenario';
+import { redisClusterFailoverScenario } from './redis-cluster-failover.scenario';
 import { redisRestartScenario } from './redis-restart.scenario';
 import { redisSentinelFailoverScenario } from './redis-sentinel-failover.scenario';
 import { slowStoreScenario } from './slow-store.scenario';
@@ -24,6 +25,7 @@ export const SCENARIOS: ChaosScenario[] = [
   workerKillScenario,
   malformedFloodScenario,
   slowStoreScenario,
+  redisClusterFailoverScenario,
 ];
 
 const USAGE = `Usage: npm run chaos [-- --only NAME[,NAME]] [--short] [--verbose] [--storm-clients N] [--store KIND]

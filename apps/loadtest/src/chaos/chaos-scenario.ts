@@ -4,6 +4,8 @@ import type { MongoWireServer, RedisServer } from '@campzone/testkit';
 export interface ChaosServices {
   redisUrl: string;
   mongoUrl: string;
+  /** `host:port,...` of a Redis Cluster: the processes use it (sharded adapter) instead of redisUrl. */
+  redisClusterNodes?: string;
   /** Present when this run started redis-server itself (needed by the Redis restart). */
   redis?: RedisServer;
   /** Present when this run started the MongoDB-wire server itself (needed by the stop/start). */
