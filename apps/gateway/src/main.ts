@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   for (const [role, client] of Object.entries({ command, pub, sub })) {
     // node-redis reconnects by itself; an unhandled 'error' event would kill the process.
     client.on('error', (err: Error) => logger.warn({ redis: role, err: err.message }, 'redis connection error'));
-    client.on(FAILOVER_FOLLOWED, (moved: FailoverFollowed) => logger.warn({ redis: role, ...moved }, 'redis cluster failover followed'));
+    client.on(FAILOVER_FOLLOWED, (moved: FailoverFollowed) => logger.warn({ redis: role, ...moved }, 'redis failover followed'));
   }
   const mongo = createMongoClient(config.MONGO_URL, {
     socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,

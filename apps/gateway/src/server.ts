@@ -3,6 +3,7 @@ import { type ObjectStore, openObjectStore } from '@campzone/objects';
 import type { AttachmentJobs, QueueProducers } from '@campzone/queue';
 import {
   DeliveryCursors,
+  FAILOVER_FOLLOWED,
   LuaRunner,
   MessageCounters,
   MessageLocks,
@@ -112,6 +113,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   // Rollups of message status (DELIVERED/READ) belong to the worker; see its queue producer.
   const cursorsMoved = (roomId: string) => deps.queues?.requestRollup(roomId);
   const counters = new MessageCounters(lua, keys);
+  deps.redis.command.on(FAILOVER_FOLLOWED, () => counters.markFailover());
   const mentions = new MentionResolver(store.participants);
   const roomRules = new RoomRulesCache(store.rooms);
   const events = new WebhookEvents({

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const redis = createStartupRedisConnection(config.redis);
   // node-redis reconnects by itself; an unhandled 'error' event would kill the process.
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
-  redis.on(FAILOVER_FOLLOWED, (moved: FailoverFollowed) => logger.warn(moved, 'redis cluster failover followed'));
+  redis.on(FAILOVER_FOLLOWED, (moved: FailoverFollowed) => logger.warn(moved, 'redis failover followed'));
   const mongo = createMongoClient(config.MONGO_URL, {
     socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
     waitQueueTimeoutMS: config.MONGO_WAIT_QUEUE_TIMEOUT_MS,

@@ -15,6 +15,7 @@ import {
 import {
   ClaimedPublisher,
   DeliveryCursors,
+  FAILOVER_FOLLOWED,
   isCluster,
   LuaRunner,
   MessageCounters,
@@ -107,6 +108,8 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
   const checkCursors = new MemberCursorReader(store.participants, redisCursors, 1000);
   const schedule = new DeliverySchedule(config.DELIVERY_RETRY_DELAYS_MS, config.DELIVERY_ACK_TIMEOUT_MS);
   const presence = new Presence(lua, keys, deps.redis);
+  const counters = new MessageCounters(lua, keys);
+  deps.redis.on(FAILOVER_FOLLOWED, () => counters.markFailover());
   const vapid =
     config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY
       ? { publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT }
@@ -158,7 +161,7 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
       threadSummary: threadSummaryProcessor({
         messages: store.messages,
         changes: store.messageChanges,
-        counters: new MessageCounters(lua, keys),
+        counters,
         locks: new MessageLocks(lua, keys),
         emitter,
       }),

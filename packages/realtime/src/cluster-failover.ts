@@ -3,22 +3,10 @@ import type { ChannelListeners } from '@redis/client/dist/lib/client/pub-sub';
 import { PubSubType } from '@redis/client/dist/lib/client/pub-sub';
 import RedisClusterSlots from '@redis/client/dist/lib/cluster/cluster-slots';
 import type { RedisClient, RedisClusterClient } from './redis-client';
+import { FAILOVER_FOLLOWED, type FailoverFollowed } from './redis-failover-event';
 
 /** How often each cluster client asks a live node who owns the slots: the lag added to a failover. */
 const WATCH_INTERVAL_MS = 250;
-
-/** What a followed failover changed, for the process's log. */
-export interface FailoverFollowed {
-  /** `host:port` of the masters that lost their slots (dead or demoted). */
-  from: string[];
-  /** `host:port` of the masters that serve those slots now. */
-  to: string[];
-  /** Sharded channels subscribed again on their new master. */
-  resubscribed: number;
-}
-
-/** The event a cluster client emits after it followed a failover (see watchClusterFailover). */
-export const FAILOVER_FOLLOWED = 'failover-followed';
 
 /** The two methods of node-redis's private slot map used here (typed for this package's client). */
 interface SlotMap {

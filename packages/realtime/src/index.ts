@@ -10,6 +10,7 @@ export * from './presence';
 export * from './rate-limiter';
 export * from './redis-client';
 export * from './redis-eviction-policy';
+export * from './redis-failover-event';
 export * from './sentinel-redis-client';
 export * from './startup-redis-client';
 export * from './token-revocations';

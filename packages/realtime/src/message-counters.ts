@@ -30,15 +30,38 @@ export interface AllocateRequest {
   createdAtMs: number;
 }
 
+/** How many rooms re-seeded since a failover are remembered; a room forgotten is re-seeded once more. */
+const RESEEDED_ROOMS_KEPT = 10_000;
+
 /** Per-room Lamport + seq counters and the idempotency fast path: one round trip per send. */
 export class MessageCounters {
+  /**
+   * Rooms whose counters were raised from MongoDB since the last Redis failover this process
+   * followed; undefined until the first one. A promoted replica can lack the old master's last
+   * increments: a seq handed out again is caught by MongoDB's unique {roomId, seq} index, but a
+   * rev is not, so after a failover every room is re-seeded before its next seq or rev.
+   */
+  #reseeded: Set<string> | undefined;
+
   constructor(
     private readonly lua: LuaRunner,
     private readonly keys: RedisKeys,
     private readonly idempotencyTtlSeconds = 24 * 3600,
   ) {}
 
+  /** Redis failed over (FAILOVER_FOLLOWED): every room's counters are re-seeded before their next use. */
+  markFailover(): void {
+    this.#reseeded = new Set();
+  }
+
+  /** True while a failover is followed and this room has not been re-seeded since. */
+  #mayHaveRolledBack(roomId: string): boolean {
+    return this.#reseeded !== undefined && !this.#reseeded.has(roomId);
+  }
+
   async allocate(req: AllocateRequest): Promise<Allocation> {
+    // The caller seeds from MongoDB on countersMissing, which is what a failover needs too.
+    if (this.#mayHaveRolledBack(req.roomId)) return { kind: 'countersMissing' };
     const reply = await this.lua.run(
       'allocateMessage',
       [this.keys.roomCounters(req.roomId), this.keys.idempotency(req.roomId, req.senderId, req.idempotencyKey)],
@@ -54,14 +77,20 @@ export class MessageCounters {
   /** Raises the room's counters to at least these values (never lowers them). */
   async seed(roomId: string, seq: number, lamport: number, rev: number): Promise<{ seq: number; lamport: number; rev: number }> {
     const [s, l, r] = asArray(await this.lua.run('seedCounters', [this.keys.roomCounters(roomId)], [seq, lamport, rev]));
+    if (this.#reseeded) {
+      // Insertion order is age: the oldest entry goes first, and costs at most one more seeding.
+      if (this.#reseeded.size >= RESEEDED_ROOMS_KEPT) this.#reseeded.delete(this.#reseeded.values().next().value as string);
+      this.#reseeded.add(roomId);
+    }
     return { seq: Number(s), lamport: Number(l), rev: Number(r) };
   }
 
   /**
    * The room's next rev for a change to a stored message, noted as in flight until settleRev;
-   * undefined when the counters are gone (seed them first).
+   * undefined when the counters are gone or may have rolled back in a failover (seed them first).
    */
   async allocateRev(roomId: string): Promise<number | undefined> {
+    if (this.#mayHaveRolledBack(roomId)) return undefined;
     const [kind, rev] = asArray(await this.lua.run('allocateRev', [this.keys.roomCounters(roomId), this.keys.revsInFlight(roomId)], []));
     if (kind === 'missing') return undefined;
     if (kind === 'ok') return Number(rev);

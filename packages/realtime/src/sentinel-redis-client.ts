@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import type { RedisClient, SentinelTarget } from './redis-client';
+import { FAILOVER_FOLLOWED, type FailoverFollowed } from './redis-failover-event';
 
 /** host:port of a Redis server. */
 export interface RedisAddress {
@@ -15,6 +16,7 @@ const reconnectDelay = (retries: number): number => Math.min(50 + retries * 50, 
 
 const sameAddress = (a: RedisAddress | undefined, b: RedisAddress | undefined): boolean =>
   a !== undefined && b !== undefined && a.host === b.host && a.port === b.port;
+const addressText = (a: RedisAddress): string => `${a.host}:${a.port}`;
 
 /**
  * Asks the sentinels, one after the other, where the master named `masterName` is
@@ -150,7 +152,12 @@ export function createSentinelRedisClient(target: SentinelTarget): RedisClient {
   }
 
   client.on('connect', () => {
+    const previous = connectedTo;
     connectedTo = { host: socket.host, port: socket.port };
+    if (previous && !sameAddress(previous, connectedTo)) {
+      const followed: FailoverFollowed = { from: [addressText(previous)], to: [addressText(connectedTo)], resubscribed: 0 };
+      client.emit(FAILOVER_FOLLOWED, followed);
+    }
   });
   client.on('ready', () => {
     wasReady = true;

@@ -126,3 +126,29 @@ test('every key of a room carries the same hash tag', () => {
   expect(tag(keys.idempotency('room-1', 'u', 'k'))).toBe('{r:room-1}');
   expect(tag(keys.revsInFlight('room-1'))).toBe('{r:room-1}');
 });
+
+test('after a failover every room is re-seeded before its next seq or rev, so a rolled-back rev is not handed out again', async () => {
+  const failedOver = new MessageCounters(new LuaRunner(client), keys);
+  await failedOver.seed('r-failover', 3, 3, 0);
+  const edits = [await failedOver.withRev('r-failover', neverAsked, async (rev) => rev)];
+  edits.push(await failedOver.withRev('r-failover', neverAsked, async (rev) => rev));
+  expect(edits).toEqual([1, 2]);
+  // The promoted replica never got the second edit's increment.
+  await client.hSet(keys.roomCounters('r-failover'), 'rev', '1');
+  failedOver.markFailover();
+  // MongoDB holds the second edit at rev 2: the room is seeded from it before a rev is taken.
+  const stored = { seq: 3, lamport: 3, rev: 2 };
+  expect(await failedOver.withRev('r-failover', async () => stored, async (rev) => rev)).toBe(3);
+  // Seeded once: the next change does not ask MongoDB again.
+  expect(await failedOver.withRev('r-failover', neverAsked, async (rev) => rev)).toBe(4);
+  // A send in another room reports its counters missing until it is seeded, then goes on.
+  await failedOver.seed('r-failover-send', 0, 0, 0);
+  failedOver.markFailover();
+  expect(await failedOver.allocate(request('r-failover-send', 'k'))).toEqual({ kind: 'countersMissing' });
+  await failedOver.seed('r-failover-send', 0, 0, 0);
+  expect(await failedOver.allocate(request('r-failover-send', 'k'))).toMatchObject({ kind: 'allocated', seq: 1 });
+});
+
+const neverAsked = async (): Promise<never> => {
+  throw new Error('MongoDB was asked for counters it should not need');
+};

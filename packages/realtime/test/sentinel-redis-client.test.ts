@@ -1,6 +1,6 @@
 import { type RedisSentinelSetup, startRedisSentinel } from '@campzone/testkit';
 import { createClient } from 'redis';
-import { createSentinelRedisClient, type RedisClient } from '../src';
+import { createSentinelRedisClient, FAILOVER_FOLLOWED, type FailoverFollowed, type RedisClient } from '../src';
 
 // A real master, replica and three sentinels; the master is killed -9 and the client must end
 // up on the promoted replica by itself, commands and subscriptions alike.
@@ -77,6 +77,8 @@ test('a client reached through the sentinels follows the master after it is kill
   await eventually(async () => {
     if ((await command.sendCommand(['WAIT', '1', '1000'])) !== 1) throw new Error('no replica has the write yet');
   }, 30_000);
+  const followed: FailoverFollowed[] = [];
+  command.on(FAILOVER_FOLLOWED, (detail: FailoverFollowed) => followed.push(detail));
   const received: string[] = [];
   await subscriber.subscribe('news', (message) => {
     received.push(message);
@@ -96,6 +98,8 @@ test('a client reached through the sentinels follows the master after it is kill
     await publisher.publish('news', 'after failover');
     if (!received.includes('after failover')) throw new Error('the subscriber has not re-subscribed on the new master yet');
   }, 20_000);
+  // The process hears of it, so its room counters are re-seeded before their next use.
+  expect(followed).toEqual([{ from: [`127.0.0.1:${oldMaster}`], to: [`127.0.0.1:${newMaster}`], resubscribed: 0 }]);
 }, 60_000);
 
 test('a first connect with no sentinel answering fails with a message naming REDIS_SENTINELS', async () => {
