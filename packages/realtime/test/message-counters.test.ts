@@ -137,8 +137,8 @@ test('after a failover every room is re-seeded before its next seq or rev, so a 
   await client.hSet(keys.roomCounters('r-failover'), 'rev', '1');
   failedOver.markFailover();
   // MongoDB holds the second edit at rev 2: the room is seeded from it before a rev is taken.
-  const stored = { seq: 3, lamport: 3, rev: 2 };
-  expect(await failedOver.withRev('r-failover', async () => stored, async (rev) => rev)).toBe(3);
+  const fromMongo = async () => ({ seq: 3, lamport: 3, rev: 2 });
+  expect(await failedOver.withRev('r-failover', fromMongo, async (rev) => rev)).toBe(3);
   // Seeded once: the next change does not ask MongoDB again.
   expect(await failedOver.withRev('r-failover', neverAsked, async (rev) => rev)).toBe(4);
   // A send in another room reports its counters missing until it is seeded, then goes on.
