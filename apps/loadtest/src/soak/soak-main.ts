@@ -76,7 +76,11 @@ export async function runSoakCli(argv: string[]): Promise<number> {
         list.push({ atMinutes, rssBytes: rss, ...(heap === undefined ? {} : { heapUsedBytes: heap }) });
         samples.set(name, list);
       }
-      log(`${atMinutes.toFixed(1)} min: ${[...samples].map(([n, s]) => `${n} ${mib(s.at(-1)!.rssBytes)}`).join(', ')}`);
+      // The load's own state beside memory: a store that fell behind shows here long before the end.
+      const load = run
+        ? ` | accepted ${run.meter.total.accepted}, failed ${run.meter.total.failed}, outstanding ${run.outstanding}, errors ${JSON.stringify(run.meter.errors)}`
+        : '';
+      log(`${atMinutes.toFixed(1)} min: ${[...samples].map(([n, s]) => `${n} ${mib(s.at(-1)!.rssBytes)}`).join(', ')}${load}`);
     };
     await sample();
     const sampler = setInterval(() => void sample(), sampleMs);
@@ -117,6 +121,8 @@ export async function runSoakCli(argv: string[]): Promise<number> {
         warmupMinutes: warmup,
         passed,
         accepted: run.meter.total.accepted,
+        failed: run.meter.total.failed,
+        errors: run.meter.errors,
         churn: churn.counts,
         correctness: c,
         processes: verdicts.map((v) => ({ name: v.name, rss: v.rss, heap: v.heap, samples: samples.get(v.name) })),
