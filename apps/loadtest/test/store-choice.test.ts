@@ -1,6 +1,7 @@
 import { runBenchCli } from '../src/bench/bench-main';
 import { runChaosCli } from '../src/chaos/chaos-main';
 import { storeProblem } from '../src/cli/store-choice';
+import { runSoakCli } from '../src/soak/soak-main';
 
 // --store picks the FerretDB backend of a bench or chaos run; a wrong value is refused before
 // any server starts (the CLIs return 2 at once, so these tests take milliseconds).
@@ -11,7 +12,7 @@ test('sqlite and pg are the backends; anything else names the flag and the value
   expect(storeProblem('postgres')).toBe('--store must be sqlite or pg (got postgres)');
 });
 
-test('npm run chaos and npm run bench refuse an unknown --store with exit 2 and the usage', async () => {
+test('npm run chaos, bench and soak refuse an unknown --store with exit 2 and the usage', async () => {
   const errors: string[] = [];
   const spy = jest.spyOn(console, 'error').mockImplementation((line: string) => {
     errors.push(line);
@@ -19,6 +20,7 @@ test('npm run chaos and npm run bench refuse an unknown --store with exit 2 and 
   try {
     await expect(runChaosCli(['--store', 'mysql'])).resolves.toBe(2);
     await expect(runBenchCli(['--store', 'mysql'])).resolves.toBe(2);
+    await expect(runSoakCli(['--store', 'mysql'])).resolves.toBe(2);
   } finally {
     spy.mockRestore();
   }

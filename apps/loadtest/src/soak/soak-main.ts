@@ -1,6 +1,7 @@
 import { provisionServices, uniqueNamespace } from '@campzone/testkit';
 import { secretTokenSource } from '../auth/token-source';
 import { parseCommandArgs } from '../cli/command-args';
+import { type OwnedStore, STORE_USAGE, type StoreKind, startOwnedStore, storeProblem } from '../cli/store-choice';
 import { LocalCluster } from '../cluster/local-cluster';
 import { rssBytes } from '../cluster/process-stats';
 import { DEFAULT_TUNING } from '../load/client-tuning';
@@ -10,7 +11,7 @@ import { textTable } from '../report/text-table';
 import { Churn } from './churn';
 import { type MemorySample, memoryTrend, type Trend } from './memory-trend';
 
-const USAGE = `Usage: npm run soak -- [--minutes M] [--rate R] [--warmup-minutes W] [--sample-seconds S]
+const USAGE = `Usage: npm run soak -- [--minutes M] [--rate R] [--warmup-minutes W] [--sample-seconds S] [--store KIND]
 
 Starts a local cluster (3 gateways and the worker) on testkit's services and runs a mixed load
 for M minutes (default 30): R operations a second (default 5; 10 % of them edits and
@@ -18,7 +19,9 @@ reactions) across 6 rooms of 6 members, plus a user every 2 s who connects, join
 sends, reads, leaves and disconnects. Every process's RSS and V8 heap are sampled every S
 seconds (default 60); a line is fitted through the samples after the first W minutes
 (default 5). Exit 1 if any process grows more than 10 % along it, or any message is lost,
-duplicated or misordered. Prints a table and one JSON line.`;
+duplicated or misordered. Prints a table and one JSON line.
+${STORE_USAGE}
+                      (without --store: testkit's MongoDB-wire server, MONGO_URL if set)`;
 
 const SECRET = 'campzone-soak-secret-0123456789';
 const GROWTH_LIMIT = 0.1;
@@ -26,7 +29,14 @@ const GROWTH_LIMIT = 0.1;
 export async function runSoakCli(argv: string[]): Promise<number> {
   const values = parseCommandArgs(
     argv,
-    { minutes: { type: 'string' }, rate: { type: 'string' }, 'warmup-minutes': { type: 'string' }, 'sample-seconds': { type: 'string' } },
+    {
+      minutes: { type: 'string' },
+      rate: { type: 'string' },
+      'warmup-minutes': { type: 'string' },
+      'sample-seconds': { type: 'string' },
+      store: { type: 'string' },
+      'postgres-url': { type: 'string' },
+    },
     USAGE,
   );
   if (typeof values === 'number') return values;
@@ -41,8 +51,18 @@ export async function runSoakCli(argv: string[]): Promise<number> {
     console.error(`--minutes, --rate and --sample-seconds take positive numbers, --warmup-minutes zero or more\n\n${USAGE}`);
     return 2;
   }
+  const badStore = values.store === undefined ? undefined : storeProblem(values.store);
+  if (badStore) {
+    console.error(`${badStore}\n\n${USAGE}`);
+    return 2;
+  }
   const log = (line: string) => console.error(`[soak] ${line}`);
-  const services = await provisionServices({ log });
+  // FerretDB's SQLite backend stalls under this load within minutes (see docs/benchmarks.md);
+  // --store pg measures the processes on a store that keeps up.
+  const owned: OwnedStore | undefined = values.store
+    ? await startOwnedStore(values.store as StoreKind, values['postgres-url'], log)
+    : undefined;
+  const services = await provisionServices({ log, ...(owned ? { env: { ...process.env, MONGO_URL: owned.mongo.url } } : {}) });
   const namespace = uniqueNamespace('soak');
   const cluster = await LocalCluster.start({ gateways: 3, services, namespace, jwtSecret: SECRET, worker: true, log });
   const runId = newRunId();
@@ -135,6 +155,7 @@ export async function runSoakCli(argv: string[]): Promise<number> {
     await run?.close();
     await cluster.stop();
     await services.stop();
+    await owned?.stop();
   }
 }
 
