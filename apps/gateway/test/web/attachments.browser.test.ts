@@ -81,14 +81,18 @@ test('an image dropped onto the conversation uploads with progress and the other
 
   const shown = ben.page.locator('#messages img.attachment-image[alt="whiteboard.png"]');
   await shown.waitFor({ timeout: WAIT_MS });
-  await ben.page.waitForFunction(
-    `(() => {
-      const img = document.querySelector('#messages img.attachment-image[alt="whiteboard.png"]');
-      return Boolean(img && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0);
-    })()`,
-    undefined,
-    { timeout: WAIT_MS },
-  );
+  // Polled from here: waitForFunction evaluates its predicate in the page whenever it has to wait,
+  // and the web client's CSP (script-src 'self') refuses that eval.
+  const loadedAt = Date.now() + WAIT_MS;
+  const loaded = () =>
+    shown.evaluate((img) => {
+      const { src, complete, naturalWidth } = img as unknown as { src: string; complete: boolean; naturalWidth: number };
+      return src.startsWith('blob:') && complete && naturalWidth > 0;
+    });
+  while (!(await loaded())) {
+    if (Date.now() > loadedAt) throw new Error('the image was not loaded from a blob: URL in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   // The thumbnail, not the original: at most 320 px wide, in the original's proportions.
   const natural = await shown.evaluate((img) => {
     const { naturalWidth, naturalHeight } = img as unknown as { naturalWidth: number; naturalHeight: number };
