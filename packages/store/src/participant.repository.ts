@@ -199,7 +199,11 @@ export class ParticipantRepository {
   async advanceDelivered(updates: CursorUpdate[]): Promise<void> {
     if (updates.length === 0) return;
     const byRoom = new Map<string, CursorUpdate[]>();
-    for (const u of updates) byRoom.set(u.roomId, [...(byRoom.get(u.roomId) ?? []), u]);
+    for (const u of updates) {
+      const room = byRoom.get(u.roomId);
+      if (room) room.push(u);
+      else byRoom.set(u.roomId, [u]);
+    }
     const groups: Array<{ roomId: string; seq: number; ids: ObjectId[] }> = [];
     for (const [roomId, cursors] of byRoom) {
       cursors.sort((a, b) => b.seq - a.seq);
