@@ -2,12 +2,18 @@ import type { RedisKeys } from './keys';
 import type { LuaRunner } from './lua-runner';
 import type { RedisConnection } from './redis-client';
 
-/** Where a member's delivered cursor stands after an ack. */
-export interface CursorAdvance {
+/** One member's ack: raise userId's delivered cursor toward seq. */
+export interface CursorAck {
+  userId: string;
   seq: number;
+}
+
+/** Where the members' delivered cursors stand after their acks, in the order they were given. */
+export interface CursorAdvance {
+  seqs: number[];
   /**
-   * The room's counters were gone, so the ack could not be capped and the cursor did not
-   * move: seed the counters (MessageCounters.seed, from MongoDB) and advance again.
+   * The room's counters were gone, so the acks could not be capped and no cursor moved:
+   * seed the counters (MessageCounters.seed, from MongoDB) and advance again.
    */
   countersMissing: boolean;
 }
@@ -24,13 +30,18 @@ export class DeliveryCursors {
     private readonly client: Pick<RedisConnection, 'hGetAll'>,
   ) {}
 
-  /** Raises userId's cursor in roomId toward seq, capped at the room's last seq (see advanceCursor-2.lua). */
-  async advance(roomId: string, userId: string, seq: number): Promise<CursorAdvance> {
-    const reply = await this.lua.run('advanceCursor', [this.keys.deliveredCursors(roomId), this.keys.roomCounters(roomId)], [userId, seq]);
-    if (!Array.isArray(reply) || (reply[0] !== 'ok' && reply[0] !== 'missing')) {
-      throw new Error(`advanceCursor answered ${JSON.stringify(reply)}`);
+  /**
+   * Raises each member's cursor in roomId toward its seq, capped at the room's last seq, in one
+   * call (see advanceCursors-2.lua). A member named twice gets the higher of its seqs.
+   */
+  async advance(roomId: string, acks: readonly CursorAck[]): Promise<CursorAdvance> {
+    if (acks.length === 0) return { seqs: [], countersMissing: false };
+    const args = acks.flatMap(({ userId, seq }) => [userId, seq]);
+    const reply = await this.lua.run('advanceCursors', [this.keys.deliveredCursors(roomId), this.keys.roomCounters(roomId)], args);
+    if (!Array.isArray(reply) || (reply[0] !== 'ok' && reply[0] !== 'missing') || reply.length !== acks.length + 1) {
+      throw new Error(`advanceCursors answered ${JSON.stringify(reply)}`);
     }
-    return { seq: Number(reply[1]), countersMissing: reply[0] === 'missing' };
+    return { seqs: reply.slice(1).map(Number), countersMissing: reply[0] === 'missing' };
   }
 
   async all(roomId: string): Promise<Map<string, number>> {

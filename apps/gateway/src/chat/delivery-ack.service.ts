@@ -9,12 +9,35 @@ export interface CounterSeeding {
   messages: Pick<MessageRepository, 'latestCounters'>;
 }
 
+export interface AckingMember {
+  roomId: string;
+  userId: string;
+  participantId: string;
+}
+
 /**
- * Delivery acks arrive at message rate, so the cursor moves in Redis first (one Lua call)
- * and reaches MongoDB in batches: the latest cursor per member, every flush interval.
+ * How long a room's acks are gathered before one Redis call moves them all. Every member acks
+ * the same broadcast within a few milliseconds, so a short window turns a call per member into
+ * one per room; nobody waits on it (clients send `ack` without asking for an answer).
+ */
+export const ACK_BATCH_MS = 15;
+
+interface PendingAck {
+  member: AckingMember;
+  seq: number;
+  settled: Array<{ resolve: (seq: number) => void; reject: (err: unknown) => void }>;
+}
+
+/**
+ * Delivery acks arrive at message rate, so the cursors move in Redis first (one Lua call per
+ * room and batch window) and reach MongoDB in batches: the latest cursor per member, every
+ * flush interval.
  */
 export class DeliveryAckService {
   private readonly copies: CoalescingFlusher<CursorUpdate>;
+  /** Acks waiting for their room's Redis call: roomId -> userId -> ack. */
+  private readonly pending = new Map<string, Map<string, PendingAck>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly cursors: DeliveryCursors,
@@ -41,23 +64,64 @@ export class DeliveryAckService {
    * counters in Redis has no known last seq: they are seeded from MongoDB first, so an honest
    * ack after a Redis loss still counts, and an ack past every stored message does not.
    */
-  async ack(member: { roomId: string; userId: string; participantId: string }, seq: number): Promise<number> {
-    let standing = await this.cursors.advance(member.roomId, member.userId, seq);
-    if (standing.countersMissing && this.seeding) {
-      await reseed(this.seeding, member.roomId);
-      this.logger.info({ roomId: member.roomId, userId: member.userId }, 'room counters re-seeded from MongoDB for an ack');
-      standing = await this.cursors.advance(member.roomId, member.userId, seq);
+  ack(member: AckingMember, seq: number): Promise<number> {
+    let room = this.pending.get(member.roomId);
+    if (!room) {
+      room = new Map();
+      this.pending.set(member.roomId, room);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void this.flushRoom(member.roomId);
+      }, ACK_BATCH_MS);
+      this.timers.add(timer);
     }
-    if (standing.countersMissing) {
-      this.logger.debug({ roomId: member.roomId, userId: member.userId, seq }, 'ack left the cursor unmoved: room counters missing');
+    let entry = room.get(member.userId);
+    if (!entry) {
+      entry = { member, seq, settled: [] };
+      room.set(member.userId, entry);
     }
-    this.copies.set(member.participantId, { roomId: member.roomId, participantId: member.participantId, seq: standing.seq });
-    this.cursorsMoved(member.roomId);
-    return standing.seq;
+    entry.seq = Math.max(entry.seq, seq);
+    const waiting = entry.settled;
+    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
   }
 
-  stop(): Promise<void> {
-    return this.copies.stop();
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.all([...this.pending.keys()].map((roomId) => this.flushRoom(roomId)));
+    await this.copies.stop();
+  }
+
+  private async flushRoom(roomId: string): Promise<void> {
+    const room = this.pending.get(roomId);
+    if (!room) return;
+    this.pending.delete(roomId);
+    const acks = [...room.values()];
+    try {
+      const seqs = await this.advance(roomId, acks);
+      acks.forEach((ack, i) => {
+        const seq = seqs[i] ?? 0;
+        this.copies.set(ack.member.participantId, { roomId, participantId: ack.member.participantId, seq });
+        for (const waiter of ack.settled) waiter.resolve(seq);
+      });
+      this.cursorsMoved(roomId);
+    } catch (err) {
+      for (const ack of acks) for (const waiter of ack.settled) waiter.reject(err);
+    }
+  }
+
+  private async advance(roomId: string, acks: PendingAck[]): Promise<number[]> {
+    const wanted = acks.map(({ member, seq }) => ({ userId: member.userId, seq }));
+    let standing = await this.cursors.advance(roomId, wanted);
+    if (standing.countersMissing && this.seeding) {
+      await reseed(this.seeding, roomId);
+      this.logger.info({ roomId, acks: acks.length }, 'room counters re-seeded from MongoDB for acks');
+      standing = await this.cursors.advance(roomId, wanted);
+    }
+    if (standing.countersMissing) {
+      this.logger.debug({ roomId, acks: acks.length }, 'acks left the cursors unmoved: room counters missing');
+    }
+    return standing.seqs;
   }
 }
 

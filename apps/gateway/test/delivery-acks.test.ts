@@ -7,8 +7,9 @@ import { createClient } from 'redis';
 import { type CounterSeeding, DeliveryAckService } from '../src/chat/delivery-ack.service';
 import { serviceUrls } from './harness/gateway-cluster';
 
-// A room whose messages MongoDB holds while Redis has lost its counters (a Redis restart
-// without persistence): acks must neither stick past the stored messages nor be lost.
+// Delivery acks: a room's acks gathered into one Redis call, and a room whose messages MongoDB
+// holds while Redis has lost its counters (a Redis restart without persistence): acks must
+// neither stick past the stored messages nor be lost.
 
 const ns = uniqueNamespace(__filename);
 let mongo: MongoClient;
@@ -54,15 +55,8 @@ async function roomAfterRedisLoss(roomId: string, count: number) {
   return { roomId, userId: 'bob', participantId: membership.participantId };
 }
 
-function ackService(seeding?: CounterSeeding): DeliveryAckService {
-  const service = new DeliveryAckService(
-    new DeliveryCursors(lua, keys, redis),
-    store.participants,
-    () => undefined,
-    pino({ level: 'silent' }),
-    50,
-    seeding,
-  );
+function ackService(seeding?: CounterSeeding, cursors = new DeliveryCursors(lua, keys, redis)): DeliveryAckService {
+  const service = new DeliveryAckService(cursors, store.participants, () => undefined, pino({ level: 'silent' }), 50, seeding);
   services.push(service);
   return service;
 }
@@ -80,4 +74,48 @@ test('without a way to seed the counters, an ack where they are missing leaves t
   const bob = await roomAfterRedisLoss('unseeded', 5);
   expect(await ackService().ack(bob, 1e12)).toBe(0);
   expect(await redis.hGetAll(keys.deliveredCursors('unseeded'))).toEqual({});
+});
+
+/** The real cursors, counting the Redis calls made through them. */
+class CountedCursors extends DeliveryCursors {
+  calls = 0;
+  override advance(...args: Parameters<DeliveryCursors['advance']>) {
+    this.calls += 1;
+    return super.advance(...args);
+  }
+}
+
+test("a room's acks that arrive together move in one Redis call, each answered with its own cursor", async () => {
+  const roomId = 'together';
+  await store.participants.upsert(roomId, ['cat', 'dan', 'eve'], 'member');
+  await redis.hSet(keys.roomCounters(roomId), { seq: '7', lamport: '7', rev: '7' });
+  const cursors = new CountedCursors(lua, keys, redis);
+  const acks = ackService(undefined, cursors);
+  const member = (userId: string) => ({ roomId, userId, participantId: new ObjectId().toHexString() });
+  const answers = await Promise.all([
+    acks.ack(member('cat'), 3),
+    acks.ack(member('dan'), 7),
+    acks.ack(member('eve'), 50),
+    // The same member twice in one window: the higher seq stands, and both are told it.
+    acks.ack(member('cat'), 5),
+  ]);
+  expect(answers).toEqual([5, 7, 7, 5]);
+  expect(cursors.calls).toBe(1);
+  expect(await redis.hGetAll(keys.deliveredCursors(roomId))).toEqual({ cat: '5', dan: '7', eve: '7' });
+});
+
+test('acks still waiting for their window are moved when the service stops (a draining pod)', async () => {
+  const roomId = 'draining';
+  await redis.hSet(keys.roomCounters(roomId), { seq: '4', lamport: '4', rev: '4' });
+  const acks = new DeliveryAckService(
+    new DeliveryCursors(lua, keys, redis),
+    store.participants,
+    () => undefined,
+    pino({ level: 'silent' }),
+    50,
+  );
+  const answer = acks.ack({ roomId, userId: 'fay', participantId: new ObjectId().toHexString() }, 4);
+  await acks.stop();
+  expect(await answer).toBe(4);
+  expect(await redis.hGet(keys.deliveredCursors(roomId), 'fay')).toBe('4');
 });
