@@ -1,11 +1,10 @@
-import { DeliveryCursors, LuaRunner, MessageCounters, type RedisClient, RedisKeys } from '@campzone/realtime';
+import { DeliveryCursors, LuaRunner, MessageCounters, type RedisConnection, RedisKeys } from '@campzone/realtime';
 import { createStore, ensureIndexes, type MessageDoc, ObjectId, type Store } from '@campzone/store';
 import { dropNamespace, uniqueNamespace } from '@campzone/testkit';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
-import { createClient } from 'redis';
 import { type CounterSeeding, DeliveryAckService } from '../src/chat/delivery-ack.service';
-import { serviceUrls } from './harness/gateway-cluster';
+import { connectTestRedis, serviceUrls } from './harness/gateway-cluster';
 
 // Delivery acks: a room's acks gathered into one Redis call, and a room whose messages MongoDB
 // holds while Redis has lost its counters (a Redis restart without persistence): acks must
@@ -13,7 +12,7 @@ import { serviceUrls } from './harness/gateway-cluster';
 
 const ns = uniqueNamespace(__filename);
 let mongo: MongoClient;
-let redis: RedisClient;
+let redis: RedisConnection;
 let store: Store;
 let lua: LuaRunner;
 const keys = new RedisKeys(ns.prefix);
@@ -24,9 +23,8 @@ beforeAll(async () => {
   const db = mongo.db(ns.db);
   await ensureIndexes(db);
   store = createStore(db);
-  redis = createClient({ url: serviceUrls().redisUrl });
-  await redis.connect();
-  lua = new LuaRunner(redis);
+  redis = await connectTestRedis();
+  lua = LuaRunner.for(redis);
 });
 afterAll(async () => {
   await Promise.all(services.map((s) => s.stop()));

@@ -1,8 +1,7 @@
 import type { ChatMessage, MessageSent } from '@campzone/protocol';
 import { ObjectId } from '@campzone/store';
-import { createClient } from 'redis';
 import { api, type ClientSocket, closeAllClients, connectAs, createRoom, eventually, record, sendArgs } from './harness/chat-clients';
-import { GatewayCluster, serviceUrls } from './harness/gateway-cluster';
+import { connectTestRedis, GatewayCluster } from './harness/gateway-cluster';
 
 let cluster: GatewayCluster;
 beforeAll(async () => {
@@ -287,8 +286,7 @@ test('after Redis loses the room counters, the next change takes a rev above eve
   const sent = await send(max, 'rev-amnesia', 'count on me');
   const edited = await max.emitWithAck('edit_message', { roomId: 'rev-amnesia', messageId: sent.messageId, content: 'counted' });
   if (!edited.ok) throw new Error(edited.error.message);
-  const redis = createClient({ url: serviceUrls().redisUrl });
-  await redis.connect();
+  const redis = await connectTestRedis();
   await redis.del(`${cluster.ns.prefix}:{r:rev-amnesia}:ctr`);
   await redis.quit();
   const reacted = await max.emitWithAck('add_reaction', { roomId: 'rev-amnesia', messageId: sent.messageId, emoji: '💯' });

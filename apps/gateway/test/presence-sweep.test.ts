@@ -1,18 +1,17 @@
-import { LuaRunner, Presence, type RedisClient, RedisKeys } from '@campzone/realtime';
+import { LuaRunner, Presence, type RedisConnection, RedisKeys } from '@campzone/realtime';
 import { createStore, ensureIndexes, type Store } from '@campzone/store';
 import { dropNamespace, uniqueNamespace } from '@campzone/testkit';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
-import { createClient } from 'redis';
 import { PresenceService } from '../src/chat/presence.service';
-import { serviceUrls } from './harness/gateway-cluster';
+import { connectTestRedis, serviceUrls } from './harness/gateway-cluster';
 
 // A sweep's Redis claim is final: whatever fails after it (the MongoDB mirror, the rooms
 // lookup) must not lose the user_left it owes, and a dead pod's users cost one query.
 
 const ns = uniqueNamespace(__filename);
 const USERS = Array.from({ length: 400 }, (_, i) => `camper-${i}`);
-let redis: RedisClient;
+let redis: RedisConnection;
 let presence: Presence;
 let mongo: MongoClient;
 let store: Store;
@@ -22,10 +21,9 @@ let participantFinds = 0;
 
 beforeAll(async () => {
   const urls = serviceUrls();
-  redis = createClient({ url: urls.redisUrl });
-  await redis.connect();
+  redis = await connectTestRedis();
   const keys = new RedisKeys(ns.prefix);
-  presence = new Presence(new LuaRunner(redis), keys, redis);
+  presence = new Presence(LuaRunner.for(redis), keys, redis);
   mongo = await MongoClient.connect(urls.mongoUrl, { monitorCommands: true });
   mongo.on('commandStarted', (e) => {
     if (e.commandName === 'find' && e.command.find === 'chat_participants') participantFinds++;

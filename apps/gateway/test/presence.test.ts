@@ -1,9 +1,8 @@
 import { RedisKeys } from '@campzone/realtime';
 import { dropNamespace, type ManagedProcess, uniqueNamespace } from '@campzone/testkit';
 import { MongoClient } from 'mongodb';
-import { createClient } from 'redis';
 import { type ClientSocket, closeAllClients, connectAs, createRoom, eventually, record } from './harness/chat-clients';
-import { GatewayCluster, serviceUrls, spawnGateway } from './harness/gateway-cluster';
+import { connectTestRedis, GatewayCluster, serviceUrls, spawnGateway } from './harness/gateway-cluster';
 
 afterEach(closeAllClients);
 
@@ -26,8 +25,7 @@ describe('on three in-process pods', () => {
 
   /** Resolves once every pod's lease was renewed after `at` (leases are expiries: renewal + lease). */
   async function everyPodRenewedAfter(at: number): Promise<void> {
-    const redis = createClient({ url: serviceUrls().redisUrl });
-    await redis.connect();
+    const redis = await connectTestRedis();
     try {
       const pods = new RedisKeys(cluster.ns.prefix).presencePods();
       const renewed = async () => {

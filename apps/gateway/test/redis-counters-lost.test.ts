@@ -1,6 +1,5 @@
-import { createClient } from 'redis';
 import { closeAllClients, connectAs, createRoom, sendArgs } from './harness/chat-clients';
-import { GatewayCluster, serviceUrls } from './harness/gateway-cluster';
+import { forgetKeysUnder, GatewayCluster } from './harness/gateway-cluster';
 
 let cluster: GatewayCluster;
 beforeAll(async () => {
@@ -19,13 +18,7 @@ test('after Redis loses every key the next message gets a seq and lamport above 
     highest = { seq: ack.seq, lamport: ack.lamportTimestamp };
   }
 
-  const redis = createClient({ url: serviceUrls().redisUrl });
-  await redis.connect();
-  const keys: string[] = [];
-  for await (const key of redis.scanIterator({ MATCH: `${cluster.ns.prefix}:*`, COUNT: 1000 })) keys.push(key);
-  expect(keys.length).toBeGreaterThan(0);
-  await redis.del(keys);
-  await redis.quit();
+  expect(await forgetKeysUnder(cluster.ns.prefix)).toBeGreaterThan(0);
 
   const through = await connectAs(cluster.url(1), 'ray');
   const after = await through.emitWithAck('send_message', sendArgs('amnesia', 'after the loss', 0));

@@ -1,5 +1,5 @@
 import { loadGatewayConfig } from '@campzone/config';
-import { connectRedisClients, createStartupRedisConnection, type RedisConnection } from '@campzone/realtime';
+import { connectRedisClients, createStartupRedisConnection, isCluster, type RedisConnection } from '@campzone/realtime';
 import { ensureIndexes } from '@campzone/store';
 import { dropNamespace, type ManagedProcess, redisModeOf, startProcess, type TestNamespace, uniqueNamespace } from '@campzone/testkit';
 import { type Db, MongoClient } from 'mongodb';
@@ -39,6 +39,25 @@ export async function connectTestRedis(): Promise<RedisConnection> {
   connection.on('error', () => undefined);
   await connectRedisClients([connection]);
   return connection;
+}
+
+/**
+ * Deletes every key under `prefix` from what the gateways use, as a Redis that lost its data
+ * would: on a cluster each master is scanned (SCAN sees one node) and each key deleted on its
+ * own (one DEL across slots is refused). Answers how many keys went.
+ */
+export async function forgetKeysUnder(prefix: string): Promise<number> {
+  const redis = await connectTestRedis();
+  try {
+    const servers = isCluster(redis) ? await Promise.all(redis.masters.map((master) => redis.nodeClient(master))) : [redis];
+    let deleted = 0;
+    for (const server of servers) {
+      for await (const key of server.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) deleted += await server.unlink(key);
+    }
+    return deleted;
+  } finally {
+    await redis.quit();
+  }
 }
 
 /** Environment of a gateway in this test namespace; overrides win. */
