@@ -1,5 +1,5 @@
-import { type ChatQueues, closeQueues, JobName, openQueues } from '@campzone/queue';
-import { ClaimedPublisher, DeliveryCursors, type LuaRunner, type RedisClient, type RedisKeys } from '@campzone/realtime';
+import { type ChatQueues, JobName } from '@campzone/queue';
+import { ClaimedPublisher, DeliveryCursors, type LuaRunner, type RedisConnection, type RedisKeys } from '@campzone/realtime';
 import { type MessageDoc, ObjectId, plaintextCodec, type Store, statusAt } from '@campzone/store';
 import { uniqueNamespace } from '@campzone/testkit';
 import type { Job } from 'bullmq';
@@ -14,13 +14,12 @@ import { deliveryTrackProcessor } from '../src/processors/delivery-track.process
 import { type JobRun, jobRun } from '../src/processors/job-run';
 import { rollupProcessor } from '../src/processors/rollup.processor';
 import { type FileServices, openFileServices } from './harness/services';
-import { serviceUrls } from './harness/stack';
 
 // The processors run twice on the same job, as BullMQ does after a stall or a retry: the
 // second run must change nothing more, and a re-send must never go out twice.
 
 let services: FileServices;
-let redis: RedisClient;
+let redis: RedisConnection;
 let store: Store;
 let queues: ChatQueues;
 let keys: RedisKeys;
@@ -43,10 +42,9 @@ const run: JobRun = jobRun({} as Job, undefined, undefined, pino({ level: 'silen
 beforeAll(async () => {
   services = await openFileServices(uniqueNamespace(__filename));
   ({ store, redis, keys, lua } = services);
-  queues = openQueues({ connection: serviceUrls().redisUrl, prefix: keys.bullPrefix() });
+  queues = services.openQueues();
 });
 afterAll(async () => {
-  await closeQueues(queues);
   await services.close();
 });
 
@@ -171,7 +169,7 @@ test('a first check run again after its members acked marks the entries its firs
   expect((await log()).map((e) => e.status)).toEqual(['RETRY', 'RETRY']);
 
   // Bob acks both; BullMQ runs the stage again (a stall after its bookkeeping).
-  await new DeliveryCursors(lua, keys, redis).advance('rerun-acked', 'bob', 2);
+  await new DeliveryCursors(lua, keys, redis).advance('rerun-acked', [{ userId: 'bob', seq: 2 }]);
   await check(job, run);
   expect((await log()).map((e) => e.status)).toEqual(['DELIVERED', 'DELIVERED']);
 });
@@ -180,8 +178,8 @@ test('a rollup run twice raises and announces once, and never lowers a status', 
   const docs = await seedRoom('twice-rollup', ['ann', 'bob'], 4);
   const cursors = new DeliveryCursors(lua, keys, redis);
   await redis.hSet(keys.roomCounters('twice-rollup'), 'seq', '4');
-  await cursors.advance('twice-rollup', 'ann', 4);
-  await cursors.advance('twice-rollup', 'bob', 3);
+  await cursors.advance('twice-rollup', [{ userId: 'ann', seq: 4 }]);
+  await cursors.advance('twice-rollup', [{ userId: 'bob', seq: 3 }]);
   // Message 1 was READ already (by a rollup of an earlier life): it must stay READ.
   await store.collections.messages.updateOne({ _id: docs[0]!._id }, { $set: { status: 'READ' } });
   const job = await queues.rollup.add(JobName.rollup, { roomId: 'twice-rollup' });
@@ -202,8 +200,8 @@ test("while the room's floor rises, the lowest member's own messages wait for a 
   await store.collections.messages.updateOne({ _id: docs[3]!._id }, { $set: { senderId: 'bob' } });
   const cursors = new DeliveryCursors(lua, keys, redis);
   await redis.hSet(keys.roomCounters('laggard-later'), 'seq', '4');
-  await cursors.advance('laggard-later', 'ann', 4);
-  await cursors.advance('laggard-later', 'bob', 3);
+  await cursors.advance('laggard-later', [{ userId: 'ann', seq: 4 }]);
+  await cursors.advance('laggard-later', [{ userId: 'bob', seq: 3 }]);
   const job = await queues.rollup.add(JobName.rollup, { roomId: 'laggard-later' });
   const { rollup } = processors([]);
   const statuses = () => statusesOf('laggard-later');

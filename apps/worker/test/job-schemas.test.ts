@@ -1,7 +1,7 @@
 import { JobName, QueueName } from '@campzone/queue';
-import { type Job, Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { eventually } from './harness/chat-clients';
-import { metricValue, Stack, serviceUrls } from './harness/stack';
+import { metricValue, Stack } from './harness/stack';
 
 let stack: Stack;
 const queues: Queue[] = [];
@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 function queue(name: string): Queue {
-  const q = new Queue(name, { connection: { url: serviceUrls().redisUrl }, prefix: stack.bullPrefix });
+  const q = stack.queue(name);
   queues.push(q);
   return q;
 }

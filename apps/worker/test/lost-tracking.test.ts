@@ -1,8 +1,8 @@
 import { QueueName } from '@campzone/queue';
 import { ObjectId, type QueueLogDoc } from '@campzone/store';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { ackEverything, closeAllClients, connectAs, createRoom, eventually, record, send } from './harness/chat-clients';
-import { metricValue, Stack, serviceUrls } from './harness/stack';
+import { metricValue, Stack } from './harness/stack';
 
 // Only messages that needed a re-send have a queue-log entry, so a tracking job lost before its
 // first check (Redis lost it) leaves nothing in MongoDB that names the message as tracked. The
@@ -14,7 +14,7 @@ let delivery: Queue;
 beforeAll(async () => {
   // No worker yet: the gateway's track job waits in Redis, where the test loses it.
   stack = await Stack.start(__filename, { workers: 0 });
-  delivery = new Queue(QueueName.delivery, { connection: { url: serviceUrls().redisUrl }, prefix: stack.bullPrefix });
+  delivery = stack.queue(QueueName.delivery);
 });
 afterAll(async () => {
   closeAllClients();

@@ -29,7 +29,7 @@ beforeEach(() => {
 test("with a max age, a room's rows are read once for that long while Redis acks are read every time", async () => {
   const reader = new MemberCursorReader(countedParticipants, redisCursors, 300);
   await reader.forRooms(['c1']);
-  await redisCursors.advance('c1', 'bob', 4);
+  await redisCursors.advance('c1', [{ userId: 'bob', seq: 4 }]);
   await services.store.participants.upsert('c1', ['cid'], 'member');
   const second = (await reader.forRooms(['c1', 'c1'])).get('c1')!;
   expect(storeReads).toBe(1);

@@ -1,4 +1,4 @@
-import { type ChatQueues, closeQueues, JobName, openQueues } from '@campzone/queue';
+import { type ChatQueues, JobName } from '@campzone/queue';
 import { DeliveryCursors, type RedisKeys } from '@campzone/realtime';
 import { type MessageDoc, ObjectId, type Store, statusAt } from '@campzone/store';
 import { uniqueNamespace } from '@campzone/testkit';
@@ -10,7 +10,6 @@ import { createWorkerMetrics } from '../src/observability/metrics';
 import { jobRun } from '../src/processors/job-run';
 import { type RollupDeps, rollupProcessor } from '../src/processors/rollup.processor';
 import { type FileServices, openFileServices } from './harness/services';
-import { serviceUrls } from './harness/stack';
 
 // A status a client is told must be the one a reload shows: a rollup whose write fails
 // announces nothing, and its retry both writes and announces.
@@ -33,10 +32,9 @@ const run = jobRun({} as Job, undefined, undefined, pino({ level: 'silent' }));
 beforeAll(async () => {
   services = await openFileServices(uniqueNamespace(__filename));
   ({ store, keys } = services);
-  queues = openQueues({ connection: serviceUrls().redisUrl, prefix: keys.bullPrefix() });
+  queues = services.openQueues();
 });
 afterAll(async () => {
-  await closeQueues(queues);
   await services.close();
 });
 
@@ -73,8 +71,8 @@ test("when raising the lowest member's own messages fails, nothing is announced;
   await store.collections.messages.insertMany(docs);
   await services.redis.hSet(keys.roomCounters(roomId), { seq: '4', lamport: '4', rev: '4' });
   const cursors = new DeliveryCursors(services.lua, keys, services.redis);
-  await cursors.advance(roomId, 'ann', 4);
-  await cursors.advance(roomId, 'bob', 3);
+  await cursors.advance(roomId, [{ userId: 'ann', seq: 4 }]);
+  await cursors.advance(roomId, [{ userId: 'bob', seq: 3 }]);
   await store.statusFloors.raise(roomId, { DELIVERED: 3 });
   const job = await queues.rollup.add(JobName.rollup, { roomId });
   const statuses = async () => {

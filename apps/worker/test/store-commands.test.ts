@@ -1,5 +1,5 @@
 import { QueueName } from '@campzone/queue';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import {
   ackEverything,
   type ClientSocket,
@@ -12,7 +12,7 @@ import {
   statusesSeenBy,
   tokenFor,
 } from './harness/chat-clients';
-import { metricValue, Stack, serviceUrls } from './harness/stack';
+import { metricValue, Stack } from './harness/stack';
 
 // Both apps run with MONGO_COMMAND_CHECKS=true: every MongoDB command they send is checked
 // (a room-data filter without roomId is counted) and every write is counted by collection.
@@ -37,7 +37,7 @@ beforeAll(async () => {
   // The sweep at its production interval while counting: each sweep is two statements (that
   // usually match nothing), which at the tests' 1 s would count as writes of these messages.
   stack = await Stack.start(__filename, { gatewayEnv: env, workerEnv: { ...env, ...workerEnv, SWEEP_INTERVAL_MS: '60000' } });
-  delivery = new Queue(QueueName.delivery, { connection: { url: serviceUrls().redisUrl }, prefix: stack.bullPrefix });
+  delivery = stack.queue(QueueName.delivery);
 });
 afterAll(async () => {
   closeAllClients();

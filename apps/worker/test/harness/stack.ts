@@ -1,6 +1,7 @@
-import { createQueueConnection, type QueueRedisTarget } from '@campzone/queue';
+import { connectionOptions, createQueueConnection, type QueueRedisTarget } from '@campzone/queue';
 import { RedisKeys } from '@campzone/realtime';
 import { dropNamespace, type ManagedProcess, redisModeOf, startProcess, type TestNamespace, uniqueNamespace } from '@campzone/testkit';
+import { Queue } from 'bullmq';
 import { type Db, MongoClient } from 'mongodb';
 
 export const JWT_SECRET = 'worker-test-secret-0123456789';
@@ -66,6 +67,7 @@ export class Stack {
   readonly workers: RunningProcess[] = [];
   private mongo: MongoClient | undefined;
   private started = 0;
+  private readonly queues: Array<{ queue: Queue; connection: ReturnType<typeof createQueueConnection> }> = [];
 
   private constructor(readonly ns: TestNamespace) {}
 
@@ -153,7 +155,19 @@ export class Stack {
     return createQueueConnection(redisTarget());
   }
 
+  /** A BullMQ queue of the stack's (on its Redis and prefix), for tests that add, look at or lose jobs; stop() closes it. */
+  queue(name: string): Queue {
+    const connection = this.queueConnection();
+    const queue = new Queue(name, { connection: connectionOptions(connection.connection), prefix: this.bullPrefix });
+    this.queues.push({ queue, connection });
+    return queue;
+  }
+
   async stop(): Promise<void> {
+    for (const { queue, connection } of this.queues.splice(0)) {
+      await queue.close().catch(() => undefined);
+      await connection.close();
+    }
     await Promise.allSettled([...this.gateways, ...this.workers].map((p) => p.proc.stop(5000)));
     await this.mongo?.close();
     await dropNamespace(this.ns, serviceUrls());
