@@ -1,7 +1,7 @@
 import type { DeliveryCursors, MessageCounters } from '@campzone/realtime';
-import type { CursorUpdate, MessageRepository, ParticipantRepository } from '@campzone/store';
+import type { MessageRepository, ParticipantRepository } from '@campzone/store';
 import type { Logger } from 'pino';
-import { CoalescingFlusher } from '../lifecycle/coalescing-flusher';
+import { CursorCopies } from './cursor-copies';
 
 /** What re-seeds a room's Redis counters from MongoDB's highest stored message. */
 export interface CounterSeeding {
@@ -11,10 +11,11 @@ export interface CounterSeeding {
 
 /**
  * Delivery acks arrive at message rate, so the cursor moves in Redis first (one Lua call)
- * and reaches MongoDB in batches: the latest cursor per member, every flush interval.
+ * and reaches MongoDB in batches: the latest cursor per member, about once per flush interval,
+ * in slices spread over it (see CursorCopies).
  */
 export class DeliveryAckService {
-  private readonly copies: CoalescingFlusher<CursorUpdate>;
+  private readonly copies: CursorCopies;
 
   constructor(
     private readonly cursors: DeliveryCursors,
@@ -28,7 +29,7 @@ export class DeliveryAckService {
      */
     private readonly seeding?: CounterSeeding,
   ) {
-    this.copies = new CoalescingFlusher(
+    this.copies = new CursorCopies(
       (batch) => participants.advanceDelivered(batch),
       // Redis still holds these cursors and rollups read the higher of both; the next ack retries.
       (err, cursors) => logger.warn({ err, cursors }, 'could not copy delivered cursors to MongoDB'),
@@ -51,7 +52,7 @@ export class DeliveryAckService {
     if (standing.countersMissing) {
       this.logger.debug({ roomId: member.roomId, userId: member.userId, seq }, 'ack left the cursor unmoved: room counters missing');
     }
-    this.copies.set(member.participantId, { roomId: member.roomId, participantId: member.participantId, seq: standing.seq });
+    this.copies.set({ roomId: member.roomId, participantId: member.participantId, seq: standing.seq });
     this.cursorsMoved(member.roomId);
     return standing.seq;
   }
