@@ -1,7 +1,7 @@
 import type { DeliveryCursors, MessageCounters } from '@campzone/realtime';
-import type { CursorUpdate, MessageRepository, ParticipantRepository } from '@campzone/store';
+import type { MessageRepository, ParticipantRepository } from '@campzone/store';
 import type { Logger } from 'pino';
-import { CoalescingFlusher } from '../lifecycle/coalescing-flusher';
+import { CursorCopies } from './cursor-copies';
 
 /** What re-seeds a room's Redis counters from MongoDB's highest stored message. */
 export interface CounterSeeding {
@@ -30,11 +30,11 @@ interface PendingAck {
 
 /**
  * Delivery acks arrive at message rate, so the cursors move in Redis first (one Lua call per
- * room and batch window) and reach MongoDB in batches: the latest cursor per member, every
- * flush interval.
+ * room and batch window) and reach MongoDB in batches: the latest cursor per member, about once
+ * per flush interval, in slices spread over it (see CursorCopies).
  */
 export class DeliveryAckService {
-  private readonly copies: CoalescingFlusher<CursorUpdate>;
+  private readonly copies: CursorCopies;
   /** Acks waiting for their room's Redis call: roomId -> userId -> ack. */
   private readonly pending = new Map<string, Map<string, PendingAck>>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -51,7 +51,7 @@ export class DeliveryAckService {
      */
     private readonly seeding?: CounterSeeding,
   ) {
-    this.copies = new CoalescingFlusher(
+    this.copies = new CursorCopies(
       (batch) => participants.advanceDelivered(batch),
       // Redis still holds these cursors and rollups read the higher of both; the next ack retries.
       (err, cursors) => logger.warn({ err, cursors }, 'could not copy delivered cursors to MongoDB'),
@@ -101,7 +101,7 @@ export class DeliveryAckService {
       const seqs = await this.advance(roomId, acks);
       acks.forEach((ack, i) => {
         const seq = seqs[i] ?? 0;
-        this.copies.set(ack.member.participantId, { roomId, participantId: ack.member.participantId, seq });
+        this.copies.set({ roomId, participantId: ack.member.participantId, seq });
         for (const waiter of ack.settled) waiter.resolve(seq);
       });
       this.cursorsMoved(roomId);
