@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkerConfig } from '@campzone/config';
 import { type ObjectStore, openObjectStore } from '@campzone/objects';
 import {
@@ -53,6 +54,9 @@ import { webhookDispatchProcessor } from './processors/webhook-dispatch.processo
 import { KnownFloors } from './rollup/known-floors';
 import { type QueueBinding, queueBindings } from './worker-init.config';
 
+/** Tries, a second apart, to upsert the schedules after a failover before leaving it to the next start. */
+const RESCHEDULE_ATTEMPTS = 60;
+
 export interface WorkerDeps {
   config: WorkerConfig;
   logger: Logger;
@@ -71,7 +75,7 @@ export interface WorkerApp {
   http: FastifyInstance;
   metrics: WorkerMetrics;
   queues: ChatQueues;
-  /** Starts taking jobs and (re)installs the sweep schedule. */
+  /** Starts taking jobs and (re)installs the sweep schedule, again after every Redis failover it follows. */
   start(): Promise<void>;
   /** Stops taking jobs; lets running ones finish within SHUTDOWN_TIMEOUT_MS, hands the rest back. */
   drain(): Promise<void>;
@@ -214,6 +218,39 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
   const workers = bindings.map((binding) => createQueueWorker(binding, deps, bullPrefix, metrics));
 
   let draining = false;
+  const scheduleRecurring = async (): Promise<void> => {
+    // Every worker upserts the same scheduler id: one schedule however many workers run.
+    await queues.maintenance.upsertJobScheduler(
+      SWEEP_SCHEDULER_ID,
+      { every: config.SWEEP_INTERVAL_MS },
+      { name: JobName.sweep, data: {}, opts: sweepJobTemplate },
+    );
+    // The safety net under the gateways' dispatch requests: events whose request was lost
+    // (a gateway died right after its ack) are found at the next pass.
+    const { deduplication: _, ...scheduled } = webhookDispatchJobOptions;
+    await queues.webhooks.upsertJobScheduler(
+      WEBHOOK_DISPATCH_SCHEDULER_ID,
+      { every: config.WEBHOOK_DISPATCH_INTERVAL_MS },
+      { name: JobName.webhookDispatch, data: {}, opts: scheduled },
+    );
+  };
+  const rescheduleAfterFailover = async (): Promise<void> => {
+    // BullMQ's own connection may still be finding the new master: try for about a minute.
+    for (let attempt = 1; !draining; attempt++) {
+      try {
+        await scheduleRecurring();
+        logger.info({ attempt }, 'sweep and webhook schedules upserted after a redis failover');
+        return;
+      } catch (err) {
+        if (attempt >= RESCHEDULE_ATTEMPTS) {
+          logger.error({ err, attempt }, 'could not upsert the schedules after a redis failover; the next worker start will');
+          return;
+        }
+        logger.warn({ err, attempt }, 'upserting the schedules after a redis failover failed; retrying');
+        await sleep(1000);
+      }
+    }
+  };
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -239,20 +276,13 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
     metrics,
     queues,
     async start() {
-      // Every worker upserts the same scheduler id: one schedule however many workers run.
-      await queues.maintenance.upsertJobScheduler(
-        SWEEP_SCHEDULER_ID,
-        { every: config.SWEEP_INTERVAL_MS },
-        { name: JobName.sweep, data: {}, opts: sweepJobTemplate },
-      );
-      // The safety net under the gateways' dispatch requests: events whose request was lost
-      // (a gateway died right after its ack) are found at the next pass.
-      const { deduplication: _, ...scheduled } = webhookDispatchJobOptions;
-      await queues.webhooks.upsertJobScheduler(
-        WEBHOOK_DISPATCH_SCHEDULER_ID,
-        { every: config.WEBHOOK_DISPATCH_INTERVAL_MS },
-        { name: JobName.webhookDispatch, data: {}, opts: scheduled },
-      );
+      await scheduleRecurring();
+      // Replication is asynchronous: a promoted replica may lack the schedules' last writes (the
+      // next sweep's job), and without a sweep nothing would catch the other jobs it lost.
+      // Upserting is idempotent, so every worker does it after each failover it follows.
+      deps.redis.on(FAILOVER_FOLLOWED, () => {
+        if (!draining) void rescheduleAfterFailover();
+      });
       for (const worker of workers) {
         worker.run().catch((err: unknown) => logger.error({ err, queue: worker.name }, 'worker stopped with an error'));
       }

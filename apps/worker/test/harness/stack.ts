@@ -28,8 +28,9 @@ export function redisTarget(): Exclude<QueueRedisTarget, { mode: 'sentinel' }> {
   return { mode: 'cluster', nodes: nodes.split(',').map((node) => ({ host: node.split(':')[0] ?? '', port: Number(node.split(':')[1]) })) };
 }
 
-function redisEnv(): Record<string, string> {
-  const target = redisTarget();
+type StackRedis = ReturnType<typeof redisTarget>;
+
+function redisEnv(target: StackRedis): Record<string, string> {
   // Children inherit this process's environment; an empty value counts as unset and keeps the two exclusive.
   return target.mode === 'single'
     ? { REDIS_URL: target.url, REDIS_CLUSTER_NODES: '' }
@@ -37,10 +38,10 @@ function redisEnv(): Record<string, string> {
 }
 
 /** What the gateway and the worker both read, as `npm start` gives both of them. */
-function sharedEnv(ns: TestNamespace): Record<string, string> {
+function sharedEnv(ns: TestNamespace, target: StackRedis): Record<string, string> {
   const { mongoUrl } = serviceUrls();
   return {
-    ...redisEnv(),
+    ...redisEnv(target),
     MONGO_URL: mongoUrl,
     MONGO_DB: ns.db,
     REDIS_PREFIX: ns.prefix,
@@ -69,13 +70,23 @@ export class Stack {
   private started = 0;
   private readonly queues: Array<{ queue: Queue; connection: ReturnType<typeof createQueueConnection> }> = [];
 
-  private constructor(readonly ns: TestNamespace) {}
+  private constructor(
+    readonly ns: TestNamespace,
+    /** The run's Redis (redisTarget()), or one the test brought, e.g. a cluster it kills masters of. */
+    readonly redis: StackRedis,
+  ) {}
 
   static async start(
     label: string,
-    options: { gateways?: number; workers?: number; gatewayEnv?: Record<string, string>; workerEnv?: Record<string, string> } = {},
+    options: {
+      gateways?: number;
+      workers?: number;
+      gatewayEnv?: Record<string, string>;
+      workerEnv?: Record<string, string>;
+      redis?: StackRedis;
+    } = {},
   ) {
-    const stack = new Stack(uniqueNamespace(label));
+    const stack = new Stack(uniqueNamespace(label), options.redis ?? redisTarget());
     try {
       for (let i = 0; i < (options.gateways ?? 1); i++) await stack.addGateway(options.gatewayEnv);
       for (let i = 0; i < (options.workers ?? 1); i++) await stack.addWorker(options.workerEnv);
@@ -99,7 +110,7 @@ export class Stack {
       command: process.execPath,
       args: [require.resolve('@campzone/gateway/dist/main.js')],
       env: {
-        ...sharedEnv(this.ns),
+        ...sharedEnv(this.ns, this.redis),
         POD_NAME: name,
         JWT_SECRET,
         AUTH_DEV_TOKENS: 'true',
@@ -123,7 +134,7 @@ export class Stack {
       command: process.execPath,
       args: [require.resolve('../../dist/main.js')],
       env: {
-        ...sharedEnv(this.ns),
+        ...sharedEnv(this.ns, this.redis),
         POD_NAME: name,
         DELIVERY_ACK_TIMEOUT_MS: String(TEST_ACK_TIMEOUT_MS),
         // A crashed worker's jobs go to another worker within about a second.
@@ -147,12 +158,12 @@ export class Stack {
   }
 
   get bullPrefix(): string {
-    return new RedisKeys(this.ns.prefix).bullPrefix(redisTarget().mode);
+    return new RedisKeys(this.ns.prefix).bullPrefix(this.redis.mode);
   }
 
   /** A BullMQ connection to the stack's Redis, for tests that look into the queues; close() it after. */
   queueConnection(): ReturnType<typeof createQueueConnection> {
-    return createQueueConnection(redisTarget());
+    return createQueueConnection(this.redis);
   }
 
   /** A BullMQ queue of the stack's (on its Redis and prefix), for tests that add, look at or lose jobs; stop() closes it. */
