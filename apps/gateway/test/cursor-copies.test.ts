@@ -16,7 +16,12 @@ const cursor = (participantId: string, seq: number, roomId = 'room'): CursorUpda
 /** A clock the test moves; the copies' own timer never fires within a test (one hour). */
 function clock() {
   let t = 0;
-  return { now: () => t, advance: (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 const INTERVAL = 3_600_000;
