@@ -48,3 +48,12 @@ test('without a max age (rollups) every read asks MongoDB, so a new member count
   expect((await reader.forRooms(['c1'])).get('c1')?.has('dee')).toBe(true);
   expect(storeReads).toBe(2);
 });
+
+test("a quiet room's rows are dropped once they expire, so the cache holds only the last max age's rooms", async () => {
+  const reader = new MemberCursorReader(countedParticipants, redisCursors, 50);
+  await reader.forRooms(['c1', 'quiet-1', 'quiet-2']);
+  expect(reader.heldRooms).toBe(3);
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  await reader.forRooms(['c1']);
+  expect(reader.heldRooms).toBe(1);
+});

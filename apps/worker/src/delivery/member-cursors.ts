@@ -62,10 +62,20 @@ export class MemberCursorReader {
     }
     if (missing.length === 0) return rows;
     const fetched = await this.participants.cursorsOfRooms(missing);
-    if (this.stored.size > 10_000) this.stored.clear();
+    this.forgetExpired(Date.now());
     for (const roomId of missing) {
       this.stored.set(roomId, { rows: fetched.filter((r) => r.roomId === roomId), until: now + this.storedMaxAgeMs });
     }
     return [...rows, ...fetched];
+  }
+
+  /** Rooms that went quiet drop out at the next miss, so what is held is the last max age's rooms, not every room ever checked. */
+  private forgetExpired(now: number): void {
+    for (const [roomId, hit] of this.stored) if (hit.until <= now) this.stored.delete(roomId);
+  }
+
+  /** Rooms whose rows are held (for tests of the bound). */
+  get heldRooms(): number {
+    return this.stored.size;
   }
 }
