@@ -25,7 +25,12 @@ const compose = parse(readFileSync(join(composeDir, 'compose.yaml'), 'utf8'), { 
   services: Record<string, ComposeService>;
 };
 const services = Object.entries(compose.services);
-const running = (app: string) => services.filter(([, s]) => (s.command ?? []).join(' ') === `node apps/${app}/dist/main.js`);
+/** Services whose command runs app's entry point (with or without node flags before it). */
+const running = (app: string) =>
+  services.filter(([, s]) => {
+    const command = s.command ?? [];
+    return command[0] === 'node' && command.at(-1) === `apps/${app}/dist/main.js`;
+  });
 const nginxConf = readFileSync(join(composeDir, 'nginx', 'nginx.conf'), 'utf8');
 
 it('runs Redis 7, MongoDB 7, three gateways, one worker and a load balancer', () => {
