@@ -20,7 +20,7 @@ export interface AckingMember {
  * the same broadcast within a few milliseconds, so a short window turns a call per member into
  * one per room; nobody waits on it (clients send `ack` without asking for an answer).
  */
-export const ACK_BATCH_MS = 15;
+const ACK_BATCH_MS = 15;
 
 interface PendingAck {
   member: AckingMember;
@@ -38,6 +38,8 @@ export class DeliveryAckService {
   /** Acks waiting for their room's Redis call: roomId -> userId -> ack. */
   private readonly pending = new Map<string, Map<string, PendingAck>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Room flushes whose Redis call is out: stop() waits for them before the last copies. */
+  private readonly flushing = new Set<Promise<void>>();
 
   constructor(
     private readonly cursors: DeliveryCursors,
@@ -71,7 +73,8 @@ export class DeliveryAckService {
       this.pending.set(member.roomId, room);
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        void this.flushRoom(member.roomId);
+        const flush = this.flushRoom(member.roomId).finally(() => this.flushing.delete(flush));
+        this.flushing.add(flush);
       }, ACK_BATCH_MS);
       this.timers.add(timer);
     }
@@ -88,7 +91,7 @@ export class DeliveryAckService {
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await Promise.all([...this.pending.keys()].map((roomId) => this.flushRoom(roomId)));
+    await Promise.all([...this.flushing, ...[...this.pending.keys()].map((roomId) => this.flushRoom(roomId))]);
     await this.copies.stop();
   }
 

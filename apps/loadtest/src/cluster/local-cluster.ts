@@ -44,7 +44,7 @@ const READY_TIMEOUT_MS = 60_000;
  * lifts RSS for good (4 MiB: 105 MiB, 32 MiB: 133 MiB in a soak, old space flat at 37 MiB):
  * a worker's memory then looks like growth for the first ten minutes of its life.
  */
-export const WORKER_NODE_FLAGS = ['--min-semi-space-size=16'];
+const WORKER_NODE_FLAGS = ['--min-semi-space-size=16'];
 
 /**
  * A local cluster as real processes: N gateways (`node apps/gateway/dist/main.js`) and one
