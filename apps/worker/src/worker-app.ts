@@ -4,7 +4,6 @@ import { type ObjectStore, openObjectStore } from '@campzone/objects';
 import {
   type ChatQueues,
   closeQueues,
-  connectionOptions,
   JobName,
   openQueues,
   type QueueConnection,
@@ -27,7 +26,6 @@ import {
   RedisKeys,
 } from '@campzone/realtime';
 import { type ContentCodec, createStore } from '@campzone/store';
-import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
@@ -44,15 +42,15 @@ import { attachmentProcessProcessor } from './processors/attachment-process.proc
 import { attachmentPurgeProcessor } from './processors/attachment-purge.processor';
 import { deliveryRetryProcessor } from './processors/delivery-retry.processor';
 import { deliveryTrackProcessor } from './processors/delivery-track.processor';
-import { type JobProcessor, jobRun } from './processors/job-run';
 import { notifyProcessor } from './processors/notify.processor';
 import { rollupProcessor } from './processors/rollup.processor';
 import { sweepProcessor } from './processors/sweep.processor';
 import { threadSummaryProcessor } from './processors/thread-summary.processor';
 import { webhookDeliverProcessor } from './processors/webhook-deliver.processor';
 import { webhookDispatchProcessor } from './processors/webhook-dispatch.processor';
+import { QueueWorkers } from './queue-workers';
 import { KnownFloors } from './rollup/known-floors';
-import { type QueueBinding, queueBindings } from './worker-init.config';
+import { queueBindings } from './worker-init.config';
 
 /** Tries, a second apart, to upsert the schedules after a failover before leaving it to the next start. */
 const RESCHEDULE_ATTEMPTS = 60;
@@ -215,7 +213,7 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
     },
     config,
   );
-  const workers = bindings.map((binding) => createQueueWorker(binding, deps, bullPrefix, metrics));
+  const workers = new QueueWorkers(bindings, deps, bullPrefix, metrics);
 
   let draining = false;
   const scheduleRecurring = async (): Promise<void> => {
@@ -281,87 +279,21 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
       // next sweep's job), and without a sweep nothing would catch the other jobs it lost.
       // Upserting is idempotent, so every worker does it after each failover it follows.
       deps.redis.on(FAILOVER_FOLLOWED, () => {
-        if (!draining) void rescheduleAfterFailover();
+        if (draining) return;
+        workers.renew();
+        void rescheduleAfterFailover();
       });
-      for (const worker of workers) {
-        worker.run().catch((err: unknown) => logger.error({ err, queue: worker.name }, 'worker stopped with an error'));
-      }
-      await Promise.all(workers.map((w) => w.waitUntilReady()));
+      await workers.start();
     },
     async drain() {
       if (draining) return;
       draining = true;
       logger.info({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'draining: no new jobs, letting running ones finish');
-      const closed = Promise.all(workers.map((w) => w.close()));
-      if (!(await settlesWithin(closed, config.SHUTDOWN_TIMEOUT_MS))) {
-        logger.warn('shutdown grace over: handing running jobs back to the queue');
-        for (const worker of workers) worker.cancelAllJobs('worker shutting down');
-        if (!(await settlesWithin(closed, 2000))) {
-          // Jobs between checkpoints: their locks lapse and another worker's stall check takes them.
-          await Promise.all(workers.map((w) => w.close(true)));
-        }
-      }
+      await workers.close(config.SHUTDOWN_TIMEOUT_MS);
       await closeQueues(queues);
       await http.close();
     },
   };
-}
-
-/** A BullMQ Worker for one queue: dispatches by job name, logs and measures every run. */
-function createQueueWorker(binding: QueueBinding, deps: WorkerDeps, prefix: string, metrics: WorkerMetrics): Worker {
-  const { config, logger } = deps;
-  const queueLogger = logger.child({ queue: binding.queue });
-  // Three parameters: BullMQ passes the abort signal only to processors that declare it.
-  const process = async (job: Job, token?: string, signal?: AbortSignal) => {
-    const jobLogger = queueLogger.child({ jobId: job.id, job: job.name, ...roomOf(job) });
-    const processor: JobProcessor | undefined = binding.processors[job.name as JobName];
-    const end = metrics.jobSeconds.startTimer({ queue: binding.queue, name: job.name });
-    try {
-      if (!processor) throw new UnrecoverableError(`no processor for job name "${job.name}" in queue ${binding.queue}`);
-      const result = await processor(job, jobRun(job, token, signal, jobLogger));
-      metrics.jobs.inc({ queue: binding.queue, name: job.name, outcome: 'completed' });
-      jobLogger.debug({ result }, 'job done');
-      return result;
-    } catch (err) {
-      if (err instanceof WaitingError) {
-        metrics.jobs.inc({ queue: binding.queue, name: job.name, outcome: 'handed_back' });
-        jobLogger.info('job handed back to the queue');
-      } else {
-        metrics.jobs.inc({ queue: binding.queue, name: job.name, outcome: 'failed' });
-        if (err instanceof UnrecoverableError) {
-          if (err.message.startsWith('invalid ')) metrics.invalidPayloads.inc({ queue: binding.queue });
-          jobLogger.error({ reason: err.message }, 'job failed without retry');
-        } else {
-          jobLogger.warn({ err, attemptsMade: job.attemptsMade }, 'job failed; BullMQ retries it while attempts remain');
-        }
-      }
-      throw err;
-    } finally {
-      end();
-    }
-  };
-  const worker = new Worker(binding.queue, process, {
-    connection: connectionOptions(deps.bullConnection),
-    prefix,
-    autorun: false,
-    concurrency: binding.concurrency,
-    lockDuration: config.WORKER_LOCK_DURATION_MS,
-    stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
-    maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
-    name: config.POD_NAME,
-  });
-  worker.on('error', (err: Error) => queueLogger.warn({ err: err.message }, 'worker error'));
-  worker.on('stalled', (jobId: string) => {
-    metrics.stalled.inc({ queue: binding.queue });
-    queueLogger.warn({ jobId }, 'job stalled (its worker stopped renewing the lock); handed back to the queue');
-  });
-  return worker;
-}
-
-function roomOf(job: Job): { roomId?: string } {
-  const data: unknown = job.data;
-  if (typeof data === 'object' && data !== null && 'roomId' in data && typeof data.roomId === 'string') return { roomId: data.roomId };
-  return {};
 }
 
 async function refreshDepth(queues: ChatQueues, metrics: WorkerMetrics): Promise<void> {
@@ -371,20 +303,4 @@ async function refreshDepth(queues: ChatQueues, metrics: WorkerMetrics): Promise
       for (const state of DEPTH_STATES) metrics.queueDepth.set({ queue: queue.name, state }, counts[state] ?? 0);
     }),
   );
-}
-
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const settled = promise.then(
-    () => true,
-    () => true,
-  );
-  try {
-    return await Promise.race([settled, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
