@@ -49,6 +49,7 @@ import { threadSummaryProcessor } from './processors/thread-summary.processor';
 import { webhookDeliverProcessor } from './processors/webhook-deliver.processor';
 import { webhookDispatchProcessor } from './processors/webhook-dispatch.processor';
 import { QueueWorkers } from './queue-workers';
+import { rollupRecentRooms } from './rollup/failover-rollups';
 import { KnownFloors } from './rollup/known-floors';
 import { queueBindings } from './worker-init.config';
 
@@ -234,10 +235,13 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
   };
   const rescheduleAfterFailover = async (): Promise<void> => {
     // BullMQ's own connection may still be finding the new master: try for about a minute.
+    // Everything here is idempotent, so an attempt that failed half-way is simply repeated.
     for (let attempt = 1; !draining; attempt++) {
       try {
         await scheduleRecurring();
         logger.info({ attempt }, 'sweep and webhook schedules upserted after a redis failover');
+        const rooms = await rollupRecentRooms({ messages: store.messages, rollup: queues.rollup, rollupDelayMs: config.ROLLUP_DELAY_MS });
+        logger.info({ rooms }, 'rollups queued for the rooms active in the last minute, in case the failover lost theirs');
         return;
       } catch (err) {
         if (attempt >= RESCHEDULE_ATTEMPTS) {

@@ -12,10 +12,12 @@ import { Stack } from './harness/stack';
 // on it (the removals reach the replica), as if the replica had never had them. The worker must
 // follow the failover, recreate its queue Workers and schedule its sweeps again, and a sweep must
 // find the message whose check was lost, so it still reaches every member and ends DELIVERED.
+// A second room loses a rollup: every member acked its message, and nothing acks there again,
+// so only the worker's rollups of recently active rooms after the failover can tick it.
 
 const onCluster = redisModeOf() === 'cluster';
-/** The first check 8 s after the broadcast: time to lose it, and fail over, before it runs. */
-const DELAYS = { DELIVERY_RETRY_DELAYS_MS: '8000,200,200' };
+/** The first check and the rollups 8 s after their cause: time to lose them, and fail over, before they run. */
+const DELAYS = { DELIVERY_RETRY_DELAYS_MS: '8000,200,200', ROLLUP_DELAY_MS: '8000' };
 
 let cluster: RedisCluster | undefined;
 let stack: Stack | undefined;
@@ -27,20 +29,25 @@ afterAll(async () => {
 
 // It kills a master of a Redis Cluster of its own (like the chaos failover scenario): the cluster pass runs it.
 (onCluster ? test : test.skip)(
-  'jobs lost with a killed master (a delivery check, the sweep schedule) are caught by the sweep: the message reaches every member, each acks it',
+  'jobs lost with a killed master (a delivery check, the sweep schedule, a rollup) are caught: the message reaches every member, both rooms tick DELIVERED',
   async () => {
     cluster = await startRedisCluster();
     const nodes = cluster.nodeList.split(',').map((node) => ({ host: node.split(':')[0] ?? '', port: Number(node.split(':')[1]) }));
     stack = await Stack.start(__filename, { redis: { mode: 'cluster', nodes }, gatewayEnv: DELAYS, workerEnv: DELAYS });
     const delivery = stack.queue(QueueName.delivery);
     const maintenance = stack.queue(QueueName.maintenance);
+    const rollup = stack.queue(QueueName.rollup);
 
     await createRoom(stack.gatewayUrl, 'ann', 'failover', ['bob', 'cat']);
+    await createRoom(stack.gatewayUrl, 'ann', 'quiet', ['dan']);
     const ann = await connectAs(stack.gatewayUrl, 'ann');
     const bob = await connectAs(stack.gatewayUrl, 'bob');
     const cat = await connectAs(stack.gatewayUrl, 'cat');
+    const dan = await connectAs(stack.gatewayUrl, 'dan');
     ackEverything(ann);
     ackEverything(cat);
+    ackEverything(dan);
+    const toDan = record(dan, 'new_message');
     const toBob = record(bob, 'new_message');
     const toCat = record(cat, 'new_message');
     const toAnn = record(ann, 'message_status');
@@ -49,13 +56,18 @@ afterAll(async () => {
       if (toBob.length > 1) bob.emit('ack', { roomId: m.roomId, seq: m.seq });
     });
 
+    const quiet = await send(ann, 'quiet', 'acked by everyone before the failover');
+    await eventually(() => toDan.length === 1, "the quiet room's broadcast");
     const sent = await send(ann, 'failover', 'still there after the failover?');
     await eventually(() => toBob.length === 1 && toCat.length === 1, 'the live broadcast');
+    // Dan's and Cat's acks queued the rooms' rollups, waiting their 8 s.
+    await eventually(async () => ((await rollup.getJobCounts('delayed')).delayed ?? 0) >= 2, "both rooms' rollups, delayed");
     // The worker ran the gateway's track job, which left the first check waiting its 8 s.
     await eventually(async () => ((await delivery.getJobCounts('delayed')).delayed ?? 0) >= 1, 'the first check, delayed');
 
     // Both queues' keys live in the slot of the prefix's hash tag, on the master killed next.
     await delivery.drain(true);
+    await rollup.drain(true);
     expect(await maintenance.removeJobScheduler(SWEEP_SCHEDULER_ID)).toBe(true);
     const { killed, promoted } = await cluster.killMasterOf(keySlot(stack.bullPrefix));
     expect(promoted.port).not.toBe(killed.port);
@@ -77,11 +89,11 @@ afterAll(async () => {
     );
     // The message's own status: a rollup job after the failover, taken by the worker's new
     // rollup Worker (the one from before the failover could stay blocked for good).
-    await eventually(
-      () => toAnn.some((e) => e.payload.status === 'DELIVERED' && (e.payload.uptoSeq ?? 0) >= sent.seq),
-      'DELIVERED announced to the sender',
-      30_000,
-    );
+    const delivered = (roomId: string, seq: number) =>
+      toAnn.some((e) => e.payload.roomId === roomId && e.payload.status === 'DELIVERED' && (e.payload.uptoSeq ?? 0) >= seq);
+    await eventually(() => delivered('failover', sent.seq), 'DELIVERED announced to the sender', 30_000);
+    // Nothing acked in the quiet room after the failover: its tick is the worker's catch-up rollup.
+    await eventually(() => delivered('quiet', quiet.seq), "the quiet room's DELIVERED, though its rollup was lost", 30_000);
     // Cat acked the live copy: the sweep sent her nothing.
     expect(toCat).toHaveLength(1);
   },
