@@ -32,8 +32,9 @@ Each: the rate is stepped up until send-to-receive p99 passes 100 ms or delivery
 then half of the maximum on a fresh run; RSS per idle connection on a fresh process; CPU per
 1,000 deliveries at the cluster's half rate; per step, each process's event-loop delay, GC, and
 the store and Redis latency by command. Writes docs/bench-latency.svg, docs/bench-memory.svg
-and the figures section of docs/benchmarks.md, and the per-message cost profile the capacity
-model plans with (docs/capacity-costs.json, see docs/capacity.md). About 25 minutes on a quiet 2-core machine.
+and the figures section of docs/benchmarks.md; with --cost-rate, also the per-message cost profile
+the capacity model plans with (docs/capacity-costs.json, see docs/capacity.md). About 15-25 minutes
+on a quiet 2-core machine.
 
   --runs N            rounds (default 3; --quick: 1)
   --targets a,b       of ${ALL_TARGETS.join(', ')} (default ${DEFAULT_TARGETS.join(',')})
@@ -44,13 +45,13 @@ model plans with (docs/capacity-costs.json, see docs/capacity.md). About 25 minu
   --budget-ms N       time per search (default 60000; --quick 40000)
   --start-rate N      msgs/s every search starts at (default: cluster 100, bare 400,
                       centrifugo 200; lower it on a loaded machine)
-  --cost-rate N       the cluster's half-rate run (the costs capacity-costs.json holds) at N
-                      msgs/s instead of half the maximum: for a loaded machine where no step passes
+  --cost-rate N       the cluster's half-rate run at N msgs/s instead of half the maximum, and
+                      its costs written to capacity-costs.json (the capacity model's profile)
   --skip-memory       no idle-connection memory
   --skip-store-alone  no insert/sync breakdown of the store alone
   --out-dir DIR       where charts and figures go (default docs/ of the checkout)
   --no-write          print only; write no files
-  --costs-only        write only capacity-costs.json (charts and benchmarks.md left as they are)
+  --costs-only        with --cost-rate: write only capacity-costs.json (charts, benchmarks.md left)
   --rooms N --members N --senders N   the load's shape (default 10 x 10, 2 senders per room)`;
 
 export async function runBenchCli(argv: string[]): Promise<number> {
@@ -175,10 +176,12 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       const written = values['costs-only']
         ? []
         : [...(await writeBenchCharts(summary, results, outDir)), ...(await writeBenchDocs(summary, outDir))];
-      // The capacity model's input (npm run capacity): only a cluster round with its half-rate run has one.
-      const costs = capacityCosts(summary, results.cluster ?? []);
+      // The capacity model's input (npm run capacity), only from a run at a rate named on the command
+      // line: costs per message fall steeply as the rate rises (batching), and a profile taken at
+      // whatever half rate the machine allowed planned 2-25x too little at a campus's 3 msg/s.
+      const costs = values['cost-rate'] === undefined ? undefined : capacityCosts(summary, results.cluster ?? []);
       if (costs) written.push(await writeCapacityCosts(costs, outDir));
-      else log('no cluster half-rate run: docs/capacity-costs.json left as it was');
+      else log('docs/capacity-costs.json left as it was (written only with --cost-rate, and from a cluster round)');
       log(`wrote ${written.join(', ')}`);
     }
     return summary.verdict.correctness ? 0 : 1;
