@@ -1,9 +1,17 @@
-import { connectionOptions, type JobName } from '@campzone/queue';
+import type { WorkerConfig } from '@campzone/config';
+import { connectionOptions, type JobName, type QueueConnection } from '@campzone/queue';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import type { Logger } from 'pino';
 import type { WorkerMetrics } from './observability/metrics';
 import { type JobProcessor, jobRun } from './processors/job-run';
-import type { WorkerDeps } from './worker-app';
 import type { QueueBinding } from './worker-init.config';
+
+/** What the Workers are made from: the worker's settings, its logger and BullMQ's connection. */
+export interface QueueWorkerDeps {
+  config: WorkerConfig;
+  logger: Logger;
+  bullConnection: QueueConnection;
+}
 
 /**
  * The process's BullMQ Workers, one per queue. After a Redis failover they are replaced by new
@@ -20,7 +28,7 @@ export class QueueWorkers {
 
   constructor(
     private readonly bindings: readonly QueueBinding[],
-    private readonly deps: WorkerDeps,
+    private readonly deps: QueueWorkerDeps,
     private readonly prefix: string,
     private readonly metrics: WorkerMetrics,
   ) {}
@@ -77,7 +85,7 @@ export class QueueWorkers {
 }
 
 /** A BullMQ Worker for one queue: dispatches by job name, logs and measures every run. */
-function createQueueWorker(binding: QueueBinding, deps: WorkerDeps, prefix: string, metrics: WorkerMetrics): Worker {
+function createQueueWorker(binding: QueueBinding, deps: QueueWorkerDeps, prefix: string, metrics: WorkerMetrics): Worker {
   const { config, logger } = deps;
   const queueLogger = logger.child({ queue: binding.queue });
   // Three parameters: BullMQ passes the abort signal only to processors that declare it.
