@@ -65,7 +65,7 @@ afterAll(async () => {
     // The worker ran the gateway's track job, which left the first check waiting its 8 s.
     await eventually(async () => ((await delivery.getJobCounts('delayed')).delayed ?? 0) >= 1, 'the first check, delayed');
 
-    // Both queues' keys live in the slot of the prefix's hash tag, on the master killed next.
+    // Every queue's keys live in the slot of the prefix's hash tag, on the master killed next.
     await delivery.drain(true);
     await rollup.drain(true);
     expect(await maintenance.removeJobScheduler(SWEEP_SCHEDULER_ID)).toBe(true);
