@@ -34,6 +34,7 @@ const IDLE: IdleStep = {
     redis: {},
     written: { 'worker:update': { documents: 10, bytes: 1000 } },
     workerJobs: { sweep: 5 },
+    events: {},
   },
   redisStats: { commands: 200, byCommand: {}, netInputBytes: 2000, netOutputBytes: 3000 },
 };
@@ -50,6 +51,7 @@ const HALF = {
     redis: {},
     written: { 'gateway:insert': { documents: 200, bytes: 60_000 }, 'worker:update': { documents: 220, bytes: 12_000 } },
     workerJobs: { deliver: 400, sweep: 10 },
+    events: { send_message: 100 },
   },
   redisStats: { commands: 3400, byCommand: {}, netInputBytes: 104_000, netOutputBytes: 206_000 },
 } as unknown as RateStep;

@@ -84,8 +84,14 @@ export async function benchCluster(name: 'cluster' | 'cluster-no-worker', ctx: B
   let result: TargetResult;
   try {
     const sampled = () => ({ ...cluster.pids(), ...ctx.infra(), ...ctx.store() });
-    result = await driveTarget(name, cluster.urls, sdkRun(cluster.urls, options), sampled, clusterMetrics(cluster), ctx, () =>
-      storeAnswers(services.mongoUrl, namespace.db),
+    result = await driveTarget(
+      name,
+      cluster.urls,
+      sdkRun(cluster.urls, options),
+      sampled,
+      () => cluster.metricsUrls(),
+      ctx,
+      () => storeAnswers(services.mongoUrl, namespace.db),
     );
     result.memory = memory;
     result.storeAnswering = await storeAnswers(services.mongoUrl, namespace.db);
@@ -112,7 +118,7 @@ export async function benchCluster(name: 'cluster' | 'cluster-no-worker', ctx: B
         options.costRate !== undefined ? options.costRate * 2 : result.maxAcceptedPerSec,
         undefined,
         sampled,
-        clusterMetrics(fresh),
+        () => fresh.metricsUrls(),
         ctx,
         services.redisUrl,
       ),
@@ -153,15 +159,6 @@ export async function benchBare(ctx: BenchContext, sameRate: number | undefined)
   } finally {
     await bare.stop();
   }
-}
-
-function clusterMetrics(cluster: LocalCluster): () => Record<string, string> {
-  return () => {
-    const urls: Record<string, string> = {};
-    for (const g of cluster.gateways) if (g.proc.running) urls[g.name] = `${g.url}/metrics`;
-    if (cluster.worker?.running) urls.worker = `http://127.0.0.1:${cluster.workerPort}/metrics`;
-    return urls;
-  };
 }
 
 export function idleMemory(

@@ -36,6 +36,8 @@ export interface StepBreakdown {
   written: Record<string, { documents: number; bytes: number }>;
   /** Jobs the worker finished, by queue (every outcome): the worker's work per message. */
   workerJobs: Record<string, number>;
+  /** Client events the gateways received, by name (send_message, sync, join_room...). */
+  events: Record<string, number>;
 }
 
 /** `gateway-2` -> `gateway`: figures of one kind of process are added up. */
@@ -71,7 +73,7 @@ export class StepProbe {
 
   async stop(): Promise<StepBreakdown> {
     const after = await scrapeAll(this.metricsUrls());
-    const breakdown: StepBreakdown = { loop: {}, mongo: {}, redis: {}, written: {}, workerJobs: {} };
+    const breakdown: StepBreakdown = { loop: {}, mongo: {}, redis: {}, written: {}, workerJobs: {}, events: {} };
     const mongo: Record<string, HistogramDelta[]> = {};
     const redis: Record<string, HistogramDelta[]> = {};
     for (const [name, now] of after) {
@@ -88,6 +90,8 @@ export class StepProbe {
       for (const [script, delta] of Object.entries(histogramDeltas(was, now, '_lua_seconds', 'script'))) append(redis, script, delta);
       for (const [queue, jobs] of Object.entries(counterDeltas(was, now, '_worker_jobs_total', 'queue')))
         if (jobs > 0) breakdown.workerJobs[queue] = (breakdown.workerJobs[queue] ?? 0) + jobs;
+      for (const [event, count] of Object.entries(counterDeltas(was, now, '_gateway_events_total', 'event')))
+        if (count > 0) breakdown.events[event] = (breakdown.events[event] ?? 0) + count;
       const docs = counterDeltas(was, now, '_mongo_written_documents_total', 'command');
       const bytes = counterDeltas(was, now, '_mongo_written_bytes_total', 'command');
       for (const [command, documents] of Object.entries(docs)) {

@@ -121,6 +121,14 @@ export class LocalCluster {
     return pids;
   }
 
+  /** /metrics addresses of the running processes by name (gateway-1.., worker). */
+  metricsUrls(): Record<string, string> {
+    const urls: Record<string, string> = {};
+    for (const g of this.gateways) if (g.proc.running) urls[g.name] = `${g.url}/metrics`;
+    if (this.worker?.running) urls.worker = `http://127.0.0.1:${this.workerPort}/metrics`;
+    return urls;
+  }
+
   gateway(i: number): GatewayProcess {
     const gateway = this.gateways[i];
     if (!gateway) throw new Error(`no gateway ${i}`);
