@@ -16,6 +16,10 @@ const counted = {
     queries += 1;
     return participants.membershipOf(roomId, userId);
   },
+  roomsOf(userId: string) {
+    queries += 1;
+    return participants.roomsOf(userId);
+  },
 };
 
 beforeAll(async () => {
@@ -51,6 +55,22 @@ test('concurrent checks of one member cost one query, later checks none', async 
   await Promise.all([1, 2, 3, 4].map(() => membership.requireMember('maths', 'ann')));
   await membership.requireMember('maths', 'ann');
   expect(queries).toBe(1);
+});
+
+test("a connecting user's rooms are read once and their memberships need no further query", async () => {
+  await participants.upsert('physics', ['ann'], 'member');
+  await participants.setMute('physics', 'ann', new Date(Date.now() + 60_000));
+  const membership = new MembershipService(counted);
+  expect((await membership.roomsOf('ann')).sort()).toEqual(['maths', 'physics']);
+  expect(await membership.member('physics', 'ann')).toEqual(await participants.membershipOf('physics', 'ann'));
+  expect((await membership.member('physics', 'ann')).mutedUntil).toBeInstanceOf(Date);
+  await membership.requireMember('maths', 'ann');
+  // Removed elsewhere: the pod's signal drops the primed entry like a looked-up one.
+  membership.forget('maths', ['ann']);
+  await participants.remove('maths', ['ann']);
+  expect(await codeOf(membership.requireMember('maths', 'ann'))).toBe(ErrorCode.FORBIDDEN);
+  await participants.upsert('maths', ['ann'], 'member');
+  expect(queries).toBe(2);
 });
 
 test('a refusal is not remembered: a user added afterwards is let in at once', async () => {

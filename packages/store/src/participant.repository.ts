@@ -1,5 +1,5 @@
 import type { NotificationLevel, ParticipantRole } from '@campzone/protocol';
-import { type Collection, MongoBulkWriteError, ObjectId, type WriteError } from 'mongodb';
+import { type Collection, MongoBulkWriteError, ObjectId, type WithId, type WriteError } from 'mongodb';
 import { bulkWriteInChunks } from './bulk-write';
 import type { ParticipantDoc } from './documents';
 
@@ -26,15 +26,20 @@ export interface Membership {
   mutedUntil?: Date;
 }
 
+const MEMBERSHIP_FIELDS = { _id: 1, role: 1, mutedUntil: 1 } as const;
+
+function membershipOfRow(row: Pick<WithId<ParticipantDoc>, '_id' | 'role' | 'mutedUntil'>): Membership {
+  const membership: Membership = { participantId: row._id.toHexString(), role: row.role };
+  if (row.mutedUntil) membership.mutedUntil = row.mutedUntil;
+  return membership;
+}
+
 export class ParticipantRepository {
   constructor(private readonly participants: Collection<ParticipantDoc>) {}
 
   async membershipOf(roomId: string, userId: string): Promise<Membership | null> {
-    const row = await this.participants.findOne({ roomId, userId }, { projection: { _id: 1, role: 1, mutedUntil: 1 } });
-    if (!row) return null;
-    const membership: Membership = { participantId: row._id.toHexString(), role: row.role };
-    if (row.mutedUntil) membership.mutedUntil = row.mutedUntil;
-    return membership;
+    const row = await this.participants.findOne({ roomId, userId }, { projection: MEMBERSHIP_FIELDS });
+    return row ? membershipOfRow(row) : null;
   }
 
   async roleOf(roomId: string, userId: string): Promise<ParticipantRole | null> {
@@ -142,10 +147,14 @@ export class ParticipantRepository {
     return rows.map((r) => r.userId);
   }
 
-  /** The rooms of one user; the one query keyed by user, served by the userId index. */
-  async roomsOf(userId: string): Promise<Array<{ roomId: string; role: ParticipantRole }>> {
-    const rows = await this.participants.find({ userId }, { projection: { roomId: 1, role: 1 } }).toArray();
-    return rows.map((r) => ({ roomId: r.roomId, role: r.role }));
+  /**
+   * The rooms of one user with the membership in each (what a connecting socket needs, so its
+   * first events in those rooms find the membership known); the one query keyed by user,
+   * served by the userId index.
+   */
+  async roomsOf(userId: string): Promise<Array<{ roomId: string; membership: Membership }>> {
+    const rows = await this.participants.find({ userId }, { projection: { roomId: 1, ...MEMBERSHIP_FIELDS } }).toArray();
+    return rows.map((r) => ({ roomId: r.roomId, membership: membershipOfRow(r) }));
   }
 
   /** One user's memberships with their read cursors (the room list's unread counts start there). */

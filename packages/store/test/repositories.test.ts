@@ -153,7 +153,8 @@ test('participants keep their cursors when their role changes', async () => {
   expect(await fixture.store.participants.roleOf('roles', 'cat')).toBe('admin');
   expect(await fixture.store.participants.membershipOf('roles', 'eve')).toBeNull();
   expect((await fixture.store.participants.cursors('roles')).find((c) => c.userId === 'cat')?.lastReadSeq).toBe(3);
-  expect(await fixture.store.participants.roomsOf('dan')).toEqual([{ roomId: 'roles', role: 'admin' }]);
+  const dan = await fixture.store.participants.membershipOf('roles', 'dan');
+  expect(await fixture.store.participants.roomsOf('dan')).toEqual([{ roomId: 'roles', membership: dan }]);
 });
 
 test('creating a room twice is a conflict', async () => {

@@ -17,7 +17,21 @@ export class MembershipService {
   private readonly members = new Map<string, { until: number; membership: Membership }>();
   private readonly lookups = new SingleFlight<Membership | null>();
 
-  constructor(private readonly participants: Pick<ParticipantRepository, 'membershipOf'>) {}
+  constructor(private readonly participants: Pick<ParticipantRepository, 'membershipOf' | 'roomsOf'>) {}
+
+  /**
+   * A connecting user's rooms, read once; their memberships are kept as if each had been looked
+   * up, so the socket's first join, sync and acks in every room ask the store nothing more (in
+   * a reconnect storm that is one query per client instead of one per client and room). Only
+   * while they fit: a full cache is emptied, and handshakes must not empty it again and again.
+   */
+  async roomsOf(userId: string): Promise<string[]> {
+    const rooms = await this.participants.roomsOf(userId);
+    if (this.members.size + rooms.length < MAX_CACHED) {
+      for (const { roomId, membership } of rooms) this.remember(keyOf(roomId, userId), membership);
+    }
+    return rooms.map((r) => r.roomId);
+  }
 
   /** Refuses a non-member; answers the member's participant `_id` (cursor copies are written by it). */
   async requireMember(roomId: string, userId: string): Promise<string> {
@@ -31,9 +45,13 @@ export class MembershipService {
     if (cached !== undefined && cached.until > Date.now()) return cached.membership;
     const membership = await this.lookups.run(key, () => this.participants.membershipOf(roomId, userId));
     if (membership === null) throw new ChatError(ErrorCode.FORBIDDEN, `not a member of room ${roomId}`);
+    this.remember(key, membership);
+    return membership;
+  }
+
+  private remember(key: string, membership: Membership): void {
     if (this.members.size >= MAX_CACHED) this.members.clear();
     this.members.set(key, { until: Date.now() + MEMBER_TTL_MS, membership });
-    return membership;
   }
 
   /** Drops what this pod cached of these members (removed, role changed, muted). */

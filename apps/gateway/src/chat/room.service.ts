@@ -139,10 +139,6 @@ export class RoomService {
       })),
     };
   }
-
-  async roomIdsOf(userId: string): Promise<string[]> {
-    return (await this.participants.roomsOf(userId)).map((m) => m.roomId);
-  }
 }
 
 export function toRoom(doc: RoomDoc): Room {

@@ -72,7 +72,7 @@ export function createSocketServer(http: HttpServer, deps: SocketServerDeps): Ch
       socket.data.expiresAtMs = principal.expiresAtMs;
       if (principal.tokenId) socket.data.tokenId = principal.tokenId;
       if (principal.username) socket.data.username = principal.username;
-      socket.data.roomIds = await deps.chat.rooms.roomIdsOf(principal.userId);
+      socket.data.roomIds = await deps.chat.membership.roomsOf(principal.userId);
       next();
     } catch (err) {
       const error = asChatError(err);
