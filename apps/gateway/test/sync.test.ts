@@ -1,7 +1,9 @@
 import type { ChatMessage, Synced } from '@campzone/protocol';
-import { createStore } from '@campzone/store';
+import { LuaRunner, MessageCounters, RedisKeys } from '@campzone/realtime';
+import { createStore, plaintextCodec } from '@campzone/store';
+import { HistoryService } from '../src/chat/history.service';
 import { api, closeAllClients, connectAs, createRoom, sendArgs } from './harness/chat-clients';
-import { GatewayCluster } from './harness/gateway-cluster';
+import { connectTestRedis, GatewayCluster } from './harness/gateway-cluster';
 
 let cluster: GatewayCluster;
 beforeAll(async () => {
@@ -43,6 +45,48 @@ test('sync pages with hasMore and also answers the named synced event', async ()
   expect((await named).count).toBe(3);
   const rest = await uli.emitWithAck('sync', { roomId: 'paged', afterSeq: 3, limit: 3 });
   expect(rest).toMatchObject({ ok: true, count: 2, hasMore: false, latestSeq: 5 });
+});
+
+test('a sync from a rev past the newest change asks the store for no changes; the next edit is found', async () => {
+  await createRoom(cluster.url(0), 'yan', 'unchanged', []);
+  const yan = await connectAs(cluster.url(0), 'yan');
+  const send = async (content: string) => {
+    const ack = await yan.emitWithAck('send_message', sendArgs('unchanged', content));
+    if (!ack.ok) throw new Error(ack.error.message);
+    return ack.messageId;
+  };
+  const m1 = await send('one');
+  const store = createStore(await cluster.db());
+  const redis = await connectTestRedis();
+  try {
+    const history = new HistoryService(
+      store.messages,
+      store.statusFloors,
+      plaintextCodec,
+      new MessageCounters(LuaRunner.for(redis), new RedisKeys(cluster.ns.prefix)),
+    );
+    const changeReads = jest.spyOn(store.messages, 'changedSince');
+    const sync = async (cursor: { seq: number; rev: number }) => {
+      const synced = await history.sync({ roomId: 'unchanged', afterSeq: cursor.seq, afterRev: cursor.rev }, 'yan');
+      return { synced, cursor: { seq: synced.latestSeq, rev: synced.latestRev ?? -1 } };
+    };
+    const first = await sync({ seq: 0, rev: 0 });
+    expect(first.synced.messages.map((m) => m.messageId)).toEqual([m1]);
+    // New messages take revs too, but they come in the page: still nothing to look for.
+    const m2 = await send('two');
+    const second = await sync(first.cursor);
+    expect(second.synced).toMatchObject({ messages: [{ messageId: m2 }], changed: [] });
+    expect(changeReads).not.toHaveBeenCalled();
+    const edited = await yan.emitWithAck('edit_message', { roomId: 'unchanged', messageId: m1, content: 'one, edited' });
+    expect(edited.ok).toBe(true);
+    const third = await sync(second.cursor);
+    expect(third.synced.changed?.map((m) => m.messageId)).toEqual([m1]);
+    expect(changeReads).toHaveBeenCalledTimes(1);
+    expect((await sync(third.cursor)).synced.changed).toEqual([]);
+    expect(changeReads).toHaveBeenCalledTimes(1);
+  } finally {
+    await redis.quit();
+  }
 });
 
 test('get_messages returns the newest messages oldest first, like the seed', async () => {

@@ -21,6 +21,14 @@ export interface StoredCounters {
   rev: number;
 }
 
+/** Where a room's revs stand (see revWatermark). */
+export interface RevMarks {
+  /** Every change at or below it is written. */
+  watermark: number;
+  /** The newest rev a change (not a new message) took; absent when not known. */
+  changeRev?: number;
+}
+
 export interface AllocateRequest {
   roomId: string;
   senderId: string;
@@ -124,14 +132,19 @@ export class MessageCounters {
   }
 
   /**
-   * The highest rev up to which every change of the room is written (see revWatermark-2.lua);
-   * undefined when the counters are gone. Changes in flight longer than staleMs are ignored.
+   * The highest rev up to which every change of the room is written (see revWatermark-2.lua),
+   * and the newest rev a change took when that is known; undefined when the counters are gone.
+   * Changes in flight longer than staleMs are ignored.
    */
-  async revWatermark(roomId: string, staleMs: number): Promise<number | undefined> {
-    const [kind, rev] = asArray(
+  async revWatermark(roomId: string, staleMs: number): Promise<RevMarks | undefined> {
+    const [kind, rev, changeRev] = asArray(
       await this.lua.run('revWatermark', [this.keys.roomCounters(roomId), this.keys.revsInFlight(roomId)], [staleMs]),
     );
-    return kind === 'ok' ? Number(rev) : undefined;
+    if (kind !== 'ok') return undefined;
+    const marks: RevMarks = { watermark: Number(rev) };
+    // After a failover the replica may have missed the newest change's rev until the room is re-seeded.
+    if (Number(changeRev) >= 0 && !this.#mayHaveRolledBack(roomId)) marks.changeRev = Number(changeRev);
+    return marks;
   }
 
   /** Lets a send allocate again after its seq collided; only if the key still holds messageId. */

@@ -97,18 +97,37 @@ test('edits and new messages share one rev counter, and a change in flight holds
   expect([edit, reaction]).toEqual([2, 3]);
   expect(await counters.allocate(request('r-rev', 'm2'))).toMatchObject({ seq: 2, rev: 4 });
   // Both changes in flight: nothing at or above the oldest may be reported as synced.
-  expect(await counters.revWatermark('r-rev', 60_000)).toBe(1);
+  expect(await counters.revWatermark('r-rev', 60_000)).toEqual({ watermark: 1, changeRev: 3 });
   await counters.settleRev('r-rev', 2);
-  expect(await counters.revWatermark('r-rev', 60_000)).toBe(2);
+  expect(await counters.revWatermark('r-rev', 60_000)).toEqual({ watermark: 2, changeRev: 3 });
   await counters.settleRev('r-rev', 3);
-  expect(await counters.revWatermark('r-rev', 60_000)).toBe(4);
+  // The newest message's rev raises the watermark, not the newest change's rev.
+  expect(await counters.revWatermark('r-rev', 60_000)).toEqual({ watermark: 4, changeRev: 3 });
+});
+
+test('seeding after a loss takes every stored rev for a change, and never lowers the newest change', async () => {
+  await counters.seed('r-change', 0, 0, 0);
+  expect(await counters.revWatermark('r-change', 60_000)).toEqual({ watermark: 0, changeRev: 0 });
+  await counters.allocate(request('r-change', 'm1'));
+  expect(await counters.revWatermark('r-change', 60_000)).toEqual({ watermark: 1, changeRev: 0 });
+  await client.del(keys.roomCounters('r-change'));
+  await counters.seed('r-change', 4, 4, 7);
+  expect(await counters.revWatermark('r-change', 60_000)).toEqual({ watermark: 7, changeRev: 7 });
+  await counters.settleRev('r-change', (await counters.allocateRev('r-change')) ?? 0);
+  await counters.seed('r-change', 4, 4, 5);
+  expect(await counters.revWatermark('r-change', 60_000)).toEqual({ watermark: 8, changeRev: 8 });
+});
+
+test('counters kept before the newest change was noted leave it unknown', async () => {
+  await client.hSet(keys.roomCounters('r-old'), { seq: '3', lamport: '3', rev: '3' });
+  expect(await counters.revWatermark('r-old', 60_000)).toEqual({ watermark: 3 });
 });
 
 test('a change whose writer died stops holding the watermark once it is stale', async () => {
   await counters.seed('r-stale', 0, 0, 0);
   await counters.allocateRev('r-stale');
-  expect(await counters.revWatermark('r-stale', 60_000)).toBe(0);
-  expect(await counters.revWatermark('r-stale', 0)).toBe(1);
+  expect((await counters.revWatermark('r-stale', 60_000))?.watermark).toBe(0);
+  expect((await counters.revWatermark('r-stale', 0))?.watermark).toBe(1);
 });
 
 test('a room without counters has no rev to give until seeded, and seeding never lowers rev', async () => {

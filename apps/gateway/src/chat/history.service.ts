@@ -12,7 +12,7 @@ import {
   type Synced,
   type Thread,
 } from '@campzone/protocol';
-import type { MessageCounters } from '@campzone/realtime';
+import type { MessageCounters, RevMarks } from '@campzone/realtime';
 import {
   type ContentCodec,
   type MessageRepository,
@@ -63,7 +63,7 @@ export class HistoryService {
     const { roomId, afterSeq } = input;
     const limit = input.limit ?? DEFAULT_SYNC_LIMIT;
     // Read before the changes: every change at or below it is written, so none can land there unseen.
-    const watermark = input.afterRev === undefined ? undefined : await this.revWatermark(roomId);
+    const marks = input.afterRev === undefined ? undefined : await this.revMarks(roomId);
     // Identical concurrent syncs (every member missing the same message) share both reads.
     const [page, floors] = await this.syncPages.run(`${roomId}|${afterSeq}|${limit}`, () =>
       Promise.all([this.messages.afterSeq(roomId, afterSeq, limit), this.floors.get(roomId)]),
@@ -75,7 +75,14 @@ export class HistoryService {
         : Math.max(page.topSeq, await this.latestSeqs.run(roomId, async () => (await this.messages.latestCounters(roomId)).seq));
     const synced: Synced = { roomId, messages, count: messages.length, latestSeq, hasMore: page.hasMore };
     if (page.holes.length > 0) synced.holes = page.holes;
-    if (input.afterRev !== undefined && watermark !== undefined) {
+    if (input.afterRev !== undefined && marks !== undefined) {
+      const { watermark, changeRev } = marks;
+      // No change since the client's rev: a newer rev is a new message's, which the page carries.
+      if (changeRev !== undefined && changeRev <= input.afterRev) {
+        synced.changed = [];
+        synced.latestRev = watermark;
+        return synced;
+      }
       const changes = await this.messages.changedSince(roomId, afterSeq, input.afterRev, limit);
       synced.changed = await openChatMessages(this.codec, changes.messages, floors, viewerId);
       const lastRev = changes.messages.at(-1)?.rev;
@@ -104,8 +111,9 @@ export class HistoryService {
     return { roomId, messages: await openChatMessages(this.codec, docs, floors, viewerId) };
   }
 
-  private async revWatermark(roomId: string): Promise<number> {
-    return (await this.revs.revWatermark(roomId, CHANGE_IN_FLIGHT_MS)) ?? (await this.messages.latestCounters(roomId)).rev;
+  /** Without counters in Redis the store's newest rev is the watermark, and any rev may be a change's. */
+  private async revMarks(roomId: string): Promise<RevMarks> {
+    return (await this.revs.revWatermark(roomId, CHANGE_IN_FLIGHT_MS)) ?? { watermark: (await this.messages.latestCounters(roomId)).rev };
   }
 
   /** REST history: forward from afterSeq, else backward from beforeSeq (or the newest). */

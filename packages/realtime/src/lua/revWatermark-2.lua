@@ -8,7 +8,9 @@
   KEYS[2] revs in flight      {prefix}:{r:<roomId>}:revs
   ARGV[1] how long a change may stay in flight, ms
 
-  Returns {'missing'} when the counters are gone, else {'ok', watermark}.
+  Returns {'missing'} when the counters are gone, else {'ok', watermark, changeRev}: changeRev
+  is the newest rev a change took (-1: not known, counters seeded before it was kept), so a
+  sync from at or above it has no change to look for.
 ]]
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'missing'}
@@ -23,4 +25,4 @@ for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
     watermark = rev
   end
 end
-return {'ok', watermark}
+return {'ok', watermark, tonumber(redis.call('HGET', KEYS[1], 'changeRev') or '-1')}
