@@ -136,7 +136,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       random: this.random,
       selfId: () => this.knownUserId,
       emit: (change) => this.emit('message_changed', change),
-      onGap: (roomId) => void this.timelines.get(roomId)?.catchUp(),
+      onGap: (roomId) => void this.timelines.get(roomId)?.fillGap(),
       ignoresRoom: (roomId) => this.leftRooms.has(roomId),
     });
     this.changeQueue = new ChangeQueue({
@@ -693,6 +693,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       retry: this.config.syncRetry,
       scheduler: this.scheduler,
       random: this.random,
+      otherGapOpen: () => this.changes.gapOpen(roomId),
       fetchAfter: (after, limit) => this.fetchPage(roomId, after, limit),
       present: (message, info) => {
         const own = message.senderId === this.knownUserId;

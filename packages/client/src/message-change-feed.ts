@@ -43,6 +43,11 @@ export class MessageChangeFeed {
     return this.cursors.get(roomId)?.value;
   }
 
+  /** The room misses a rev that only a sync can bring. */
+  gapOpen(roomId: string): boolean {
+    return this.cursors.get(roomId)?.gapOpen ?? false;
+  }
+
   /** What a sync of the room asks for as `afterRev`. */
   afterRev(roomId: string): number {
     return this.cursors.get(roomId)?.value ?? NO_REV_YET;

@@ -35,6 +35,11 @@ export class RoomRevCursor {
     return this.cursor;
   }
 
+  /** A rev heard ahead of the cursor still waits for the ones before it. */
+  get gapOpen(): boolean {
+    return this.ahead.size > 0;
+  }
+
   /** A rev the client has heard: a new message's, a change's, a message's current state. */
   heard(rev: number): void {
     if (this.cursor === undefined || !Number.isSafeInteger(rev) || rev <= this.cursor) return;

@@ -45,6 +45,8 @@ export interface RoomTimelineOptions {
   holeTimeoutMs: number;
   /** Backoff between failed syncs. */
   retry: BackoffPolicy;
+  /** Something else of the room that only a sync brings is missing too (its changes' revs). */
+  otherGapOpen?(): boolean;
   fetchAfter: FetchAfter;
   present(message: ChatMessage, info: PresentInfo): void;
   /** The cursor moved (presented, skipped a hole, or anchored): the client acks up to it. */
@@ -80,6 +82,8 @@ export class RoomTimeline {
   private readonly retryTimer: Timer;
   private running: Promise<void> | undefined;
   private queuedRun: Promise<void> | undefined;
+  /** A caller of the queued run needs it whatever the run before it brings (see catchUp). */
+  private queuedUnconditional = false;
   private failures = 0;
   private disposed = false;
 
@@ -122,7 +126,7 @@ export class RoomTimeline {
     const before = this.cursor;
     this.drain();
     if (this.cursor > before) return 'presented';
-    this.gapTimer.setIfSooner(this.options.gapHoldMs, () => void this.catchUp());
+    this.gapTimer.setIfSooner(this.options.gapHoldMs, () => void this.fillGap());
     return 'held';
   }
 
@@ -133,14 +137,31 @@ export class RoomTimeline {
    * started after its call. Never rejects: failures are reported and retried with backoff.
    */
   catchUp(): Promise<void> {
+    return this.schedule(true);
+  }
+
+  /**
+   * A sync for a gap: like catchUp, except that it is dropped if, when its turn comes, nothing is
+   * missing any more. Behind a running sync that is the rule: every member that heard the same
+   * gap would otherwise sync twice, and in a reconnect storm the second syncs were most of them.
+   */
+  fillGap(): Promise<void> {
+    return this.schedule(false);
+  }
+
+  private schedule(unconditional: boolean): Promise<void> {
     if (this.disposed) return Promise.resolve();
     if (this.running) {
+      if (unconditional) this.queuedUnconditional = true;
       this.queuedRun ??= this.running.then(() => {
         this.queuedRun = undefined;
-        return this.catchUp();
+        const wanted = this.queuedUnconditional;
+        this.queuedUnconditional = false;
+        return this.schedule(wanted);
       });
       return this.queuedRun;
     }
+    if (!unconditional && !this.gapOpen()) return Promise.resolve();
     this.retryTimer.clear();
     this.running = this.run().finally(() => {
       this.running = undefined;
@@ -228,7 +249,7 @@ export class RoomTimeline {
     }
     const now = this.options.scheduler.now();
     const skippableAt = this.earliestHeldArrival() + this.options.holeTimeoutMs;
-    this.gapTimer.set(Math.max(this.options.gapHoldMs, skippableAt - now), () => void this.catchUp());
+    this.gapTimer.set(Math.max(this.options.gapHoldMs, skippableAt - now), () => void this.fillGap());
   }
 
   private skipTo(seq: number): void {
@@ -266,6 +287,10 @@ export class RoomTimeline {
   private refreshHeld(message: ChatMessage): void {
     const held = this.held.get(message.seq);
     if (held && held.message.messageId === message.messageId && (message.rev ?? 0) > (held.message.rev ?? 0)) held.message = message;
+  }
+
+  private gapOpen(): boolean {
+    return this.held.size > 0 || this.options.otherGapOpen?.() === true;
   }
 
   private lowestHeldSeq(): number | undefined {

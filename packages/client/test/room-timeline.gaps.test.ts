@@ -150,4 +150,42 @@ describe('RoomTimeline gaps and syncs', () => {
     await Promise.all([timeline.catchUp(), timeline.catchUp(), timeline.catchUp()]);
     expect(store.calls).toHaveLength(2);
   });
+
+  it('drops a gap sync queued behind a sync that filled the gap, unless another gap of the room is still open', async () => {
+    let revGapOpen = false;
+    const { timeline, store, scheduler, seqs } = timelineHarness({ otherGapOpen: () => revGapOpen });
+    const [, , m3] = store.store(1, 2, 3);
+    const slow = () => {
+      let open: () => void = () => undefined;
+      store.gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return () => {
+        store.gate = undefined;
+        open();
+      };
+    };
+    // A reconnect's catch-up is on its way when a live message shows a gap.
+    let release = slow();
+    const reconnect = timeline.catchUp();
+    timeline.receive(m3!);
+    await scheduler.advance(300);
+    release();
+    await reconnect;
+    await scheduler.advance(0);
+    expect(seqs()).toEqual([1, 2, 3]);
+    expect(store.calls).toHaveLength(1);
+    // The same, with the room's changes still missing a rev: the queued sync runs.
+    const [, , m6] = store.store(4, 5, 6);
+    revGapOpen = true;
+    release = slow();
+    const again = timeline.catchUp();
+    timeline.receive(m6!);
+    await scheduler.advance(300);
+    release();
+    await again;
+    await scheduler.advance(0);
+    expect(seqs()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(store.calls).toHaveLength(3);
+  });
 });

@@ -15,6 +15,8 @@ export class FakeRoomStore {
   allocated = 0;
   failNext = 0;
   pageSize = 500;
+  /** While set, every sync waits for it (a slow server). */
+  gate: Promise<void> | undefined;
 
   store(...seqs: number[]): ChatMessage[] {
     return seqs.map((seq) => {
@@ -27,6 +29,7 @@ export class FakeRoomStore {
 
   fetch = async (afterSeq: number, limit?: number): Promise<SyncPage> => {
     this.calls.push({ afterSeq, limit });
+    if (this.gate) await this.gate;
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw new Error('UNAVAILABLE');
