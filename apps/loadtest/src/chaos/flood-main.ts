@@ -56,14 +56,14 @@ async function main(): Promise<void> {
 /** Sends `total` malformed payloads spread evenly over the sockets and over `windowMs`. */
 async function flood(sockets: RawSocket[], roomId: string, total: number, windowMs: number, tally: FloodTally): Promise<void> {
   const payloads = malformedPayloads(roomId);
-  const perSocket = Math.ceil(total / sockets.length);
   const answers: Array<Promise<void>> = [];
   let sent = 0;
   const started = performance.now();
   while (sent < total) {
     const due = Math.min(total, Math.ceil(((performance.now() - started) / windowMs) * total));
     for (; sent < due; sent++) {
-      const socket = sockets[Math.floor(sent / perSocket) % sockets.length]!;
+      // In turn, so all 50 flood at once (and every gateway gets its share), not one after another.
+      const socket = sockets[sent % sockets.length]!;
       const { event, payload } = payloads[sent % payloads.length]!;
       answers.push(
         new Promise<void>((resolve) => {

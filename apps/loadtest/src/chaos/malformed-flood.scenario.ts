@@ -1,4 +1,5 @@
 import { type ManagedProcess, startProcess } from '@campzone/testkit';
+import { type ProcessLoop, StepProbe } from '../bench/step-probe';
 import { CpuSampler } from '../cluster/process-stats';
 import { loadtestDist } from '../cluster/repo-paths';
 import { newRunId } from '../load/room-plan';
@@ -61,15 +62,21 @@ export const malformedFloodScenario: ChaosScenario = {
           ...(context.services.mongo?.process.running ? { mongo: context.services.mongo.process.pid } : {}),
           loadgen: process.pid,
         }));
+        // Event-loop delay per process in each window: whether a late message waited on a busy gateway.
+        const loops = new StepProbe(() => cluster.metricsUrls());
         const syncsAtStart = await eventCount(cluster.urls, 'sync');
         cpu.start();
+        await loops.start();
         const baseline = await run.drive({ rate, durationMs: windowMs, rampUpMs: 500 });
+        const loopBaseline = (await loops.stop()).loop;
         const cpuBaseline = cpu.stop();
         const syncsAtFlood = await eventCount(cluster.urls, 'sync');
         // SIGUSR2 starts the flood: the same window as the second measured phase.
         flooder.kill('SIGUSR2');
         cpu.start();
+        await loops.start();
         const flooded = await run.drive({ rate, durationMs: windowMs, rampUpMs: 0 });
+        const loopFlood = (await loops.stop()).loop;
         const cpuFlood = cpu.stop();
         const syncsAfter = await eventCount(cluster.urls, 'sync');
         const tally = JSON.parse(await flooder.waitForLine(/"msg":"flood done"/, windowMs + 60_000)) as FloodTally;
@@ -102,7 +109,8 @@ export const malformedFloodScenario: ChaosScenario = {
               'p99 of well-formed traffic within 2x',
               ratio <= 2,
               `send-to-receive p99 ${flooded.sendToReceive.p99} ms during the flood vs ${baseline.sendToReceive.p99} ms before and ${after.sendToReceive.p99} ms after (x${ratio} of their mean, floor ${P99_FLOOR_MS} ms); ` +
-                `cpu (cores) before ${JSON.stringify(cpuBaseline)}, during ${JSON.stringify(cpuFlood)}; well-formed syncs ${syncsAfter - syncsAtFlood - malformedSyncs(floodRoom, total)} vs ${syncsAtFlood - syncsAtStart}`,
+                `cpu (cores) before ${JSON.stringify(cpuBaseline)}, during ${JSON.stringify(cpuFlood)}; ` +
+                `event-loop p99/max ms before ${loopFigures(loopBaseline)}, during ${loopFigures(loopFlood)}; well-formed syncs ${syncsAfter - syncsAtFlood - malformedSyncs(floodRoom, total)} vs ${syncsAtFlood - syncsAtStart}`,
             ),
             ...correctnessChecks(final, run.ledger.ackedCount),
           ],
@@ -114,6 +122,7 @@ export const malformedFloodScenario: ChaosScenario = {
             tally,
             // Gap-fill syncs by the well-formed members: each is two collection scans on FerretDB.
             cpu: { baseline: cpuBaseline, flood: cpuFlood },
+            eventLoop: { baseline: loopBaseline, flood: loopFlood },
             syncs: { baseline: syncsAtFlood - syncsAtStart, flood: syncsAfter - syncsAtFlood - malformedSyncs(floodRoom, total) },
           },
         };
@@ -124,6 +133,12 @@ export const malformedFloodScenario: ChaosScenario = {
       }
     }),
 };
+
+function loopFigures(loops: Record<string, ProcessLoop>): string {
+  return Object.entries(loops)
+    .map(([name, l]) => `${name} ${l.loopP99Ms}/${l.loopMaxMs}`)
+    .join(', ');
+}
 
 /** How many of the flood's payloads are (malformed) `sync` events: the gateways count them as syncs too. */
 function malformedSyncs(roomId: string, total: number): number {
