@@ -1,3 +1,4 @@
+import type { ChatMessage } from '@campzone/protocol';
 import { chatMessage } from './messages';
 import { ROOM, timelineHarness } from './timeline-harness';
 
@@ -155,36 +156,27 @@ describe('RoomTimeline gaps and syncs', () => {
     let revGapOpen = false;
     const { timeline, store, scheduler, seqs } = timelineHarness({ otherGapOpen: () => revGapOpen });
     const [, , m3] = store.store(1, 2, 3);
-    const slow = () => {
+    /** A catch-up on its way (held at a slow server) when a live message shows a gap. */
+    const gapWhileSyncing = async (live: ChatMessage) => {
       let open: () => void = () => undefined;
       store.gate = new Promise<void>((resolve) => {
         open = resolve;
       });
-      return () => {
-        store.gate = undefined;
-        open();
-      };
+      const running = timeline.catchUp();
+      timeline.receive(live);
+      await scheduler.advance(300);
+      store.gate = undefined;
+      open();
+      await running;
+      await scheduler.advance(0);
     };
-    // A reconnect's catch-up is on its way when a live message shows a gap.
-    let release = slow();
-    const reconnect = timeline.catchUp();
-    timeline.receive(m3!);
-    await scheduler.advance(300);
-    release();
-    await reconnect;
-    await scheduler.advance(0);
+    await gapWhileSyncing(m3!);
     expect(seqs()).toEqual([1, 2, 3]);
     expect(store.calls).toHaveLength(1);
     // The same, with the room's changes still missing a rev: the queued sync runs.
     const [, , m6] = store.store(4, 5, 6);
     revGapOpen = true;
-    release = slow();
-    const again = timeline.catchUp();
-    timeline.receive(m6!);
-    await scheduler.advance(300);
-    release();
-    await again;
-    await scheduler.advance(0);
+    await gapWhileSyncing(m6!);
     expect(seqs()).toEqual([1, 2, 3, 4, 5, 6]);
     expect(store.calls).toHaveLength(3);
   });

@@ -70,10 +70,10 @@ export class HistoryService {
    * are named, so the client moves past them instead of waiting for messages that never come.
    */
   async sync(input: Sync, viewerId: string): Promise<Synced> {
-    const { roomId, afterSeq } = input;
+    const { roomId, afterSeq, afterRev } = input;
     const limit = input.limit ?? DEFAULT_SYNC_LIMIT;
     // Read before the changes: every change at or below it is written, so none can land there unseen.
-    const marks = input.afterRev === undefined ? undefined : await this.revMarks(roomId);
+    const marks = afterRev === undefined ? undefined : await this.revMarks(roomId);
     // Identical concurrent syncs (every member missing the same message) share both reads.
     const [page, floors] = await this.syncPages.run(`${roomId}|${afterSeq}|${limit}`, () =>
       this.syncReads.run(() => Promise.all([this.messages.afterSeq(roomId, afterSeq, limit), this.floors.get(roomId)])),
@@ -88,21 +88,20 @@ export class HistoryService {
           );
     const synced: Synced = { roomId, messages, count: messages.length, latestSeq, hasMore: page.hasMore };
     if (page.holes.length > 0) synced.holes = page.holes;
-    const { afterRev } = input;
     if (afterRev !== undefined && marks !== undefined) {
       const { watermark, changeRev } = marks;
-      // No change since the client's rev: a newer rev is a new message's, which the page carries.
       if (changeRev !== undefined && changeRev <= afterRev) {
+        // No change since the client's rev: a newer rev is a new message's, which the page carries.
         synced.changed = [];
         synced.latestRev = watermark;
-        return synced;
+      } else {
+        const changes = await this.syncReads.run(() => this.messages.changedSince(roomId, afterSeq, afterRev, limit));
+        synced.changed = await openChatMessages(this.codec, changes.messages, floors, viewerId);
+        const lastRev = changes.messages.at(-1)?.rev;
+        // A capped answer continues after its last change; hasMore asks the client for the rest.
+        synced.latestRev = changes.hasMore && lastRev !== undefined ? Math.min(watermark, lastRev) : watermark;
+        if (changes.hasMore) synced.hasMore = true;
       }
-      const changes = await this.syncReads.run(() => this.messages.changedSince(roomId, afterSeq, afterRev, limit));
-      synced.changed = await openChatMessages(this.codec, changes.messages, floors, viewerId);
-      const lastRev = changes.messages.at(-1)?.rev;
-      // A capped answer continues after its last change; hasMore asks the client for the rest.
-      synced.latestRev = changes.hasMore && lastRev !== undefined ? Math.min(watermark, lastRev) : watermark;
-      if (changes.hasMore) synced.hasMore = true;
     }
     return synced;
   }
