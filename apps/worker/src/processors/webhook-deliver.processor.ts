@@ -52,6 +52,12 @@ export function webhookDeliverProcessor(deps: WebhookDeliverDeps) {
     const started = performance.now();
     const outcome = await attemptDelivery(webhook.url, webhook.secret, data, deps, post);
     const final = outcome.ok || outcome.permanent || attempt >= maxAttempts;
+    const error = outcome.error ?? 'failed';
+    // The status moves before the attempt is logged: whoever reads a final attempt in the log
+    // finds the webhook's status already following it.
+    if (outcome.ok) {
+      if (webhook.status === 'failing') await deps.webhooks.markActive(data.webhookId);
+    } else if (final) await deps.webhooks.markFailing(data.webhookId, `${data.event} ${data.eventId}: ${error}`);
     await deps.log.append(
       {
         webhookId: new ObjectId(data.webhookId),
@@ -70,17 +76,14 @@ export function webhookDeliverProcessor(deps: WebhookDeliverDeps) {
     const logged = { webhookId: data.webhookId, eventId: data.eventId, attempt, statusCode: outcome.statusCode };
     if (outcome.ok) {
       deps.metrics.webhookAttempts.inc({ outcome: 'delivered' });
-      if (webhook.status === 'failing') await deps.webhooks.markActive(data.webhookId);
       return { delivered: true, attempt, statusCode: outcome.statusCode };
     }
-    const error = outcome.error ?? 'failed';
     if (!final) {
       deps.metrics.webhookAttempts.inc({ outcome: 'retry' });
       run.logger.info({ ...logged, err: error }, 'webhook attempt failed; retried with backoff');
       throw new Error(error);
     }
     deps.metrics.webhookAttempts.inc({ outcome: outcome.permanent ? 'refused' : 'failed' });
-    await deps.webhooks.markFailing(data.webhookId, `${data.event} ${data.eventId}: ${error}`);
     run.logger.warn({ ...logged, err: error }, 'webhook delivery gave up; webhook marked failing');
     throw new UnrecoverableError(error);
   };
