@@ -11,7 +11,12 @@ export { createPostgresDatabase, type PostgresDatabase } from './postgres-databa
 export { type BrowserSubscription, type PushServicePeer, type ReceivedPush, startPushServicePeer } from './push-service.peer';
 export { type RedisCluster, type StartRedisClusterOptions, startRedisCluster } from './redis-cluster.provider';
 export { type RedisMode, redisModeOf } from './redis-mode';
-export { type RedisSentinelSetup, type StartRedisSentinelOptions, startRedisSentinel } from './redis-sentinel.provider';
+export {
+  findSentinelBinary,
+  type RedisSentinelSetup,
+  type StartRedisSentinelOptions,
+  startRedisSentinel,
+} from './redis-sentinel.provider';
 export { type RedisServer, type StartRedisServerOptions, startRedisServer } from './redis-server.provider';
 export { GOFAKES3_VERSION, installS3Server, type S3ServerInstallOptions } from './s3-server.installer';
 export { type S3Server, type StartS3ServerOptions, startS3Server } from './s3-server.provider';

@@ -31,6 +31,15 @@ export interface RedisSentinelSetup {
   stop(): Promise<void>;
 }
 
+/**
+ * Debian's `redis-sentinel` package, or else redis-server itself: it is the same program, and it
+ * runs as a sentinel when its arguments hold `--sentinel`, as the sentinels' arguments here do.
+ * So a machine with redis-server needs no second package.
+ */
+export function findSentinelBinary(locator: BinaryLocator = pathLocator()): string | undefined {
+  return locator.find('redis-sentinel') ?? locator.find('redis-server');
+}
+
 const QUORUM = 2;
 const SENTINELS = 3;
 
@@ -71,7 +80,7 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
  */
 export async function startRedisSentinel(options: StartRedisSentinelOptions = {}): Promise<RedisSentinelSetup> {
   const locator = options.locator ?? pathLocator();
-  const sentinelBinary = locator.find('redis-sentinel');
+  const sentinelBinary = findSentinelBinary(locator);
   if (!sentinelBinary) throw new ServicesUnavailableError(['redis']);
   const masterName = options.masterName ?? 'cz-master';
   const downAfterMs = options.downAfterMs ?? 1_000;

@@ -1,4 +1,4 @@
-import { pathLocator, startRedisSentinel } from '@campzone/testkit';
+import { findSentinelBinary, startRedisSentinel } from '@campzone/testkit';
 import { nowMs } from '../load/clock';
 import { waitUntil } from '../load/concurrency';
 import { correctnessChecks, progressLogger, startChaosLoad, withCluster } from './chaos-cluster';
@@ -20,8 +20,12 @@ export const redisSentinelFailoverScenario: ChaosScenario = {
   name: 'redis-sentinel-failover',
   title: 'kill -9 the Redis master behind Sentinel under load',
   run: async (context) => {
-    if (!pathLocator().find('redis-sentinel'))
-      return { checks: [], facts: {}, skipped: 'needs redis-sentinel on PATH (Debian package redis-sentinel)' };
+    if (!findSentinelBinary())
+      return {
+        checks: [],
+        facts: {},
+        skipped: 'needs redis-sentinel or redis-server on PATH (Debian packages redis-sentinel, redis-server)',
+      };
     const sentinel = await startRedisSentinel();
     try {
       const env = {
