@@ -32,3 +32,24 @@ export function hashTagOf(key: string | Buffer): Buffer {
 export function keySlot(key: string | Buffer): number {
   return crc16(hashTagOf(key)) % SLOT_COUNT;
 }
+
+/**
+ * Whether Redis Cluster would serve all of `keys` from one slot. Keys with the same hash tag
+ * (every script's keys here share a room's or a user's) agree without a CRC or a Buffer: this
+ * runs on every Lua call, several per message.
+ */
+export function sameSlot(keys: readonly string[]): boolean {
+  const [first, ...rest] = keys;
+  if (first === undefined) return true;
+  const tag = tagText(first);
+  return rest.every((key) => tagText(key) === tag || keySlot(key) === keySlot(first));
+}
+
+/** hashTagOf on the string itself: equal strings are equal bytes, so equal tags share a slot. */
+function tagText(key: string): string {
+  const open = key.indexOf('{');
+  if (open === -1) return key;
+  const close = key.indexOf('}', open + 1);
+  if (close === -1 || close === open + 1) return key;
+  return key.slice(open + 1, close);
+}

@@ -1,4 +1,4 @@
-import { keySlot } from './key-slot';
+import { keySlot, sameSlot } from './key-slot';
 import { luaScripts } from './lua/scripts.generated';
 import { isCluster, type RedisConnection, type ScriptClient } from './redis-client';
 
@@ -57,8 +57,7 @@ export class LuaRunner {
     if (keys.length !== script.numberOfKeys) {
       throw new Error(`Lua ${name} takes ${script.numberOfKeys} keys, got ${keys.length}`);
     }
-    const [first, ...rest] = keys;
-    if (first !== undefined && rest.some((key) => keySlot(key) !== keySlot(first))) throw new CrossSlotScriptError(name, keys);
+    if (!sameSlot(keys)) throw new CrossSlotScriptError(name, keys);
     // Buffers (binary Socket.IO packets) go to Redis as they are: node-redis v4 sends Buffer
     // arguments byte for byte, though its EvalOptions type names only strings.
     const options = { keys, arguments: args.map((a) => (typeof a === 'number' ? String(a) : a)) as string[] };

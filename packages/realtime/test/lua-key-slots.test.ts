@@ -1,4 +1,4 @@
-import { CrossSlotScriptError, crc16, keySlot, LuaRunner, RedisKeys, type ScriptClient } from '../src';
+import { CrossSlotScriptError, crc16, keySlot, LuaRunner, RedisKeys, type ScriptClient, sameSlot } from '../src';
 
 describe('keySlot (Redis Cluster specification)', () => {
   test("CRC16 is XMODEM: the specification's check value", () => {
@@ -27,6 +27,21 @@ describe('keySlot (Redis Cluster specification)', () => {
     expect(keySlot(keys.presencePods())).toBe(keySlot(keys.presencePod('pod-1')));
     expect(keySlot(keys.presenceOnline())).toBe(keySlot(keys.presencePods()));
     expect(keySlot(keys.typingExpiries())).toBe(keySlot(keys.typingAnnounced()));
+  });
+});
+
+describe('sameSlot', () => {
+  test('keys agree by hash tag, or by slot when their tags differ', () => {
+    expect(sameSlot([])).toBe(true);
+    expect(sameSlot(['{r1}:counters', '{r1}:idem:u:k', 'r1'])).toBe(true);
+    expect(sameSlot(['{r1}:counters', '{r2}:counters'])).toBe(keySlot('r1') === keySlot('r2'));
+    expect(sameSlot(['foo{}{bar}', 'foo{}{bar}'])).toBe(true);
+    // Two different tags that Redis Cluster still puts in one slot.
+    const slot = keySlot('r1');
+    let twin = 0;
+    while (keySlot(`t${twin}`) !== slot) twin++;
+    expect(sameSlot(['{r1}:a', `{t${twin}}:b`])).toBe(true);
+    expect(sameSlot(['{r1}:a', `{t${twin + 1}}:b`])).toBe(keySlot(`t${twin + 1}`) === slot);
   });
 });
 
