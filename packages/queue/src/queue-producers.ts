@@ -44,7 +44,11 @@ export interface FlushStats {
 
 export interface QueueProducerOptions extends QueueSettings {
   logger?: QueueLogger;
-  /** ROLLUP_DELAY_MS: a rollup waits this long so the cursor moves of that time share one job. */
+  /**
+   * ROLLUP_DELAY_MS: a rollup waits this long so the cursor moves of that time share one job.
+   * A room's requests are enqueued at most every half of it (or every `batchWindowMs`, if
+   * longer): while its job waits, a repeat is only deduplicated, yet costs a script call.
+   */
   rollupDelayMs?: number;
   /**
    * How long a tracked message may wait for company before its batch is enqueued. Default
@@ -84,6 +88,9 @@ class BufferedQueueProducers implements QueueProducers {
   private readonly maxPending: number;
   private readonly maxInFlight: number;
   private readonly rollupDelayMs: number;
+  private readonly rollupWindowMs: number;
+  /** When rollup and thread requests may next be enqueued (performance.now()). */
+  private nextRollupsAt = 0;
   private messages: TrackedMessage[] = [];
   private rooms = new Set<string>();
   /** `roomId rootId` of threads whose summary is due. */
@@ -109,6 +116,7 @@ class BufferedQueueProducers implements QueueProducers {
     this.maxPending = options.maxPending ?? 50_000;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 4);
     this.rollupDelayMs = options.rollupDelayMs ?? 200;
+    this.rollupWindowMs = Math.max(this.windowMs, this.rollupDelayMs / 2);
   }
 
   trackDelivery(message: TrackedMessage): void {
@@ -182,17 +190,26 @@ class BufferedQueueProducers implements QueueProducers {
   private flush(closing: boolean): void {
     this.timer = undefined;
     if (!closing && this.inFlight.size >= this.maxInFlight) return; // a finishing round trip reschedules
+    const started = performance.now();
+    const rollupsDue = closing || started >= this.nextRollupsAt;
     const messages = this.messages;
-    const rooms = [...this.rooms];
-    const threads = [...this.threads];
+    const rooms = rollupsDue ? [...this.rooms] : [];
+    const threads = rollupsDue ? [...this.threads] : [];
     this.messages = [];
-    this.rooms = new Set();
-    this.threads = new Set();
+    if (rollupsDue) {
+      this.rooms = new Set();
+      this.threads = new Set();
+    }
     const dispatch = this.dispatchDue;
     this.dispatchDue = false;
-    if (messages.length === 0 && rooms.length === 0 && threads.length === 0 && !dispatch) return;
+    if (messages.length === 0 && rooms.length === 0 && threads.length === 0 && !dispatch) {
+      // Only requests that are not due yet wait: come back when they are.
+      if (this.rooms.size > 0 || this.threads.size > 0)
+        this.timer ??= setTimeout(() => this.flush(false), Math.min(this.windowMs, this.nextRollupsAt - started));
+      return;
+    }
+    if (rooms.length > 0 || threads.length > 0) this.nextRollupsAt = started + this.rollupWindowMs;
 
-    const started = performance.now();
     const batches: Array<{ name: typeof JobName.deliveryTrack; data: DeliveryTrackJob; opts: ReturnType<typeof trackJobOptions> }> = [];
     for (let i = 0; i < messages.length; i += this.maxBatch) {
       const batchId = `${this.producerId}-${++this.batchSeq}`;

@@ -99,6 +99,43 @@ test('rollup requests for one room coalesce: one waits, one more is kept while i
   expect(runs).toBe(2);
 });
 
+test("a busy room's rollup requests are enqueued at most every half rollup delay, the first at once", async () => {
+  const busyNs = `${prefix}-b`;
+  const rollupFlushes: number[] = [];
+  let tracked = 0;
+  const started = performance.now();
+  const producers = open(
+    createQueueProducers({
+      connection: redisUrl(),
+      prefix: busyNs,
+      batchWindowMs: 50,
+      rollupDelayMs: 1000,
+      onFlush: (stats) => {
+        if (stats.rollups > 0) rollupFlushes.push(performance.now() - started);
+        tracked += stats.tracked;
+      },
+    }),
+  );
+  // A room whose cursors move every 10 ms for 1.2 s, beside messages tracked as usual.
+  for (let i = 1; i <= 120; i++) {
+    producers.requestRollup('busy-room');
+    producers.trackDelivery({ messageId: messageId(i), roomId: 'busy-room', seq: i, senderId: 'ann' });
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await eventually(async () => tracked === 120, 'every tracked message to be enqueued');
+  const lastRequest = performance.now() - started;
+  await eventually(async () => (rollupFlushes.at(-1) ?? 0) > lastRequest, 'the last requests to be enqueued');
+  // Every 50 ms they would be 25 or more script calls for a job a second; half the delay makes
+  // one every 500 ms, the first at once.
+  expect(rollupFlushes[0]).toBeLessThan(300);
+  expect(rollupFlushes.length).toBeLessThanOrEqual(Math.ceil(lastRequest / 500) + 1);
+  for (let i = 1; i < rollupFlushes.length; i++) expect((rollupFlushes[i] ?? 0) - (rollupFlushes[i - 1] ?? 0)).toBeGreaterThanOrEqual(490);
+  const delivery = open(new Queue(QueueName.delivery, { connection: { url: redisUrl() }, prefix: busyNs }));
+  await delivery.obliterate({ force: true });
+  const rollup = open(new Queue(QueueName.rollup, { connection: { url: redisUrl() }, prefix: busyNs }));
+  await rollup.obliterate({ force: true });
+});
+
 test('a payload that breaks the schema fails as unrecoverable, naming the field', () => {
   const parse = payloadParser(DeliveryTrackJobSchema, 'chat-delivery/track');
   const bad = { batchId: 'b1', messages: [{ messageId: 'nope', roomId: 'r', seq: 1, senderId: 'ann' }] };
