@@ -18,10 +18,9 @@ export interface AckingMember {
 /**
  * How long a room's acks are gathered before one Redis call moves them all: as long as the SDK
  * gathers a member's (`ackIntervalMs`, 100 ms). Members ack on their own 100 ms clocks, so a
- * 15 ms window still made a call for most acks (1.7 Lua calls per message at fan-out 10 and
- * 30 msg/s per room); this one makes about one per room per window. Nobody waits on it
- * (clients send `ack` without asking for an answer), and the worker's first check of a
- * message comes seconds later.
+ * shorter window gathers few of them; this one makes about one call per room per window.
+ * Nobody waits on it (clients send `ack` without asking for an answer), and the worker's first
+ * check of a message comes seconds later.
  */
 const ACK_BATCH_MS = 100;
 
