@@ -210,9 +210,9 @@ export async function halfRate(
       say(`standing still with every client connected: ${idle.redisStats?.commands ?? 0} Redis commands in ${idle.seconds.toFixed(1)} s`);
     const halfOfMax = max > 0 ? Math.max(1, Math.round(max / 2)) : undefined;
     // A fresh cluster spends its first seconds compiling (JIT), loading scripts and filling
-    // caches (at 300 msg/s its gateways' first 11 s cost about 1.6x per delivery what the 20 s
-    // after them did). Cost and latency at a rate are the steady state's, so one window at that
-    // rate goes unmeasured first, on every target alike.
+    // caches (in one run at 300 msg/s its gateways' first 11 s cost about 1.6x per delivery what
+    // the 20 s after them did). Cost and latency at a rate are the steady state's, so one window
+    // at that rate goes unmeasured first, on every target alike.
     const warmRate = halfOfMax ?? sameRate ?? 0;
     say(`warming up for ${ctx.options.windowMs} ms at ${warmRate}/s (not measured)`);
     await run.drive({ rate: warmRate, durationMs: ctx.options.windowMs, rampUpMs: 1000 });
