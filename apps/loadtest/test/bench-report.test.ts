@@ -184,7 +184,13 @@ test('the bench summary compares cluster and bare per round and renders as text 
       command: 'npm run bench',
       startedAt: '2026-12-04T08:00:00Z',
       layout: { rooms: 10, membersPerRoom: 10, sendersPerRoom: 2, payloadBytes: 100 },
-      machine: { cores: 2, loadAverageAtStart: [0.1, 0.2, 0.3], loadAverageAtEnd: [1, 1, 1] },
+      machine: {
+        cores: 2,
+        cpu: 'AMD EPYC at 2096 MHz',
+        calibrationMs: 150,
+        loadAverageAtStart: [0.1, 0.2, 0.3],
+        loadAverageAtEnd: [1, 1, 1],
+      },
       store: 'ferretdb v1 on SQLite',
       runs: 2,
     },
@@ -198,10 +204,13 @@ test('the bench summary compares cluster and bare per round and renders as text 
   expect(summary.verdict.cost).toBe(false);
   const text = formatBench(summary, results);
   expect(text).toContain('150 (100-200)');
-  expect(text).toContain('at start 0.10/0.20/0.30');
+  expect(text).toContain(
+    'machine: 2 cores, AMD EPYC at 2096 MHz, calibration 150 ms (lower is faster); load average (1/5/15 min) at start 0.10/0.20/0.30',
+  );
   const md = markdownReport(summary);
   expect(md).toContain('| max accepted msg/s (fan-out 10) | 150 (100-200) | 700 (400-1,000) |');
   expect(md).toContain('2026-12-04T08:00:00Z');
+  expect(md).toContain('Machine: 2 cores, AMD EPYC at 2096 MHz, calibration 150 ms (lower is faster)');
 });
 
 test('the figures section of the benchmarks page is replaced between its markers and nowhere else', () => {
@@ -239,7 +248,7 @@ test('memory bars show KiB per idle connection with the range of runs', () => {
       command: '',
       startedAt: '',
       layout: { rooms: 1, membersPerRoom: 2, sendersPerRoom: 1, payloadBytes: 1 },
-      machine: { cores: 2, loadAverageAtStart: [], loadAverageAtEnd: [] },
+      machine: { cores: 2, cpu: 'unknown', calibrationMs: 1, loadAverageAtStart: [], loadAverageAtEnd: [] },
       store: '',
       runs: 2,
     },

@@ -1,4 +1,3 @@
-import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { GatewayEnvSchema } from '@campzone/config';
 import { startRedisServer, uniqueNamespace } from '@campzone/testkit';
@@ -13,6 +12,7 @@ import { type BenchContext, type BenchOptions, benchBare, benchCluster } from '.
 import { capacityCosts, writeCapacityCosts } from './capacity-costs';
 import { benchCentrifugo } from './centrifugo-target';
 import { measureInsertRate, measureSyncQuery } from './insert-rate';
+import { currentLoad, probeMachine } from './machine-probe';
 
 // `npm run bench`: the cluster against bare Socket.IO and Centrifugo, interleaved. A CLI:
 // progress goes to stderr, the tables and JSON lines to stdout, charts and figures to docs/.
@@ -115,9 +115,10 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   const log = (line: string) => console.error(`[bench] ${line}`);
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
   const startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const loadAverageAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
+  const machine = probeMachine();
   log(
-    `${startedAt}: machine load average ${loadAverageAtStart.join(' / ')} (${cpus().length} cores; anything else running skews every figure)`,
+    `${startedAt}: ${machine.cores} cores, ${machine.cpu}, calibration ${machine.calibrationMs} ms; ` +
+      `load average ${machine.loadAverageAtStart.join(' / ')} (anything else running skews every figure)`,
   );
 
   let owned: OwnedStore | undefined;
@@ -161,7 +162,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
           sendersPerRoom: options.senders,
           payloadBytes: options.payloadBytes,
         },
-        machine: { cores: cpus().length, loadAverageAtStart, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
+        machine: { ...machine, loadAverageAtEnd: currentLoad() },
         store: `${mongo.kind}${mongo.kind === 'ferretdb' ? ` v1 on ${mongo.backend === 'pg' ? 'PostgreSQL' : 'SQLite'}` : ''}`,
         runs,
       },

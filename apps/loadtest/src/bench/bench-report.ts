@@ -3,6 +3,7 @@ import { num, textTable } from '../report/text-table';
 import { cpuPerThousand, formatSpread, type Spread, type StoreOpsPerMessage, spread, storeOpsPerMessage } from './bench-stats';
 import type { IdleMemoryResult } from './idle-memory';
 import type { InsertRateResult } from './insert-rate';
+import type { MachineReading } from './machine-probe';
 import type { IdleStep, RateStep } from './rate-search';
 import { describeBreakdown } from './step-probe';
 
@@ -58,7 +59,7 @@ export interface BenchSummary {
   command: string;
   startedAt: string;
   layout: { rooms: number; membersPerRoom: number; sendersPerRoom: number; payloadBytes: number };
-  machine: { cores: number; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  machine: MachineReading;
   store: string;
   runs: number;
   targets: Partial<Record<TargetName, TargetSummary>>;
@@ -306,8 +307,8 @@ export function formatBench(summary: BenchSummary, results: Partial<Record<Targe
     : [];
   const notes = [
     `${summary.startedAt}, ${summary.runs} interleaved run(s), store ${summary.store}; figures are "median (min-max)"`,
-    `machine load average (1/5/15 min) at start ${summary.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join('/')}, ` +
-      `at end ${summary.machine.loadAverageAtEnd.map((l) => l.toFixed(2)).join('/')} (${summary.machine.cores} cores)`,
+    `machine: ${machineLine(summary.machine)}; load average (1/5/15 min) at start ${summary.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join('/')}, ` +
+      `at end ${summary.machine.loadAverageAtEnd.map((l) => l.toFixed(2)).join('/')}`,
     `cost: gateway CPU per 1,000 deliveries <= 2x bare's: ${mark(v.cost)}; store writes per message <= 1.5: ${mark(v.storeWrites)}`,
   ];
   return [table, '', costs, '', ...stepTables, '', ...alone, '', ...notes].join('\n');
@@ -323,8 +324,8 @@ export function markdownReport(summary: BenchSummary): string {
   return [
     `Run ${summary.startedAt} with \`${summary.command}\`: ${summary.runs} interleaved run(s) per target, store ${summary.store}, ` +
       `${summary.layout.rooms} rooms x ${summary.layout.membersPerRoom} members, ${summary.layout.sendersPerRoom} senders per room, ` +
-      `${summary.layout.payloadBytes}-byte payloads. Machine load average (1/5/15 min): ${load(summary.machine.loadAverageAtStart)} at start, ` +
-      `${load(summary.machine.loadAverageAtEnd)} at end, ${summary.machine.cores} cores. Each cell: median (min-max).`,
+      `${summary.layout.payloadBytes}-byte payloads. Machine: ${machineLine(summary.machine)}; load average (1/5/15 min) ` +
+      `${load(summary.machine.loadAverageAtStart)} at start, ${load(summary.machine.loadAverageAtEnd)} at end. Each cell: median (min-max).`,
     '',
     md([...header, 'target'], headlineRows(summary, names)),
     '',
@@ -332,4 +333,9 @@ export function markdownReport(summary: BenchSummary): string {
     '',
     md(header, [...costRows(summary, names), ...storeRows(summary, names)]),
   ].join('\n');
+}
+
+/** Cores, processor and calibration: what a reader needs to tell the machine's share of a figure. */
+function machineLine(machine: MachineReading): string {
+  return `${machine.cores} cores, ${machine.cpu}, calibration ${machine.calibrationMs} ms (lower is faster)`;
 }

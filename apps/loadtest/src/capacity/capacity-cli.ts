@@ -160,7 +160,7 @@ export function formatPlan(plan: CapacityPlan, costs: CapacityCosts, budgets: Bu
       `(this campus: ${fmt(plan.firstCeiling.units)} units' worth)`,
     ...plan.notes.map((n) => `Note: ${n}`),
     '',
-    `Costs: ${costs.measuredAt} (${costs.command}; load ${costs.machine.loadAverageAtStart.join('/')} on ${costs.machine.cores} cores, store ${costs.store}): ` +
+    `Costs: ${costs.measuredAt} (${costs.command}; load ${costs.machine.loadAverageAtStart.join('/')} on ${costs.machine.cores} cores${costs.machine.cpu ? ` (${costs.machine.cpu}, calibration ${costs.machine.calibrationMs} ms)` : ''}, store ${costs.store}): ` +
       `${fmt(costs.perMessage.gatewayCpuSecondsPerDelivery * 1e6)} µs gateway CPU/delivery, ${fmt(costs.perMessage.redisCommands)} Redis commands, ` +
       `${fmt(costs.perMessage.storeWrites)} store writes, ${fmt(costs.perMessage.storeReads)} reads, ${fmt(costs.perMessage.workerJobs)} worker jobs per message`,
     `Assumed: pods of ${budgets.gatewayPodCores} core / ${fmt(budgets.gatewayPodMemoryBytes / 1024 ** 3)} GiB; ${fmt(budgets.redisCommandsPerShard)} Redis commands/s and ` +

@@ -8,7 +8,8 @@ export interface CapacityCosts {
   /** When the bench started (ISO), and the command that produced this profile. */
   measuredAt: string;
   command: string;
-  machine: { cores: number; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  /** cpu and calibrationMs are absent from profiles written before the bench read them. */
+  machine: { cores: number; cpu?: string; calibrationMs?: number; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
   store: string;
   /** The bench's load: rooms x members, all connected, `gateways` gateway processes. */
   layout: { rooms: number; membersPerRoom: number; sendersPerRoom: number; payloadBytes: number; connections: number; gateways: number };
