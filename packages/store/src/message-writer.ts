@@ -1,4 +1,4 @@
-import { type Collection, MongoBulkWriteError, type WriteError } from 'mongodb';
+import { type Collection, MongoBulkWriteError, MongoServerError, type WriteError } from 'mongodb';
 import type { MessageDoc } from './documents';
 
 export type WriteOutcome = 'inserted' | 'duplicate';
@@ -39,6 +39,12 @@ export class StoreOverloadedError extends Error {
   }
 }
 
+/** How a batch went: whether any document failed, and what tells each caller its fate. */
+interface Outcome {
+  failed: boolean;
+  settle: () => void;
+}
+
 interface Pending {
   doc: MessageDoc;
   resolve: (outcome: WriteOutcome) => void;
@@ -46,7 +52,7 @@ interface Pending {
 }
 
 /**
- * Gathers concurrent sends into one unordered insertMany per short window, or per batch in
+ * Gathers concurrent sends into one insert command (unordered) per short window, or per batch in
  * flight when the store is slower than that, so MongoDB sees one round trip per batch rather
  * than per message. Each caller learns its own document's fate: inserted, a duplicate-key
  * clash (the caller finds out which index), or an error.
@@ -86,49 +92,80 @@ export class MessageWriter {
     while (this.queue.length > 0 && this.inFlight.size < this.options.maxInFlight) {
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.inFlightDocs += batch.length;
-      const run = this.insert(batch).finally(() => {
+      const done = (settle: () => void) => {
         this.inFlight.delete(run);
         this.inFlightDocs -= batch.length;
         // What gathered meanwhile has waited long enough: send it at once.
         this.flushNow();
-      });
+        // Callers learn their outcome only now: one that writes again at once must find this
+        // batch's room free, not be refused as overloaded by documents already stored.
+        settle();
+      };
+      // Only a throwing onBatch sink rejects: its callers retry with their keys, which finds
+      // whatever was stored. Either way the batch's room is given back.
+      const run: Promise<void> = this.insert(batch).then(done, (err: unknown) => done(() => rejectAll(batch, err)));
       this.inFlight.add(run);
     }
   }
 
-  private async insert(batch: Pending[]): Promise<void> {
+  /** Writes one batch and returns what settles each caller's promise (store errors included). */
+  private async insert(batch: Pending[]): Promise<() => void> {
     const started = performance.now();
-    let failed = false;
+    const [lone] = batch;
+    // A batch of one is the usual case below a few hundred messages per second per pod:
+    // insertOne sends the same insert command without the driver's bulk-write machinery (a
+    // bulk operation, its batches, its result objects), a share of every send's CPU.
+    const outcome = batch.length === 1 && lone ? await this.insertOne(lone) : await this.insertMany(batch);
+    this.options.onBatch?.({ size: batch.length, durationMs: performance.now() - started, failed: outcome.failed });
+    return outcome.settle;
+  }
+
+  private async insertOne(p: Pending): Promise<Outcome> {
+    try {
+      await this.messages.insertOne(p.doc);
+      return { failed: false, settle: () => p.resolve('inserted') };
+    } catch (err) {
+      if (err instanceof MongoServerError && err.code === 11000) return { failed: true, settle: () => p.resolve('duplicate') };
+      return { failed: true, settle: () => p.reject(err) };
+    }
+  }
+
+  private async insertMany(batch: Pending[]): Promise<Outcome> {
     try {
       await this.messages.insertMany(
         batch.map((p) => p.doc),
         { ordered: false },
       );
-      for (const p of batch) p.resolve('inserted');
+      return {
+        failed: false,
+        settle: () => {
+          for (const p of batch) p.resolve('inserted');
+        },
+      };
     } catch (err) {
-      failed = true;
-      if (!(err instanceof MongoBulkWriteError)) {
-        for (const p of batch) p.reject(err);
-        return;
-      }
+      if (!(err instanceof MongoBulkWriteError)) return { failed: true, settle: () => rejectAll(batch, err) };
       const errors = new Map<number, WriteError>();
       for (const e of toArray(err.writeErrors)) errors.set(e.index, e);
       // A lost server also surfaces as a bulk write error, with no per-document errors and
       // nothing inserted: a document counts as stored only if the counts account for it.
       // Otherwise its fate is unknown and its sender retries with the same key (idempotent).
       const accounted = err.insertedCount === batch.length - errors.size;
-      batch.forEach((p, i) => {
-        const e = errors.get(i);
-        if (!e) {
-          if (accounted) p.resolve('inserted');
-          else p.reject(new Error(`insert not confirmed: ${err.message}`));
-        } else if (e.code === 11000) p.resolve('duplicate');
-        else p.reject(new Error(`insert failed: ${e.errmsg ?? e.code}`));
-      });
-    } finally {
-      this.options.onBatch?.({ size: batch.length, durationMs: performance.now() - started, failed });
+      const settle = () =>
+        batch.forEach((p, i) => {
+          const e = errors.get(i);
+          if (!e) {
+            if (accounted) p.resolve('inserted');
+            else p.reject(new Error(`insert not confirmed: ${err.message}`));
+          } else if (e.code === 11000) p.resolve('duplicate');
+          else p.reject(new Error(`insert failed: ${e.errmsg ?? e.code}`));
+        });
+      return { failed: true, settle };
     }
   }
+}
+
+function rejectAll(batch: Pending[], err: unknown): void {
+  for (const p of batch) p.reject(err);
 }
 
 function toArray<T extends object>(value: T | readonly T[] | undefined): readonly T[] {

@@ -24,7 +24,9 @@ test('when the server goes away, no write is reported as inserted', async () => 
     const writer = new MessageWriter(messages, { maxBatch: 100, windowMs: 5, maxInFlight: 4 });
     await expect(writer.write(message(1))).resolves.toBe('inserted');
     await proxy.cut();
-    const outcomes = await Promise.allSettled([writer.write(message(2)), writer.write(message(3))]);
+    // A lone write (one insert) and a batch of two (insertMany) alike.
+    await expect(writer.write(message(2))).rejects.toThrow();
+    const outcomes = await Promise.allSettled([writer.write(message(3)), writer.write(message(4))]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
   } finally {
     await client.close(true);

@@ -77,6 +77,26 @@ test('a duplicate key clash is reported to its own caller while the rest of the 
   expect(seqs).toEqual([1, 2, 4]);
 });
 
+test('a write alone in its batch goes out as one insert and learns of its own clash', async () => {
+  const batches: BatchStats[] = [];
+  const writer = new MessageWriter(fixture.store.collections.messages, {
+    maxBatch: 100,
+    windowMs: 0,
+    maxInFlight: 1,
+    onBatch: (s) => batches.push(s),
+  });
+  await expect(writer.write(message('lone-room', 1, 'lone-a'))).resolves.toBe('inserted');
+  await expect(writer.write(message('lone-room', 2, 'lone-a'))).resolves.toBe('duplicate');
+  await expect(writer.write(message('lone-room', 1, 'lone-b'))).resolves.toBe('duplicate');
+  expect(batches.map((b) => [b.size, b.failed])).toEqual([
+    [1, false],
+    [1, true],
+    [1, true],
+  ]);
+  const stored = await fixture.store.collections.messages.find({ roomId: 'lone-room' }).toArray();
+  expect(stored.map((m) => [m.seq, m.idempotencyKey])).toEqual([[1, 'lone-a']]);
+});
+
 test('flush writes what waits and resolves once everything has settled', async () => {
   const writer = new MessageWriter(fixture.store.collections.messages, { maxBatch: 100, windowMs: 60_000, maxInFlight: 4 });
   const pending = writer.write(message('flush-room', 1));

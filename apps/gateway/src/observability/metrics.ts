@@ -52,13 +52,13 @@ export function createGatewayMetrics() {
     }),
     batchSeconds: new Histogram({
       name: 'campzone_gateway_mongo_batch_seconds',
-      help: 'MongoDB insertMany latency per message batch',
+      help: 'MongoDB insert latency per message batch',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
     batchSize: new Histogram({
       name: 'campzone_gateway_mongo_batch_size',
-      help: 'Messages per MongoDB insertMany',
+      help: 'Messages per MongoDB insert',
       buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
       registers: [registry],
     }),
