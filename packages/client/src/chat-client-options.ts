@@ -61,7 +61,11 @@ export interface ChatClientOptions {
    * out of order, to everyone else.
    */
   holeTimeoutMs?: number;
-  /** At most one `ack` per room per interval (default 100 ms). */
+  /**
+   * At most one `ack` per room per interval (default 250 ms). Every member of a busy room acks
+   * once per interval, so this sets a gateway's ack events per member; the server's first
+   * delivery check comes 1 s after a message, well after the ack.
+   */
   ackIntervalMs?: number;
   typing?: { startIntervalMs?: number; idleMs?: number };
   outbox?: {
@@ -126,7 +130,7 @@ export function resolveOptions(o: ChatClientOptions): ResolvedOptions {
     requestTimeoutMs,
     gapHoldMs: o.gapHoldMs ?? 1_000,
     holeTimeoutMs: o.holeTimeoutMs ?? requestTimeoutMs + 2_000,
-    ackIntervalMs: o.ackIntervalMs ?? 100,
+    ackIntervalMs: o.ackIntervalMs ?? 250,
     typingStartIntervalMs: o.typing?.startIntervalMs ?? 1_000,
     typingIdleMs: o.typing?.idleMs ?? 2_000,
     maxAttempts: o.outbox?.maxAttempts ?? 10,
