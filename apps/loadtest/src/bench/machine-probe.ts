@@ -4,8 +4,8 @@ import { performance } from 'node:perf_hooks';
 
 /**
  * The machine a bench ran on. Two machines of the same kind (same cores and memory) have been
- * seen to differ by 1.4x in CPU time per delivery, so a figure means little without the
- * processor it was measured on and how fast that processor ran Node that day.
+ * seen to differ 1.3-2.5x in what bare Socket.IO reaches and 9x in what the cluster reaches, so
+ * a figure means little without the processor it was measured on and how fast it ran Node.
  */
 export interface MachineReading {
   cores: number;
