@@ -137,7 +137,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     membership,
     roomRules,
     rules,
-    rooms: new RoomService(store.rooms, store.participants, store.messages, membership, store.blocks, store.audit, events),
+    rooms: new RoomService(store.rooms, store.participants, store.messages, membership, store.blocks, store.audit, events, counters),
     members: new RoomMembersService({
       membership,
       rooms: store.rooms,

@@ -89,6 +89,66 @@ test('a sync from a rev past the newest change asks the store for no changes; th
   }
 });
 
+test('members joining a room whose counters Redis lost read its newest seq and rev from the store once, then from Redis', async () => {
+  await createRoom(cluster.url(0), 'zed', 'reseeded', ['amy']);
+  const zed = await connectAs(cluster.url(0), 'zed');
+  const sent = await zed.emitWithAck('send_message', sendArgs('reseeded', 'before the loss'));
+  if (!sent.ok) throw new Error(sent.error.message);
+  const store = createStore(await cluster.db());
+  const redis = await connectTestRedis();
+  try {
+    const keys = new RedisKeys(cluster.ns.prefix);
+    const counters = new MessageCounters(LuaRunner.for(redis), keys);
+    const history = new HistoryService(store.messages, store.statusFloors, plaintextCodec, counters);
+    await redis.del(keys.roomCounters('reseeded'));
+    const storeReads = jest.spyOn(store.messages, 'latestCounters');
+    const changeReads = jest.spyOn(store.messages, 'changedSince');
+    // What each member's SDK asks first: where the room stands, from a page of one, with no
+    // rev cursor yet (the SDK's NO_REV_YET).
+    const first = { roomId: 'reseeded', afterSeq: 0, afterRev: Number.MAX_SAFE_INTEGER, limit: 1 };
+    const joins = await Promise.all(['zed', 'amy'].map((user) => history.sync(first, user)));
+    expect(joins.map((j) => j.latestSeq)).toEqual([sent.seq, sent.seq]);
+    expect(storeReads).toHaveBeenCalledTimes(1);
+    expect(changeReads).not.toHaveBeenCalled();
+    // The counters are back, where the store stands: the next sync asks Redis, and sends go on.
+    expect((await history.sync({ roomId: 'reseeded', afterSeq: 0, afterRev: 0 }, 'amy')).messages).toHaveLength(1);
+    expect(storeReads).toHaveBeenCalledTimes(1);
+    const next = await zed.emitWithAck('send_message', sendArgs('reseeded', 'after the loss'));
+    expect(next).toMatchObject({ ok: true, seq: sent.seq + 1 });
+  } finally {
+    await redis.quit();
+  }
+});
+
+test("a first sync in a new room answers latestSeq 0 and its rev without asking the store for the room's newest", async () => {
+  await createRoom(cluster.url(0), 'bea', 'empty', []);
+  const store = createStore(await cluster.db());
+  const redis = await connectTestRedis();
+  try {
+    const history = new HistoryService(
+      store.messages,
+      store.statusFloors,
+      plaintextCodec,
+      new MessageCounters(LuaRunner.for(redis), new RedisKeys(cluster.ns.prefix)),
+    );
+    const newest = jest.spyOn(store.messages, 'latestSeq');
+    const counters = jest.spyOn(store.messages, 'latestCounters');
+    const changes = jest.spyOn(store.messages, 'changedSince');
+    // The SDK's first sync of a room: a page of one, no rev cursor yet. Creating the room seeded
+    // its counters, so the rev watermark comes from Redis too.
+    const first = { roomId: 'empty', afterSeq: 0, afterRev: Number.MAX_SAFE_INTEGER, limit: 1 };
+    expect(await history.sync(first, 'bea')).toMatchObject({ count: 0, latestSeq: 0, hasMore: false, latestRev: 0, changed: [] });
+    expect(newest).not.toHaveBeenCalled();
+    expect(counters).not.toHaveBeenCalled();
+    expect(changes).not.toHaveBeenCalled();
+    // From a cursor past everything stored, the page says nothing of where the room stands: ask.
+    expect(await history.sync({ roomId: 'empty', afterSeq: 7 }, 'bea')).toMatchObject({ count: 0, latestSeq: 0 });
+    expect(newest).toHaveBeenCalledTimes(1);
+  } finally {
+    await redis.quit();
+  }
+});
+
 test('get_messages returns the newest messages oldest first, like the seed', async () => {
   await createRoom(cluster.url(0), 'vic', 'recent', []);
   const vic = await connectAs(cluster.url(0), 'vic');

@@ -69,6 +69,16 @@ export class MessageRepository {
     return found?.hole ? null : found;
   }
 
+  /** The room's highest stored seq (holes count: a hole's seq is taken). */
+  async latestSeq(roomId: string): Promise<number> {
+    const [top] = await this.messages
+      .find({ roomId }, { projection: { seq: 1 } })
+      .sort({ seq: -1 })
+      .limit(1)
+      .toArray();
+    return top?.seq ?? 0;
+  }
+
   /** The room's highest stored seq and lamport (both grow together) and rev, for re-seeding Redis. */
   async latestCounters(roomId: string): Promise<{ seq: number; lamport: number; rev: number }> {
     const [[top], [topRev]] = await Promise.all([

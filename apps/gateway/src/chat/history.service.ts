@@ -44,13 +44,14 @@ const SYNC_READS_AT_ONCE = 6;
 export class HistoryService {
   private readonly syncPages = new SingleFlight<[SeqPage, StatusFloors]>();
   private readonly latestSeqs = new SingleFlight<number>();
+  private readonly reseeds = new SingleFlight<RevMarks>();
   private readonly syncReads = new Bulkhead(SYNC_READS_AT_ONCE);
 
   constructor(
     private readonly messages: MessageRepository,
     private readonly floors: Pick<StatusFloorRepository, 'get'>,
     private readonly codec: ContentCodec,
-    private readonly revs: Pick<MessageCounters, 'revWatermark'>,
+    private readonly counters: Pick<MessageCounters, 'revWatermark' | 'seed'>,
   ) {}
 
   /** The seed's get_messages: the newest `limit` after skipping `skip`, oldest first. */
@@ -79,13 +80,12 @@ export class HistoryService {
       this.syncReads.run(() => Promise.all([this.messages.afterSeq(roomId, afterSeq, limit), this.floors.get(roomId)])),
     );
     const messages = await openChatMessages(this.codec, page.messages, floors, viewerId);
-    const latestSeq =
-      page.topSeq > 0 && !page.hasMore
-        ? page.topSeq
-        : Math.max(
-            page.topSeq,
-            await this.latestSeqs.run(roomId, () => this.syncReads.run(async () => (await this.messages.latestCounters(roomId)).seq)),
-          );
+    // A complete page ends at the newest stored seq; so does an empty one from 0 (nothing is
+    // stored), which is every member's first sync in a new room.
+    const pageEndsAtNewest = !page.hasMore && (page.topSeq > 0 || afterSeq === 0);
+    const latestSeq = pageEndsAtNewest
+      ? page.topSeq
+      : Math.max(page.topSeq, await this.latestSeqs.run(roomId, () => this.syncReads.run(() => this.messages.latestSeq(roomId))));
     const synced: Synced = { roomId, messages, count: messages.length, latestSeq, hasMore: page.hasMore };
     if (page.holes.length > 0) synced.holes = page.holes;
     if (afterRev !== undefined && marks !== undefined) {
@@ -124,9 +124,23 @@ export class HistoryService {
     return { roomId, messages: await openChatMessages(this.codec, docs, floors, viewerId) };
   }
 
-  /** Without counters in Redis the store's newest rev is the watermark, and any rev may be a change's. */
+  /**
+   * Without counters in Redis the store's newest rev is the watermark, and any rev may be a
+   * change's. The counters are seeded from that same read (never lowered, as a send re-seeds
+   * them), so the room's next syncs ask Redis again instead of the store: without it, every
+   * member joining a room that had no counters yet (nothing sent since a Redis loss, or ever)
+   * read the room's newest seq and rev from the store.
+   */
   private async revMarks(roomId: string): Promise<RevMarks> {
-    return (await this.revs.revWatermark(roomId, CHANGE_IN_FLIGHT_MS)) ?? { watermark: (await this.messages.latestCounters(roomId)).rev };
+    const marks = await this.counters.revWatermark(roomId, CHANGE_IN_FLIGHT_MS);
+    if (marks) return marks;
+    return this.reseeds.run(roomId, async () => {
+      const latest = await this.syncReads.run(() => this.messages.latestCounters(roomId));
+      await this.counters.seed(roomId, latest.seq, latest.lamport, latest.rev);
+      // Read back: the seed also tells the newest change's rev, so the syncs that waited on it
+      // (every member of a room joining at once) need not each look for changes.
+      return (await this.counters.revWatermark(roomId, CHANGE_IN_FLIGHT_MS)) ?? { watermark: latest.rev };
+    });
   }
 
   /** REST history: forward from afterSeq, else backward from beforeSeq (or the newest). */

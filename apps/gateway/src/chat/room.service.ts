@@ -10,6 +10,7 @@ import {
   type RoomUpdated,
   type UpdateRoomBody,
 } from '@campzone/protocol';
+import type { MessageCounters } from '@campzone/realtime';
 import type {
   AuditLogRepository,
   BlockRepository,
@@ -38,6 +39,8 @@ export class RoomService {
     private readonly audit: Pick<AuditLogRepository, 'append' | 'page'>,
     /** Records `member.added` for everyone a room is created with (its creator included). */
     private readonly events?: Pick<WebhookEvents, 'membersAdded'>,
+    /** Seeds a new room's message counters in Redis (see create). */
+    private readonly counters?: Pick<MessageCounters, 'seed'>,
   ) {}
 
   async create(creatorId: string, body: CreateRoomBody): Promise<RoomCreated> {
@@ -60,6 +63,10 @@ export class RoomService {
     await this.participants.upsert(doc.roomId, [creatorId], 'owner');
     await this.participants.upsert(doc.roomId, others, 'member');
     await this.events?.membersAdded(doc.roomId, [creatorId, ...others], creatorId);
+    // A new room holds nothing, so its counters are known without asking the store: the members'
+    // first syncs and the first send would each have read the room's newest seq and rev from it
+    // (on FerretDB a scan of every message). Best effort: they still seed on demand.
+    await this.counters?.seed(doc.roomId, 0, 0, 0).catch(() => undefined);
     return { room: toRoom(doc), participants: [creatorId, ...others] };
   }
 
