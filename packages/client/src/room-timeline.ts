@@ -181,8 +181,8 @@ export class RoomTimeline {
   private async run(): Promise<void> {
     const startedAt = this.options.scheduler.now();
     try {
-      if (this.cursor === undefined) await this.anchor();
-      await this.fetchUntilLatest();
+      const anchoredOnAll = this.cursor === undefined && (await this.anchor());
+      if (!anchoredOnAll) await this.fetchUntilLatest();
       this.failures = 0;
       if (!this.disposed) this.settleGaps(startedAt);
     } catch (err) {
@@ -196,11 +196,13 @@ export class RoomTimeline {
 
   /**
    * A room with no cursor starts `initialHistory` messages before the server's latest seq, and
-   * never after a message already held (those arrived live while we asked).
+   * never after a message already held (those arrived live while we asked). Answers whether the
+   * probe held everything stored up to the latest seq (a new room: nothing, or one message), so
+   * no page after it is needed: whatever is stored later arrives live, or as a gap.
    */
-  private async anchor(): Promise<void> {
+  private async anchor(): Promise<boolean> {
     const probe = await this.options.fetchAfter(0, 1);
-    if (this.disposed || this.cursor !== undefined) return;
+    if (this.disposed || this.cursor !== undefined) return false;
     const latest = Number.isSafeInteger(probe.latestSeq) ? probe.latestSeq : 0;
     let anchor = Math.max(0, latest - this.options.initialHistory);
     const lowestHeld = this.lowestHeldSeq();
@@ -209,6 +211,8 @@ export class RoomTimeline {
     this.options.advanced?.(anchor);
     for (const message of probe.messages) this.receive(message);
     this.drain();
+    const probeTop = Math.max(0, ...probe.messages.map((m) => m.seq));
+    return !probe.hasMore && (probe.holes?.length ?? 0) === 0 && latest <= probeTop;
   }
 
   private async fetchUntilLatest(): Promise<void> {

@@ -126,6 +126,26 @@ describe('RoomTimeline gaps and syncs', () => {
     expect(seqs()).toEqual([98, 99, 100]);
   });
 
+  it('without a cursor, a room with nothing stored, or one message, costs its probe alone', async () => {
+    const empty = timelineHarness({ afterSeq: undefined });
+    await empty.timeline.catchUp();
+    expect(empty.store.calls).toEqual([{ afterSeq: 0, limit: 1 }]);
+    const one = timelineHarness({ afterSeq: undefined });
+    one.store.store(1);
+    await one.timeline.catchUp();
+    expect(one.store.calls).toEqual([{ afterSeq: 0, limit: 1 }]);
+    expect(one.seqs()).toEqual([1]);
+    // A seq allocated past the probe's page (a write in flight, a hole) still takes a page after it.
+    const behind = timelineHarness({ afterSeq: undefined });
+    behind.store.store(1);
+    behind.store.allocated = 2;
+    await behind.timeline.catchUp();
+    expect(behind.store.calls).toEqual([
+      { afterSeq: 0, limit: 1 },
+      { afterSeq: 1, limit: undefined },
+    ]);
+  });
+
   it('without a cursor, never starts after a message that arrived live while anchoring', async () => {
     const { timeline, seqs, store } = timelineHarness({ afterSeq: undefined, initialHistory: 0 });
     const stored = store.store(...Array.from({ length: 10 }, (_, i) => i + 1));
