@@ -1,6 +1,6 @@
 import type { ChatMessage, Synced } from '@campzone/protocol';
-import { LuaRunner, MessageCounters, RedisKeys } from '@campzone/realtime';
-import { createStore, plaintextCodec } from '@campzone/store';
+import { LuaRunner, MessageCounters, type RedisConnection, RedisKeys } from '@campzone/realtime';
+import { createStore, plaintextCodec, type Store } from '@campzone/store';
 import { HistoryService } from '../src/chat/history.service';
 import { api, closeAllClients, connectAs, createRoom, sendArgs } from './harness/chat-clients';
 import { connectTestRedis, GatewayCluster } from './harness/gateway-cluster';
@@ -11,6 +11,27 @@ beforeAll(async () => {
 });
 afterEach(closeAllClients);
 afterAll(() => cluster.stop());
+
+/**
+ * A HistoryService of the test's own on the cluster's store and Redis, so the test can watch
+ * which store reads a sync makes (spies on `store.messages`).
+ */
+async function withHistory(
+  run: (history: HistoryService, parts: { store: Store; redis: RedisConnection; keys: RedisKeys }) => Promise<void>,
+): Promise<void> {
+  const store = createStore(await cluster.db());
+  const redis = await connectTestRedis();
+  const keys = new RedisKeys(cluster.ns.prefix);
+  try {
+    await run(new HistoryService(store.messages, store.statusFloors, plaintextCodec, new MessageCounters(LuaRunner.for(redis), keys)), {
+      store,
+      redis,
+      keys,
+    });
+  } finally {
+    await redis.quit();
+  }
+}
 
 test('a member offline during 10 messages gets exactly those 10 from sync through another pod', async () => {
   await createRoom(cluster.url(0), 'sam', 'catch-up', ['tia']);
@@ -56,15 +77,7 @@ test('a sync from a rev past the newest change asks the store for no changes; th
     return ack.messageId;
   };
   const m1 = await send('one');
-  const store = createStore(await cluster.db());
-  const redis = await connectTestRedis();
-  try {
-    const history = new HistoryService(
-      store.messages,
-      store.statusFloors,
-      plaintextCodec,
-      new MessageCounters(LuaRunner.for(redis), new RedisKeys(cluster.ns.prefix)),
-    );
+  await withHistory(async (history, { store }) => {
     const changeReads = jest.spyOn(store.messages, 'changedSince');
     const sync = async (cursor: { seq: number; rev: number }) => {
       const synced = await history.sync({ roomId: 'unchanged', afterSeq: cursor.seq, afterRev: cursor.rev }, 'yan');
@@ -84,9 +97,7 @@ test('a sync from a rev past the newest change asks the store for no changes; th
     expect(changeReads).toHaveBeenCalledTimes(1);
     expect((await sync(third.cursor)).synced.changed).toEqual([]);
     expect(changeReads).toHaveBeenCalledTimes(1);
-  } finally {
-    await redis.quit();
-  }
+  });
 });
 
 test('members joining a room whose counters Redis lost read its newest seq and rev from the store once, then from Redis', async () => {
@@ -94,12 +105,7 @@ test('members joining a room whose counters Redis lost read its newest seq and r
   const zed = await connectAs(cluster.url(0), 'zed');
   const sent = await zed.emitWithAck('send_message', sendArgs('reseeded', 'before the loss'));
   if (!sent.ok) throw new Error(sent.error.message);
-  const store = createStore(await cluster.db());
-  const redis = await connectTestRedis();
-  try {
-    const keys = new RedisKeys(cluster.ns.prefix);
-    const counters = new MessageCounters(LuaRunner.for(redis), keys);
-    const history = new HistoryService(store.messages, store.statusFloors, plaintextCodec, counters);
+  await withHistory(async (history, { store, redis, keys }) => {
     await redis.del(keys.roomCounters('reseeded'));
     const storeReads = jest.spyOn(store.messages, 'latestCounters');
     const changeReads = jest.spyOn(store.messages, 'changedSince');
@@ -115,22 +121,12 @@ test('members joining a room whose counters Redis lost read its newest seq and r
     expect(storeReads).toHaveBeenCalledTimes(1);
     const next = await zed.emitWithAck('send_message', sendArgs('reseeded', 'after the loss'));
     expect(next).toMatchObject({ ok: true, seq: sent.seq + 1 });
-  } finally {
-    await redis.quit();
-  }
+  });
 });
 
 test("a first sync in a new room answers latestSeq 0 and its rev without asking the store for the room's newest", async () => {
   await createRoom(cluster.url(0), 'bea', 'empty', []);
-  const store = createStore(await cluster.db());
-  const redis = await connectTestRedis();
-  try {
-    const history = new HistoryService(
-      store.messages,
-      store.statusFloors,
-      plaintextCodec,
-      new MessageCounters(LuaRunner.for(redis), new RedisKeys(cluster.ns.prefix)),
-    );
+  await withHistory(async (history, { store }) => {
     const newest = jest.spyOn(store.messages, 'latestSeq');
     const counters = jest.spyOn(store.messages, 'latestCounters');
     const changes = jest.spyOn(store.messages, 'changedSince');
@@ -144,9 +140,7 @@ test("a first sync in a new room answers latestSeq 0 and its rev without asking 
     // From a cursor past everything stored, the page says nothing of where the room stands: ask.
     expect(await history.sync({ roomId: 'empty', afterSeq: 7 }, 'bea')).toMatchObject({ count: 0, latestSeq: 0 });
     expect(newest).toHaveBeenCalledTimes(1);
-  } finally {
-    await redis.quit();
-  }
+  });
 });
 
 test('get_messages returns the newest messages oldest first, like the seed', async () => {
