@@ -94,6 +94,16 @@ export class MessageCounters {
   }
 
   /**
+   * Seeds the counters from what the store holds, read by `latest` (never lowering them, see
+   * seed): how every path that finds them missing re-seeds. Answers what `latest` read.
+   */
+  async seedFrom(roomId: string, latest: () => Promise<StoredCounters>): Promise<StoredCounters> {
+    const stored = await latest();
+    await this.seed(roomId, stored.seq, stored.lamport, stored.rev);
+    return stored;
+  }
+
+  /**
    * The room's next rev for a change to a stored message, noted as in flight until settleRev;
    * undefined when the counters are gone or may have rolled back in a failover (seed them first).
    */
@@ -113,8 +123,7 @@ export class MessageCounters {
   async withRev<T>(roomId: string, latest: () => Promise<StoredCounters>, write: (rev: number) => Promise<T>): Promise<T> {
     let rev = await this.allocateRev(roomId);
     if (rev === undefined) {
-      const stored = await latest();
-      await this.seed(roomId, stored.seq, stored.lamport, stored.rev);
+      await this.seedFrom(roomId, latest);
       rev = await this.allocateRev(roomId);
       if (rev === undefined) throw new Error(`counters of room ${roomId} vanished while seeding`);
     }

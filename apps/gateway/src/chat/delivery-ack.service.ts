@@ -5,7 +5,7 @@ import { CursorCopies } from './cursor-copies';
 
 /** What re-seeds a room's Redis counters from MongoDB's highest stored message. */
 export interface CounterSeeding {
-  counters: Pick<MessageCounters, 'seed'>;
+  counters: Pick<MessageCounters, 'seedFrom'>;
   messages: Pick<MessageRepository, 'latestCounters'>;
 }
 
@@ -120,7 +120,9 @@ export class DeliveryAckService {
     const wanted = acks.map(({ member, seq }) => ({ userId: member.userId, seq }));
     let standing = await this.cursors.advance(roomId, wanted);
     if (standing.countersMissing && this.seeding) {
-      await reseed(this.seeding, roomId);
+      // Never lowers what Redis holds: another pod may have seeded and allocated meanwhile.
+      const { messages } = this.seeding;
+      await this.seeding.counters.seedFrom(roomId, () => messages.latestCounters(roomId));
       this.logger.info({ roomId, acks: acks.length }, 'room counters re-seeded from MongoDB for acks');
       standing = await this.cursors.advance(roomId, wanted);
     }
@@ -129,10 +131,4 @@ export class DeliveryAckService {
     }
     return standing.seqs;
   }
-}
-
-/** Never lowers what Redis holds: another pod may have seeded and allocated meanwhile. */
-async function reseed(seeding: CounterSeeding, roomId: string): Promise<void> {
-  const latest = await seeding.messages.latestCounters(roomId);
-  await seeding.counters.seed(roomId, latest.seq, latest.lamport, latest.rev);
 }

@@ -51,7 +51,7 @@ export class HistoryService {
     private readonly messages: MessageRepository,
     private readonly floors: Pick<StatusFloorRepository, 'get'>,
     private readonly codec: ContentCodec,
-    private readonly counters: Pick<MessageCounters, 'revWatermark' | 'seed'>,
+    private readonly counters: Pick<MessageCounters, 'revWatermark' | 'seedFrom'>,
   ) {}
 
   /** The seed's get_messages: the newest `limit` after skipping `skip`, oldest first. */
@@ -135,8 +135,7 @@ export class HistoryService {
     const marks = await this.counters.revWatermark(roomId, CHANGE_IN_FLIGHT_MS);
     if (marks) return marks;
     return this.reseeds.run(roomId, async () => {
-      const latest = await this.syncReads.run(() => this.messages.latestCounters(roomId));
-      await this.counters.seed(roomId, latest.seq, latest.lamport, latest.rev);
+      const latest = await this.counters.seedFrom(roomId, () => this.syncReads.run(() => this.messages.latestCounters(roomId)));
       // Read back: the seed also tells the newest change's rev, so the syncs that waited on it
       // (every member of a room joining at once) need not each look for changes.
       return (await this.counters.revWatermark(roomId, CHANGE_IN_FLIGHT_MS)) ?? { watermark: latest.rev };
