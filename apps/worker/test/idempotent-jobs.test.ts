@@ -155,6 +155,23 @@ test('a check run again after a crash between its re-send and its bookkeeping re
   }
 });
 
+test('two schedules of one message (a sweep re-armed it while its own check waited) re-send it once per retry', async () => {
+  const docs = await seedRoom('two-schedules', ['ann', 'bob'], 2);
+  const { check } = processors(['bob']);
+  const add = (batchId: string, attempt: number, messages: MessageDoc[]) =>
+    queues.delivery.add(JobName.deliveryCheck, { batchId, attempt, maxRetries: 2, messages: tracked(messages) });
+  const before = published.length;
+
+  // The original batch held both messages; the sweep's re-arm holds the second one alone.
+  await check(await add('own-1', 1, docs), run);
+  await check(await add('sweep-1', 1, [docs[1]!]), run);
+  expect(published.length).toBe(before + 2);
+  await check(await add('sweep-1', 2, [docs[1]!]), run);
+  await check(await add('own-1', 2, docs), run);
+  expect(published.length).toBe(before + 4);
+  expect(await store.collections.queueLog.countDocuments({ roomId: 'two-schedules', status: 'RETRY', retryCount: 2 })).toBe(2);
+});
+
 test('a first check run again after its members acked marks the entries its first run opened DELIVERED', async () => {
   const docs = await seedRoom('rerun-acked', ['ann', 'bob'], 2);
   await redis.hSet(keys.roomCounters('rerun-acked'), 'seq', '2');

@@ -33,13 +33,13 @@ export class RedisKeys {
   }
 
   /**
-   * Claimed by the worker that re-sends retry `attempt` of a delivery batch, so no re-run sends
-   * it again. With sharded pub/sub the claim and the publishes run in one script, so the key
+   * Claimed by the worker that re-sends retry `attempt` of a message, so no other run of that
+   * retry (a re-run, a second schedule) sends it again. With sharded pub/sub the claim and the publishes run in one script, so the key
    * carries the shard channel they go to as its hash tag (`channel` must hold no braces).
    */
-  resendClaim(batchId: string, attempt: number, channel?: string): string {
+  resendClaim(messageId: string, attempt: number, channel?: string): string {
     const tag = channel === undefined ? '' : `{${channel}}:`;
-    return `${this.prefix}:${tag}resend:${batchId}:${attempt}`;
+    return `${this.prefix}:${tag}resend:${messageId}:${attempt}`;
   }
 
   // Presence and typing keys share one hash tag each: their sweeps must see every pod's

@@ -78,13 +78,18 @@ export function deliveryRetryProcessor(deps: DeliveryRetryDeps) {
     await run.handBackIfStopping();
     // One publish per message, to every recipient's personal room at once: each pod delivers it
     // to the sockets it holds in any of those rooms, once per socket.
-    const sent = await deps.claims.resend(batchId, attempt, (emitter) => {
-      for (const { payload, to } of payloads) emitter.to(to.map(userChannel)).emit('new_message', payload);
-    });
-    if (sent) {
-      deps.metrics.deliveryRetries.inc(payloads.length);
-    } else {
-      run.logger.info({ batchId, attempt }, 'retry already sent by an earlier run of this stage; not sending again');
+    const sent = await Promise.all(
+      payloads.map(({ payload, to }) =>
+        deps.claims.resend(payload.messageId, attempt, (emitter) => emitter.to(to.map(userChannel)).emit('new_message', payload)),
+      ),
+    );
+    const fresh = sent.filter(Boolean).length;
+    deps.metrics.deliveryRetries.inc(fresh);
+    if (fresh < payloads.length) {
+      run.logger.info(
+        { batchId, attempt, skipped: payloads.length - fresh },
+        're-sends already sent by another run of this retry; not sending again',
+      );
     }
     await deps.delivery.add(
       JobName.deliveryCheck,
