@@ -12,6 +12,7 @@ import {
   RateLimiter,
   type RedisConnection,
   RedisKeys,
+  RosterVersions,
   TokenRevocations,
   TypingState,
 } from '@campzone/realtime';
@@ -93,8 +94,9 @@ export interface Gateway {
 export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const { config, logger, db } = deps;
   const metrics = createGatewayMetrics();
-  const store = createStore(db);
   const keys = new RedisKeys(config.REDIS_PREFIX);
+  const roster = new RosterVersions(keys, deps.redis.command);
+  const store = createStore(db, { rosterChanged: (roomId) => roster.changed(roomId) });
   const lua = LuaRunner.for(deps.redis.command);
   await lua.loadAll();
   const writer = new MessageWriter(store.collections.messages, {

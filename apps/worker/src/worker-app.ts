@@ -24,6 +24,7 @@ import {
   pingRedis,
   type RedisConnection,
   RedisKeys,
+  RosterVersions,
 } from '@campzone/realtime';
 import { type ContentCodec, createStore } from '@campzone/store';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -84,8 +85,9 @@ export interface WorkerApp {
 export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
   const { config, logger } = deps;
   const metrics = createWorkerMetrics();
-  const store = createStore(deps.db);
   const keys = new RedisKeys(config.REDIS_PREFIX);
+  const roster = new RosterVersions(keys, deps.redis);
+  const store = createStore(deps.db, { rosterChanged: (roomId) => roster.changed(roomId) });
   const lua = LuaRunner.for(deps.redis);
   await lua.loadAll();
   const bullPrefix = keys.bullPrefix(isCluster(deps.redis) ? 'cluster' : 'single');
@@ -106,9 +108,8 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
     mode,
   );
   const redisCursors = new DeliveryCursors(lua, keys, deps.redis);
-  const cursors = new MemberCursorReader(store.participants, redisCursors);
-  // Checks come once per batch of every pod: they share a room's MongoDB rows for a second.
-  const checkCursors = new MemberCursorReader(store.participants, redisCursors, 1000);
+  // Rollups, checks and sweeps share one copy of each room's rows, re-read when the gateways change them.
+  const cursors = new MemberCursorReader(store.participants, redisCursors, roster);
   const schedule = new DeliverySchedule(config.DELIVERY_RETRY_DELAYS_MS, config.DELIVERY_ACK_TIMEOUT_MS);
   const presence = new Presence(lua, keys, deps.redis);
   const counters = new MessageCounters(lua, keys);
@@ -141,7 +142,7 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
       attachmentPurge: attachmentPurgeProcessor({ attachments: store.attachments, objects }),
       track: deliveryTrackProcessor({ delivery: queues.delivery, schedule, ...(notifyPlanner ? { notify: notifyPlanner } : {}) }),
       check: deliveryRetryProcessor({
-        cursors: checkCursors,
+        cursors,
         presence,
         queueLog: store.queueLog,
         messages: store.messages,

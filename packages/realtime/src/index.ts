@@ -11,6 +11,7 @@ export * from './rate-limiter';
 export * from './redis-client';
 export * from './redis-eviction-policy';
 export * from './redis-failover-event';
+export * from './roster-versions';
 export * from './sentinel-redis-client';
 export * from './startup-redis-client';
 export * from './token-revocations';

@@ -32,6 +32,11 @@ export class RedisKeys {
     return `${this.prefix}:{r:${roomId}}:dlv`;
   }
 
+  /** The token the worker's copy of a room's participant rows stands for (see roster-versions.ts). */
+  rosterVersion(roomId: string): string {
+    return `${this.prefix}:{r:${roomId}}:roster`;
+  }
+
   /**
    * Claimed by the worker that re-sends retry `attempt` of a message, so no other run of that
    * retry (a re-run, a second schedule) sends it again. With sharded pub/sub the claim and the publishes run in one script, so the key

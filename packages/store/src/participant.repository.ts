@@ -34,8 +34,29 @@ function membershipOfRow(row: Pick<WithId<ParticipantDoc>, '_id' | 'role' | 'mut
   return membership;
 }
 
+/**
+ * Told after every write that may change who is in a room or how far a member read, once it
+ * is in MongoDB, or failed, perhaps in part (RosterVersions.changed): readers that keep a copy
+ * of a room's rows re-read them. Delivered-cursor copies, roles, mutes and notification
+ * settings do not tell it: copies trail the Redis cursors the readers also read, and the
+ * others are not in what they copy.
+ */
+export type RosterChanged = (roomId: string) => Promise<void>;
+
 export class ParticipantRepository {
-  constructor(private readonly participants: Collection<ParticipantDoc>) {}
+  constructor(
+    private readonly participants: Collection<ParticipantDoc>,
+    private readonly rosterChanged: RosterChanged = async () => {},
+  ) {}
+
+  /** Runs a write to a room's rows, then tells rosterChanged, whether the write worked or not. */
+  private async changing<T>(roomId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      await this.rosterChanged(roomId);
+    }
+  }
 
   async membershipOf(roomId: string, userId: string): Promise<Membership | null> {
     const row = await this.participants.findOne({ roomId, userId }, { projection: MEMBERSHIP_FIELDS });
@@ -52,25 +73,29 @@ export class ParticipantRepository {
    */
   async addBot(roomId: string, userId: string, now = new Date()): Promise<void> {
     const all = Number.MAX_SAFE_INTEGER;
-    await this.participants.updateOne(
-      { roomId, userId },
-      { $set: { role: 'member', deliveredSeq: all, lastReadSeq: all }, $setOnInsert: { joinedAt: now, lastReadAt: null } },
-      { upsert: true },
+    await this.changing(roomId, () =>
+      this.participants.updateOne(
+        { roomId, userId },
+        { $set: { role: 'member', deliveredSeq: all, lastReadSeq: all }, $setOnInsert: { joinedAt: now, lastReadAt: null } },
+        { upsert: true },
+      ),
     );
   }
 
   /** Adds members (or changes the role of existing ones); answers how many were new. */
   async upsert(roomId: string, userIds: string[], role: ParticipantRole, now = new Date()): Promise<number> {
     if (userIds.length === 0) return 0;
-    const result = await bulkWriteInChunks(
-      this.participants,
-      userIds.map((userId) => ({
-        updateOne: {
-          filter: { roomId, userId },
-          update: { $set: { role }, $setOnInsert: { joinedAt: now, lastReadAt: null, lastReadSeq: 0, deliveredSeq: 0 } },
-          upsert: true,
-        },
-      })),
+    const result = await this.changing(roomId, () =>
+      bulkWriteInChunks(
+        this.participants,
+        userIds.map((userId) => ({
+          updateOne: {
+            filter: { roomId, userId },
+            update: { $set: { role }, $setOnInsert: { joinedAt: now, lastReadAt: null, lastReadSeq: 0, deliveredSeq: 0 } },
+            upsert: true,
+          },
+        })),
+      ),
     );
     return result.upsertedCount;
   }
@@ -88,6 +113,10 @@ export class ParticipantRepository {
    * One added meanwhile by someone else is skipped by the unique index. Answers how many were added.
    */
   async insertNew(roomId: string, userIds: string[], role: ParticipantRole, now = new Date()): Promise<number> {
+    return this.changing(roomId, () => this.insertChunks(roomId, userIds, role, now));
+  }
+
+  private async insertChunks(roomId: string, userIds: string[], role: ParticipantRole, now: Date): Promise<number> {
     let added = 0;
     for (let i = 0; i < userIds.length; i += INSERT_CHUNK) {
       const docs = userIds.slice(i, i + INSERT_CHUNK).map((userId) => ({
@@ -119,7 +148,7 @@ export class ParticipantRepository {
   /** Removes members for good; answers how many were members. */
   async remove(roomId: string, userIds: string[]): Promise<number> {
     if (userIds.length === 0) return 0;
-    return (await this.participants.deleteMany({ roomId, userId: { $in: userIds } })).deletedCount;
+    return (await this.changing(roomId, () => this.participants.deleteMany({ roomId, userId: { $in: userIds } }))).deletedCount;
   }
 
   /** Sets roles of existing members (several users may share one role). */
@@ -191,7 +220,10 @@ export class ParticipantRepository {
    * whether it moved: a repeated mark_read learns from it whether its first attempt's raise landed.
    */
   async advanceRead(roomId: string, userId: string, seq: number, readAt: Date): Promise<boolean> {
-    const result = await this.participants.updateOne({ roomId, userId }, { $max: { lastReadSeq: seq, lastReadAt: readAt } });
+    // Told even when nothing moved: a repeat after a failed first attempt may be the one to tell.
+    const result = await this.changing(roomId, () =>
+      this.participants.updateOne({ roomId, userId }, { $max: { lastReadSeq: seq, lastReadAt: readAt } }),
+    );
     return result.modifiedCount > 0;
   }
 

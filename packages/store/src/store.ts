@@ -6,7 +6,7 @@ import { type Collections, collectionsOf } from './collections';
 import { IncomingHookRepository } from './incoming-hook.repository';
 import { MessageRepository } from './message.repository';
 import { MessageChangeRepository } from './message-change.repository';
-import { ParticipantRepository } from './participant.repository';
+import { ParticipantRepository, type RosterChanged } from './participant.repository';
 import { PushSubscriptionRepository } from './push-subscription.repository';
 import { QueueLogRepository } from './queue-log.repository';
 import { ReceiptRepository } from './receipt.repository';
@@ -41,13 +41,18 @@ export interface Store {
   incomingHooks: IncomingHookRepository;
 }
 
-export function createStore(db: Db): Store {
+export interface StoreOptions {
+  /** Processes that change participants pass RosterVersions.changed, so the worker's copy of the rows is re-read. */
+  rosterChanged?: RosterChanged;
+}
+
+export function createStore(db: Db, options: StoreOptions = {}): Store {
   const collections = collectionsOf(db);
   return {
     collections,
     users: new UserRepository(collections.users),
     rooms: new RoomRepository(collections.rooms),
-    participants: new ParticipantRepository(collections.participants),
+    participants: new ParticipantRepository(collections.participants, options.rosterChanged),
     messages: new MessageRepository(collections.messages),
     messageChanges: new MessageChangeRepository(collections.messages, collections.messageEdits),
     receipts: new ReceiptRepository(collections.receipts),

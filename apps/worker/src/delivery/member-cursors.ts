@@ -1,4 +1,4 @@
-import type { DeliveryCursors } from '@campzone/realtime';
+import type { DeliveryCursors, RosterVersions } from '@campzone/realtime';
 import type { ParticipantDoc, ParticipantRepository } from '@campzone/store';
 
 export interface MemberCursor {
@@ -18,20 +18,23 @@ type StoredCursors = Pick<ParticipantDoc, 'roomId' | 'userId' | 'deliveredSeq' |
  * highest of the Redis cursor, its MongoDB copy (which may lag or, after a Redis loss, lead)
  * and the read cursor (whoever read a message holds it).
  *
- * With `storedMaxAgeMs`, a room's MongoDB rows are reused for that long. For the retry
- * checks only: Redis, read fresh every time, carries the acks; rows a moment old can only
- * cost a re-send the client drops, or skip one to a member added since, who gets the message
- * live or from `sync`. Rollups read fresh, since a status must never be claimed for a member
- * they did not count. On FerretDB each read of the rows is a scan of chat_participants
- * (~8 ms at 100 members), and checks come once per batch of every pod.
+ * With `versions`, a room's MongoDB rows are kept under the room's roster token and reused
+ * while the token stands, for at most `storedMaxAgeMs`: every write that adds or removes a
+ * member or raises a read cursor deletes the token, so a rollup never claims a status for a
+ * member it did not count. What the token does not cover only holds a status back: copies of
+ * delivered cursors trail the Redis cursors (read fresh every time) except after a Redis loss,
+ * and the max age bounds that, and a pod that died between its write and the delete. On
+ * FerretDB each read of the rows is a scan of chat_participants (~7 ms at 100 members), and
+ * rollups and checks come about once a second per busy room.
  */
 export class MemberCursorReader {
-  private readonly stored = new Map<string, { rows: StoredCursors[]; until: number }>();
+  private readonly stored = new Map<string, { rows: StoredCursors[]; token: string; until: number }>();
 
   constructor(
     private readonly participants: Pick<ParticipantRepository, 'cursorsOfRooms'>,
     private readonly redisCursors: Pick<DeliveryCursors, 'all'>,
-    private readonly storedMaxAgeMs = 0,
+    private readonly versions?: Pick<RosterVersions, 'current'>,
+    private readonly storedMaxAgeMs = 30_000,
   ) {}
 
   async forRooms(roomIds: readonly string[]): Promise<Map<string, RoomCursors>> {
@@ -51,20 +54,23 @@ export class MemberCursorReader {
   }
 
   private async storedRows(roomIds: string[]): Promise<StoredCursors[]> {
-    if (this.storedMaxAgeMs <= 0) return this.participants.cursorsOfRooms(roomIds);
+    const versions = this.versions;
+    if (!versions) return this.participants.cursorsOfRooms(roomIds);
+    // Tokens before rows: rows read after a token hold every write that deleted an earlier one.
+    const tokens = await Promise.all(roomIds.map(async (roomId) => [roomId, await versions.current(roomId)] as const));
     const now = Date.now();
     const rows: StoredCursors[] = [];
-    const missing: string[] = [];
-    for (const roomId of roomIds) {
+    const missing: Array<readonly [string, string]> = [];
+    for (const [roomId, token] of tokens) {
       const hit = this.stored.get(roomId);
-      if (hit && hit.until > now) rows.push(...hit.rows);
-      else missing.push(roomId);
+      if (hit && hit.token === token && hit.until > now) rows.push(...hit.rows);
+      else missing.push([roomId, token]);
     }
     if (missing.length === 0) return rows;
-    const fetched = await this.participants.cursorsOfRooms(missing);
+    const fetched = await this.participants.cursorsOfRooms(missing.map(([roomId]) => roomId));
     this.forgetExpired(Date.now());
-    for (const roomId of missing) {
-      this.stored.set(roomId, { rows: fetched.filter((r) => r.roomId === roomId), until: now + this.storedMaxAgeMs });
+    for (const [roomId, token] of missing) {
+      this.stored.set(roomId, { rows: fetched.filter((r) => r.roomId === roomId), token, until: now + this.storedMaxAgeMs });
     }
     return [...rows, ...fetched];
   }

@@ -1,5 +1,12 @@
 import { type ChatQueues, closeQueues, createQueueConnection, openQueues } from '@campzone/queue';
-import { connectRedisClients, createStartupRedisConnection, LuaRunner, type RedisConnection, RedisKeys } from '@campzone/realtime';
+import {
+  connectRedisClients,
+  createStartupRedisConnection,
+  LuaRunner,
+  type RedisConnection,
+  RedisKeys,
+  RosterVersions,
+} from '@campzone/realtime';
 import { createStore, ensureIndexes, type Store } from '@campzone/store';
 import { dropNamespace, type TestNamespace } from '@campzone/testkit';
 import { MongoClient } from 'mongodb';
@@ -32,8 +39,10 @@ export async function openFileServices(ns: TestNamespace): Promise<FileServices>
   const keys = new RedisKeys(ns.prefix);
   const queueConnection = createQueueConnection(target);
   const opened: ChatQueues[] = [];
+  const roster = new RosterVersions(keys, redis);
   return {
-    store: createStore(db),
+    // As the gateways do: writes to participants delete the room's roster token.
+    store: createStore(db, { rosterChanged: (roomId) => roster.changed(roomId) }),
     redis,
     keys,
     lua,
