@@ -39,8 +39,9 @@ export class RedisKeys {
 
   /**
    * Claimed by the worker that re-sends retry `attempt` of a message, so no other run of that
-   * retry (a re-run, a second schedule) sends it again. With sharded pub/sub the claim and the publishes run in one script, so the key
-   * carries the shard channel they go to as its hash tag (`channel` must hold no braces).
+   * retry (a re-run, a second schedule) sends it again. With sharded pub/sub the claim and the
+   * publish run in one script, so the key carries the shard channel it goes to as its hash tag
+   * (`channel` must hold no braces).
    */
   resendClaim(messageId: string, attempt: number, channel?: string): string {
     const tag = channel === undefined ? '' : `{${channel}}:`;

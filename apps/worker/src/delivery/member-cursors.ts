@@ -21,9 +21,9 @@ type StoredCursors = Pick<ParticipantDoc, 'roomId' | 'userId' | 'deliveredSeq' |
  * With `versions`, a room's MongoDB rows are kept under the room's roster token and reused
  * while the token stands, for at most `storedMaxAgeMs`: every write that adds or removes a
  * member or raises a read cursor deletes the token, so a rollup never claims a status for a
- * member it did not count. What the token does not cover only holds a status back: copies of
- * delivered cursors trail the Redis cursors (read fresh every time) except after a Redis loss,
- * and the max age bounds that, and a pod that died between its write and the delete. On
+ * member it did not count. What the token does not cover can only hold a status back, for at
+ * most the max age: cursor copies, which trail the Redis cursors (read fresh every time)
+ * except after a Redis loss, and a write whose pod died before it deleted the token. On
  * FerretDB each read of the rows is a scan of chat_participants (~7 ms at 100 members), and
  * rollups and checks come about once a second per busy room.
  */
