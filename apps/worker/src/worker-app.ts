@@ -109,7 +109,7 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
   );
   const redisCursors = new DeliveryCursors(lua, keys, deps.redis);
   // Rollups, checks and sweeps share one copy of each room's rows, re-read when the gateways change them.
-  const cursors = new MemberCursorReader(store.participants, redisCursors, roster);
+  const cursors = new MemberCursorReader(store.participants, redisCursors, { versions: roster });
   const schedule = new DeliverySchedule(config.DELIVERY_RETRY_DELAYS_MS, config.DELIVERY_ACK_TIMEOUT_MS);
   const presence = new Presence(lua, keys, deps.redis);
   const counters = new MessageCounters(lua, keys);

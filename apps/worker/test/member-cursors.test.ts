@@ -29,7 +29,7 @@ beforeEach(() => {
 });
 
 test("while the room's roster token stands its rows are read once, and Redis acks every time", async () => {
-  const reader = new MemberCursorReader(countedParticipants, redisCursors, versions);
+  const reader = new MemberCursorReader(countedParticipants, redisCursors, { versions });
   await reader.forRooms(['c1']);
   await redisCursors.advance('c1', [{ userId: 'bob', seq: 4 }]);
   const second = (await reader.forRooms(['c1', 'c1'])).get('c1')!;
@@ -38,7 +38,7 @@ test("while the room's roster token stands its rows are read once, and Redis ack
 });
 
 test('a member added or removed, or a read cursor raised, counts at the next read', async () => {
-  const reader = new MemberCursorReader(countedParticipants, redisCursors, versions);
+  const reader = new MemberCursorReader(countedParticipants, redisCursors, { versions });
   const members = async () => (await reader.forRooms(['c1'])).get('c1')!;
   await members();
   await services.store.participants.upsert('c1', ['cid'], 'member');
@@ -55,7 +55,7 @@ test('a member added or removed, or a read cursor raised, counts at the next rea
 });
 
 test('a lost token is a change; a write that never deleted it counts once the rows are older than the max age', async () => {
-  const reader = new MemberCursorReader(countedParticipants, redisCursors, versions, 300);
+  const reader = new MemberCursorReader(countedParticipants, redisCursors, { versions, maxAgeMs: 300 });
   await reader.forRooms(['c1']);
   await services.redis.del(services.keys.rosterVersion('c1'));
   await reader.forRooms(['c1']);
@@ -84,10 +84,28 @@ test('without roster versions every read asks MongoDB', async () => {
 });
 
 test("a quiet room's rows are dropped once they expire, so the cache holds only the last max age's rooms", async () => {
-  const reader = new MemberCursorReader(countedParticipants, redisCursors, versions, 50);
+  const reader = new MemberCursorReader(countedParticipants, redisCursors, { versions, maxAgeMs: 50 });
   await reader.forRooms(['c1', 'quiet-1', 'quiet-2']);
   expect(reader.heldRooms).toBe(3);
   await new Promise((resolve) => setTimeout(resolve, 80));
   await reader.forRooms(['c1']);
   expect(reader.heldRooms).toBe(1);
+});
+
+test('past the most rows it holds, the rooms read longest ago are dropped first', async () => {
+  await services.store.participants.upsert('three', ['u1', 'u2', 'u3'], 'member');
+  await services.store.participants.upsert('one', ['u1'], 'member');
+  await services.store.participants.upsert('two', ['u1', 'u2'], 'member');
+  const reader = new MemberCursorReader(countedParticipants, redisCursors, { versions, maxRows: 4 });
+  await reader.forRooms(['three']);
+  await reader.forRooms(['one']);
+  expect(reader.heldRooms).toBe(2);
+  // Six rows with `two`: `three`, read first, goes.
+  await reader.forRooms(['two']);
+  expect(reader.heldRooms).toBe(2);
+  storeReads = 0;
+  await reader.forRooms(['one', 'two']);
+  expect(storeReads).toBe(0);
+  await reader.forRooms(['three']);
+  expect(storeReads).toBe(1);
 });
