@@ -1,4 +1,14 @@
-import { ackEverything, closeAllClients, connectAs, createRoom, eventually, record, send, statusesSeenBy } from './harness/chat-clients';
+import {
+  ackEverything,
+  addMember,
+  closeAllClients,
+  connectAs,
+  createRoom,
+  eventually,
+  record,
+  send,
+  statusesSeenBy,
+} from './harness/chat-clients';
 import { metricValue, Stack } from './harness/stack';
 
 let stack: Stack;
@@ -93,4 +103,23 @@ test('reading a message by id also counts as a receipt for the rollup', async ()
   // Gus never acks, but reading the message shows he holds it: DELIVERED and READ both follow.
   expect(await gus.emitWithAck('mark_read', { roomId: 'receipt-only', messageId: sent.messageId })).toMatchObject({ ok: true });
   await eventually(async () => (await statusesSeenBy(fay, 'receipt-only')).join() === 'READ', 'READ');
+});
+
+test("a member added through a gateway holds DELIVERED back at once, although the worker keeps the room's rows", async () => {
+  await createRoom(stack.gatewayUrl, 'hal', 'joined-late', ['ida']);
+  const hal = await connectAs(stack.gateways[0]!.url, 'hal');
+  const ida = await connectAs(stack.gateways[1]!.url, 'ida');
+  ackEverything(ida);
+  await send(hal, 'joined-late', 'before');
+  await eventually(async () => (await statusesSeenBy(hal, 'joined-late')).join() === 'DELIVERED', 'the first message DELIVERED');
+
+  // The worker now holds hal and ida; jon joins on the other gateway and never acks.
+  await addMember(stack.gateways[1]!.url, 'hal', 'joined-late', 'jon');
+  const jon = await connectAs(stack.gateways[1]!.url, 'jon');
+  await afterNextRollup(() => send(hal, 'joined-late', 'after'));
+  await rollupsIdle();
+  expect(await statusesSeenBy(hal, 'joined-late')).toEqual(['DELIVERED', 'PENDING']);
+  ackEverything(jon);
+  await jon.emitWithAck('ack', { roomId: 'joined-late', seq: 2 });
+  await eventually(async () => (await statusesSeenBy(hal, 'joined-late')).join() === 'DELIVERED,DELIVERED', 'DELIVERED once jon acked');
 });

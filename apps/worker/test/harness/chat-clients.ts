@@ -35,6 +35,12 @@ export async function createRoom(
   if (reply.status !== 201) throw new Error(`create room ${roomId}: ${reply.status} ${JSON.stringify(reply.body)}`);
 }
 
+/** Adds userId to roomId through the gateway's REST route, as the room's owner ownerId. */
+export async function addMember(url: string, ownerId: string, roomId: string, userId: string): Promise<void> {
+  const reply = await post(url, `/v1/rooms/${roomId}/participants`, { userId }, await tokenFor(url, ownerId));
+  if (reply.status !== 201) throw new Error(`add ${userId} to ${roomId}: ${reply.status} ${JSON.stringify(reply.body)}`);
+}
+
 /** Connects as userId and resolves on `connected`. The socket acks nothing unless the test makes it. */
 export async function connectAs(url: string, userId: string): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, {
