@@ -113,7 +113,10 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
   const schedule = new DeliverySchedule(config.DELIVERY_RETRY_DELAYS_MS, config.DELIVERY_ACK_TIMEOUT_MS);
   const presence = new Presence(lua, keys, deps.redis);
   const counters = new MessageCounters(lua, keys);
-  deps.redis.on(FAILOVER_FOLLOWED, () => counters.markFailover());
+  deps.redis.on(FAILOVER_FOLLOWED, () => {
+    counters.markFailover();
+    cursors.forgetAll();
+  });
   const vapid =
     config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY
       ? { publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT }

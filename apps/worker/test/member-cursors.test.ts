@@ -109,3 +109,18 @@ test('past the most rows it holds, the rooms read longest ago are dropped first'
   await reader.forRooms(['three']);
   expect(storeReads).toBe(1);
 });
+
+test('after a Redis failover nothing held is trusted, nor rows read across it', async () => {
+  const reader = new MemberCursorReader(countedParticipants, redisCursors, { versions });
+  await reader.forRooms(['c1']);
+  reader.forgetAll();
+  expect(reader.heldRooms).toBe(0);
+  // A read that started before the failover and ends after it is answered, not held.
+  const across = reader.forRooms(['c1']);
+  reader.forgetAll();
+  await across;
+  expect(reader.heldRooms).toBe(0);
+  await reader.forRooms(['c1']);
+  expect(reader.heldRooms).toBe(1);
+  expect(storeReads).toBe(3);
+});

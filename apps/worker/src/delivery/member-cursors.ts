@@ -40,6 +40,8 @@ export class MemberCursorReader {
   /** Read longest ago first, so the first key is the one to drop. */
   private readonly stored = new Map<string, { rows: StoredCursors[]; token: string; until: number }>();
   private heldRows = 0;
+  /** Raised by forgetAll: rows read across it are not held. */
+  private epoch = 0;
   private readonly maxAgeMs: number;
   private readonly maxRows: number;
 
@@ -71,6 +73,7 @@ export class MemberCursorReader {
   private async storedRows(roomIds: string[]): Promise<StoredCursors[]> {
     const versions = this.held.versions;
     if (!versions) return this.participants.cursorsOfRooms(roomIds);
+    const epoch = this.epoch;
     // Tokens before rows: rows read after a token hold every write that deleted an earlier one.
     const tokens = await Promise.all(roomIds.map(async (roomId) => [roomId, await versions.current(roomId)] as const));
     const now = Date.now();
@@ -84,10 +87,21 @@ export class MemberCursorReader {
     if (missing.length === 0) return rows;
     const fetched = await this.participants.cursorsOfRooms(missing.map(([roomId]) => roomId));
     this.forgetExpired(Date.now());
+    if (epoch !== this.epoch) return [...rows, ...fetched];
     for (const [roomId, token] of missing) {
       this.hold(roomId, { rows: fetched.filter((r) => r.roomId === roomId), token, until: now + this.maxAgeMs });
     }
     return [...rows, ...fetched];
+  }
+
+  /**
+   * Redis failed over (FAILOVER_FOLLOWED): replication is asynchronous, so a token a write had
+   * deleted may be back on the promoted replica. Nothing held, or read meanwhile, is trusted.
+   */
+  forgetAll(): void {
+    this.epoch += 1;
+    this.stored.clear();
+    this.heldRows = 0;
   }
 
   private hold(roomId: string, entry: { rows: StoredCursors[]; token: string; until: number }): void {
