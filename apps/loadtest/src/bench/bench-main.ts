@@ -41,6 +41,8 @@ on a quiet 2-core machine.
   ${STORE_USAGE}
   --quick             shorter steps, smaller memory levels
   --window-ms N       measured window per step (default 5000; --quick 3000)
+  --warm-up-ms N      unmeasured load before each half-rate and cost phase, at its rate
+                      (default 20000; --quick 10000)
   --max-steps N       steps per search (default 10; --quick 6)
   --budget-ms N       time per search (default 60000; --quick 40000)
   --start-rate N      msgs/s every search starts at (default: cluster 100, bare 400,
@@ -64,6 +66,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       store: { type: 'string' },
       'postgres-url': { type: 'string' },
       'window-ms': { type: 'string' },
+      'warm-up-ms': { type: 'string' },
       'max-steps': { type: 'string' },
       'budget-ms': { type: 'string' },
       'skip-memory': { type: 'boolean' },
@@ -100,6 +103,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     payloadBytes: 100,
     growth: quick ? 1.6 : 1.45,
     windowMs: count('window-ms', values['window-ms'], quick ? 3000 : 5000, 500),
+    warmUpMs: count('warm-up-ms', values['warm-up-ms'], quick ? 10_000 : 20_000, 1000),
     maxSteps: count('max-steps', values['max-steps'], quick ? 6 : 10),
     memoryLevels: values['skip-memory'] ? [] : quick ? [1000, 2000] : [5000, 10_000],
     budgetMs: count('budget-ms', values['budget-ms'], quick ? 40_000 : 60_000, 1000),

@@ -23,6 +23,8 @@ export interface BenchOptions {
   payloadBytes: number;
   growth: number;
   windowMs: number;
+  /** Unmeasured load at a cost phase's own rate before it is measured (see halfRate). */
+  warmUpMs: number;
   maxSteps: number;
   memoryLevels: number[];
   budgetMs: number;
@@ -209,20 +211,25 @@ export async function halfRate(
     if (idle)
       say(`standing still with every client connected: ${idle.redisStats?.commands ?? 0} Redis commands in ${idle.seconds.toFixed(1)} s`);
     const halfOfMax = max > 0 ? Math.max(1, Math.round(max / 2)) : undefined;
-    // A fresh cluster spends its first seconds compiling (JIT), loading scripts and filling
-    // caches (in one run at 300 msg/s its gateways' first 11 s cost about 1.6x per delivery what
-    // the 20 s after them did). Cost and latency at a rate are the steady state's, so one window
-    // at that rate goes unmeasured first, on every target alike.
-    const warmRate = halfOfMax ?? sameRate ?? 0;
-    say(`warming up for ${ctx.options.windowMs} ms at ${warmRate}/s (not measured)`);
-    await run.drive({ rate: warmRate, durationMs: ctx.options.windowMs, rampUpMs: 1000 });
+    // Cost and latency at a rate are the steady state's, so every measured phase follows
+    // `warmUpMs` of unmeasured load at its own rate, on every target alike. A fresh cluster
+    // spends its first seconds compiling (JIT), loading scripts and filling caches: at 428 msg/s
+    // its gateways' CPU per 5 s window read 4.50, 3.97, 3.23, then 2.55-3.01 from 15 s on, so
+    // one 5 s warm-up left the measured window 29 % above the steady state, while bare and
+    // Centrifugo came to this phase warm from their searches.
+    const warmUp = (rate: number) => {
+      say(`warming up for ${ctx.options.warmUpMs} ms at ${rate}/s (not measured)`);
+      return run.drive({ rate, durationMs: ctx.options.warmUpMs, rampUpMs: 1000 });
+    };
     let half: RateStep | undefined;
     if (halfOfMax !== undefined) {
+      await warmUp(halfOfMax);
       say(`${ctx.options.costRate === undefined ? 'half of the maximum' : 'the --cost-rate'}, on a fresh run: ${halfOfMax}/s`);
       half = await measurePhase(run, { rate: halfOfMax, durationMs: ctx.options.windowMs * 2, rampUpMs: 1000 }, measure);
     }
     let same: RateStep | undefined;
     if (sameRate !== undefined && sameRate > 0) {
+      await warmUp(sameRate);
       say(`the cluster's half rate, for cost per delivery at one rate: ${sameRate}/s`);
       same = await measurePhase(run, { rate: sameRate, durationMs: ctx.options.windowMs * 2, rampUpMs: 1000 }, measure);
     }
