@@ -5,7 +5,8 @@ import { GatewayCluster } from './harness/gateway-cluster';
 
 let cluster: GatewayCluster;
 beforeAll(async () => {
-  cluster = await GatewayCluster.start(__filename, 2);
+  // Copies of delivered cursors come due one CURSOR_FLUSH_MS after an ack; tests here wait for them.
+  cluster = await GatewayCluster.start(__filename, 2, { CURSOR_FLUSH_MS: '1000' });
   await createRoom(cluster.url(0), 'rob', 'reading', ['sue']);
 });
 afterEach(closeAllClients);

@@ -169,11 +169,14 @@ export const GatewayEnvSchema = Type.Object({
   /** Messages waiting for MongoDB per pod at most; beyond it sends are refused UNAVAILABLE at once. */
   WRITE_QUEUE_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10_000 }),
   /**
-   * How often delivered cursors are copied from Redis to MongoDB: one update per moved member
-   * per flush, so this bounds the store's cursor writes however fast acks arrive. The copy only
-   * matters after Redis loses them, and a member's next ack raises them again.
+   * How often delivered cursors are copied from Redis to MongoDB: one document write per moved
+   * member per flush, so this bounds the store's cursor writes however fast acks arrive. The
+   * copy only matters after Redis loses the cursors, and a member's next ack raises them again.
+   * 30 s, not 5: every acking member costs a document write (and an oplog entry) per interval,
+   * 4,000/s for 20,000 members at 5 s; after a Redis loss the longer interval costs re-sends of
+   * up to a minute's messages, which the SDK drops (docs/operations.md).
    */
-  CURSOR_FLUSH_MS: Millis(5000, 50),
+  CURSOR_FLUSH_MS: Millis(30_000, 50),
   SHUTDOWN_TIMEOUT_MS: Millis(10_000),
   /** SIGTERM: after in-flight sends, the pod's sockets are closed in batches spread over this long. */
   DRAIN_DISCONNECT_MS: Millis(3000, 0),
