@@ -27,7 +27,7 @@ export interface RedisCluster {
    * as a replica). `promotedAfterMs`: from the kill to a healthy cluster.
    */
   killMasterOf(slot: number, timeoutMs?: number): Promise<{ killed: LocalServer; promoted: LocalServer; promotedAfterMs: number }>;
-  /** Resolves once every running node reports cluster_state:ok and agrees on masters that all run. */
+  /** Resolves once every running node reports cluster_state:ok and agrees on masters that all run, and every replica has synced. */
   waitUntilHealthy(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -91,6 +91,8 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
             '--cluster-node-timeout', nodeTimeout,
             // A replica that saw its master recently may take over; a lone replica must not wait forever.
             '--cluster-replica-validity-factor', '0',
+            // Replicas sync at once rather than after Redis's 5 s wait for other replicas to join.
+            '--repl-diskless-sync-delay', '0',
           ],
         url: (port) => `redis://127.0.0.1:${port}`,
         readyLine: /Ready to accept connections/,
@@ -115,6 +117,7 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
       try {
         const running = nodes.filter((node) => node.process.running);
         const infos = await Promise.all(running.map((node) => clusterCommand(node.port, ['CLUSTER', 'INFO'])));
+        const replication = await Promise.all(running.map((node) => clusterCommand(node.port, ['INFO', 'replication'])));
         const views = await Promise.all(running.map((node) => mastersSeenBy(node.port)));
         // Every node must see the same owner for every range: a node with an older view answers MOVED back and forth.
         const signatures = new Set(
@@ -130,7 +133,10 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
         const runningPorts = new Set(running.map((node) => node.port));
         const mastersAlive = views.every((view) => view.every((m) => runningPorts.has(m.port)));
         const settled = infos.every((info) => info.includes('cluster_state:ok') && info.includes('cluster_slots_ok:16384'));
-        if (settled && signatures.size === 1 && slots === 16_384 && mastersAlive) return;
+        // Until a replica's initial sync is done it holds nothing: a master killed then takes
+        // everything with it, not only what a test removed on purpose.
+        const synced = replication.every((info) => !info.includes('role:slave') || info.includes('master_link_status:up'));
+        if (settled && synced && signatures.size === 1 && slots === 16_384 && mastersAlive) return;
         last = `states: ${infos.map((info) => /cluster_state:(\w+)/.exec(info)?.[1] ?? '?').join(',')}; views: ${[...signatures].join(' | ')}`;
       } catch (error) {
         last = error instanceof Error ? error.message : String(error);
