@@ -50,7 +50,7 @@ import { threadSummaryProcessor } from './processors/thread-summary.processor';
 import { webhookDeliverProcessor } from './processors/webhook-deliver.processor';
 import { webhookDispatchProcessor } from './processors/webhook-dispatch.processor';
 import { QueueWorkers } from './queue-workers';
-import { rollupRecentRooms } from './rollup/failover-rollups';
+import { FailoverRollups } from './rollup/failover-rollups';
 import { KnownFloors } from './rollup/known-floors';
 import { queueBindings } from './worker-init.config';
 
@@ -237,14 +237,22 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
       { name: JobName.webhookDispatch, data: {}, opts: scheduled },
     );
   };
-  const rescheduleAfterFailover = async (): Promise<void> => {
+  const failoverRollups = new FailoverRollups({
+    messages: store.messages,
+    rollup: queues.rollup,
+    rollupDelayMs: config.ROLLUP_DELAY_MS,
+    cursors,
+    cursorCopyMs: config.CURSOR_FLUSH_MS,
+    logger,
+  });
+  const rescheduleAfterFailover = async (followedAt: number): Promise<void> => {
     // BullMQ's own connection may still be finding the new master: try for about a minute.
     // Everything here is idempotent, so an attempt that failed half-way is simply repeated.
     for (let attempt = 1; !draining; attempt++) {
       try {
         await scheduleRecurring();
         logger.info({ attempt }, 'sweep and webhook schedules upserted after a redis failover');
-        const rooms = await rollupRecentRooms({ messages: store.messages, rollup: queues.rollup, rollupDelayMs: config.ROLLUP_DELAY_MS });
+        const rooms = await failoverRollups.run(followedAt);
         logger.info({ rooms }, 'rollups queued for the rooms active in the last minute, in case the failover lost theirs');
         return;
       } catch (err) {
@@ -289,13 +297,14 @@ export async function buildWorker(deps: WorkerDeps): Promise<WorkerApp> {
       deps.redis.on(FAILOVER_FOLLOWED, () => {
         if (draining) return;
         workers.renew();
-        void rescheduleAfterFailover();
+        void rescheduleAfterFailover(Date.now());
       });
       await workers.start();
     },
     async drain() {
       if (draining) return;
       draining = true;
+      failoverRollups.stop();
       logger.info({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'draining: no new jobs, letting running ones finish');
       await workers.close(config.SHUTDOWN_TIMEOUT_MS);
       await closeQueues(queues);

@@ -105,6 +105,16 @@ const commonProps = {
    */
   ROLLUP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
   /**
+   * How often delivered cursors are copied from Redis to MongoDB: one document write per moved
+   * member per flush, so this bounds the store's cursor writes however fast acks arrive. The
+   * copy only matters after Redis loses the cursors, and a member's next ack raises them again.
+   * 30 s, not 5: every acking member costs a document write (and an oplog entry) per interval,
+   * 4,000/s for 20,000 members at 5 s; after a Redis loss the longer interval costs re-sends of
+   * up to a minute's messages, which the SDK drops (docs/operations.md). Common to both apps:
+   * after a Redis failover the worker rolls the active rooms up again once the copies have landed.
+   */
+  CURSOR_FLUSH_MS: Millis(30_000, 50),
+  /**
    * Web Push (VAPID, RFC 8292) application server key, base64url of an uncompressed P-256 point:
    * the gateway hands it to browsers, the worker signs with its private half. Unset: no pushes.
    */
@@ -168,15 +178,6 @@ export const GatewayEnvSchema = Type.Object({
   WRITE_BATCH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
   /** Messages waiting for MongoDB per pod at most; beyond it sends are refused UNAVAILABLE at once. */
   WRITE_QUEUE_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10_000 }),
-  /**
-   * How often delivered cursors are copied from Redis to MongoDB: one document write per moved
-   * member per flush, so this bounds the store's cursor writes however fast acks arrive. The
-   * copy only matters after Redis loses the cursors, and a member's next ack raises them again.
-   * 30 s, not 5: every acking member costs a document write (and an oplog entry) per interval,
-   * 4,000/s for 20,000 members at 5 s; after a Redis loss the longer interval costs re-sends of
-   * up to a minute's messages, which the SDK drops (docs/operations.md).
-   */
-  CURSOR_FLUSH_MS: Millis(30_000, 50),
   SHUTDOWN_TIMEOUT_MS: Millis(10_000),
   /** SIGTERM: after in-flight sends, the pod's sockets are closed in batches spread over this long. */
   DRAIN_DISCONNECT_MS: Millis(3000, 0),
