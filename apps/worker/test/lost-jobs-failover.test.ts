@@ -69,8 +69,8 @@ afterAll(async () => {
     const sent = await send(ann, 'failover', 'still there after the failover?');
     await eventually(() => toBob.length === 1 && toCat.length === 1, 'the live broadcast');
     const cursors = await delivery.client;
-    const eveCursor = () => cursors.hget(new RedisKeys(stack!.ns.prefix).deliveredCursors('failover'), 'eve');
-    await eventually(async () => Number(await eveCursor()) >= sent.seq, "eve's ack");
+    const ackedIn = new RedisKeys(stack.ns.prefix).deliveredCursors('failover');
+    await eventually(async () => Number(await cursors.hget(ackedIn, 'eve')) >= sent.seq, "eve's ack");
     eve.disconnect();
     // Dan's and Cat's acks queued the rooms' rollups, waiting their 8 s.
     await eventually(async () => ((await rollup.getJobCounts('delayed')).delayed ?? 0) >= 2, "both rooms' rollups, delayed");
@@ -80,7 +80,7 @@ afterAll(async () => {
     // Every queue's keys live in the slot of the prefix's hash tag, on the master killed next.
     await delivery.drain(true);
     await rollup.drain(true);
-    expect(await cursors.hdel(new RedisKeys(stack.ns.prefix).deliveredCursors('failover'), 'eve')).toBe(1);
+    expect(await cursors.hdel(ackedIn, 'eve')).toBe(1);
     expect(await maintenance.removeJobScheduler(SWEEP_SCHEDULER_ID)).toBe(true);
     const { killed, promoted } = await cluster.killMasterOf(keySlot(stack.bullPrefix));
     expect(promoted.port).not.toBe(killed.port);
