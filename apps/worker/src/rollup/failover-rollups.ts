@@ -43,13 +43,16 @@ export class FailoverRollups {
    * @returns the rooms rolled up
    */
   async run(followedAt: number): Promise<number> {
-    const rooms = await this.rollupRoomsBefore(followedAt);
+    const recent = await this.deps.messages.createdBetween(new Date(followedAt - LOOKBACK_MS), new Date(followedAt + 1), SCAN_LIMIT);
+    const rooms = [...new Set(recent.map((message) => message.roomId))];
+    await this.rollUp(rooms);
+    // The same rooms again: asking MongoDB once more would be a second query across every shard.
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.runAgain(followedAt);
+      void this.runAgain(rooms);
     }, 2 * this.deps.cursorCopyMs);
     this.timers.add(timer);
-    return rooms;
+    return rooms.length;
   }
 
   /** Drops the second passes not run yet (drain). */
@@ -58,22 +61,19 @@ export class FailoverRollups {
     this.timers.clear();
   }
 
-  private async runAgain(followedAt: number): Promise<void> {
+  private async runAgain(rooms: string[]): Promise<void> {
     try {
       this.deps.cursors.forgetAll();
-      const rooms = await this.rollupRoomsBefore(followedAt);
-      this.deps.logger.info({ rooms }, "rollups queued again for the failover's rooms, the gateways' cursor copies landed");
+      await this.rollUp(rooms);
+      this.deps.logger.info({ rooms: rooms.length }, "rollups queued again for the failover's rooms, the gateways' cursor copies landed");
     } catch (err) {
       this.deps.logger.warn({ err }, "the failover's second rollups could not be queued; those rooms tick at their next ack or read");
     }
   }
 
-  private async rollupRoomsBefore(followedAt: number): Promise<number> {
-    const recent = await this.deps.messages.createdBetween(new Date(followedAt - LOOKBACK_MS), new Date(followedAt + 1), SCAN_LIMIT);
-    const rooms = [...new Set(recent.map((message) => message.roomId))];
+  private async rollUp(rooms: string[]): Promise<void> {
     await this.deps.rollup.addBulk(
       rooms.map((roomId) => ({ name: JobName.rollup, data: { roomId }, opts: rollupJobOptions(roomId, this.deps.rollupDelayMs) })),
     );
-    return rooms.length;
   }
 }
