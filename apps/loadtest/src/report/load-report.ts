@@ -16,6 +16,8 @@ export interface LoadReport {
   payloadBytes: number;
   connections: { planned: number; connected: number; failovers: number };
   sent: number;
+  /** Sends due that were never issued because too many were outstanding (the target fell behind). */
+  throttled: number;
   accepted: number;
   failed: number;
   unacknowledged: number;
@@ -47,6 +49,7 @@ export function buildReport(run: LoadRun, phase: PhaseResult, final: FinalCheck,
     payloadBytes: plan.payloadBytes,
     connections: { planned: run.members.length, connected: run.members.length - final.disconnected, failovers: run.failovers },
     sent: run.meter.total.offered,
+    throttled: run.meter.total.throttled,
     accepted: run.meter.total.accepted,
     failed: run.meter.total.failed,
     unacknowledged: final.unacknowledged,
@@ -102,12 +105,29 @@ export function formatReportTable(report: LoadReport): string {
   if (report.changes.ratio > 0) lines.push('', changesTable(report.changes));
   const errors = Object.entries(report.errors);
   if (errors.length > 0) lines.push('', `errors answered (by code): ${errors.map(([code, n]) => `${code}=${n}`).join(' ')}`);
+  const notCarried = notCarriedNote(report);
+  if (notCarried) lines.push('', notCarried);
   const converged = report.changes.ratio > 0 ? ', every member on the newest edits and reactions' : '';
   lines.push(
     '',
     report.ok ? `RESULT: PASS (0 lost, 0 duplicated, 0 misordered${converged})` : 'RESULT: FAIL (correctness violations above)',
   );
   return lines.join('\n');
+}
+
+/**
+ * Correctness is judged on acknowledged messages only, so a target that refused or dropped most
+ * sends still passes; this line says so, lest a PASS read as "carried the rate". Past 1 % missing.
+ */
+function notCarriedNote(report: LoadReport): string | undefined {
+  const due = report.sent + report.throttled;
+  const missing = due - report.accepted;
+  if (due === 0 || missing <= due * 0.01) return undefined;
+  return (
+    `NOT CARRIED: ${num(missing)} of ${num(due)} sends due (${((100 * missing) / due).toFixed(1)} %) were not acknowledged: ` +
+    `${num(report.failed)} refused, ${num(report.unacknowledged)} unanswered at the end, ${num(report.throttled)} never sent ` +
+    `(too many outstanding). The target did not carry ${num(report.targetRate)}/s; the result below judges only what was acknowledged.`
+  );
 }
 
 function changesTable(c: LoadReport['changes']): string {
