@@ -44,7 +44,7 @@ on a quiet 2-core machine.
   --warm-up-ms N      unmeasured load before each half-rate and cost phase, at its rate
                       (default 20000; --quick 10000)
   --max-steps N       steps per search (default 10; --quick 6)
-  --budget-ms N       time per search (default 60000; --quick 40000)
+  --budget-ms N       time per search (default 80000; --quick 50000)
   --start-rate N      msgs/s every search starts at (default: cluster 100, bare 400,
                       centrifugo 200; lower it on a loaded machine)
   --cost-rate N       the cluster's half-rate run at N msgs/s instead of half the maximum, and
@@ -106,7 +106,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     warmUpMs: count('warm-up-ms', values['warm-up-ms'], quick ? 10_000 : 20_000, 1000),
     maxSteps: count('max-steps', values['max-steps'], quick ? 6 : 10),
     memoryLevels: values['skip-memory'] ? [] : quick ? [1000, 2000] : [5000, 10_000],
-    budgetMs: count('budget-ms', values['budget-ms'], quick ? 40_000 : 60_000, 1000),
+    budgetMs: count('budget-ms', values['budget-ms'], quick ? 50_000 : 80_000, 1000),
     startRate: values['start-rate'] === undefined ? undefined : count('start-rate', values['start-rate'], 1),
     costRate: values['cost-rate'] === undefined ? undefined : count('cost-rate', values['cost-rate'], 1),
   };
