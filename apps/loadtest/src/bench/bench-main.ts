@@ -6,7 +6,8 @@ import { type OwnedStore, STORE_USAGE, type StoreKind, startOwnedStore, storePro
 import { repoRoot } from '../cluster/repo-paths';
 import { withTimeout } from '../load/concurrency';
 import { writeBenchCharts } from './bench-charts';
-import { writeBenchDocs } from './bench-docs';
+import { describeComparison } from './bench-compare';
+import { readPublishedFigures, writeBenchDocs } from './bench-docs';
 import { type Breakdown, formatBench, markdownReport, summarize, type TargetName, type TargetResult } from './bench-report';
 import { type BenchContext, type BenchOptions, benchBare, benchCluster } from './bench-targets';
 import { capacityCosts, writeCapacityCosts } from './capacity-costs';
@@ -33,8 +34,9 @@ then half of the maximum on a fresh run; RSS per idle connection on a fresh proc
 1,000 deliveries at the cluster's half rate; per step, each process's event-loop delay, GC, and
 the store and Redis latency by command. Writes docs/bench-latency.svg, docs/bench-memory.svg
 and the figures section of docs/benchmarks.md; with --cost-rate, also the per-message cost profile
-the capacity model plans with (docs/capacity-costs.json, see docs/capacity.md). About 15-25 minutes
-on a quiet 2-core machine.
+the capacity model plans with (docs/capacity-costs.json, see docs/capacity.md). Prints where each
+median falls against the figures docs/benchmarks.md publishes (inside, below or above their
+range). About 25-30 minutes on a quiet 2-core machine.
 
   --runs N            rounds (default 3; --quick: 1)
   --targets a,b       of ${ALL_TARGETS.join(', ')} (default ${DEFAULT_TARGETS.join(',')})
@@ -173,7 +175,11 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       breakdown,
     );
     console.log(formatBench(summary, results));
-    console.log(`\n${markdownReport(summary)}\n`);
+    const figures = markdownReport(summary);
+    console.log(`\n${figures}\n`);
+    // Read before this run's figures replace them: the check a new user runs the bench for.
+    const published = await readPublishedFigures(resolve(repoRoot(), 'docs'));
+    if (published) console.log(`${describeComparison(published, figures)}\n`);
     for (const runsOf of Object.values(results))
       for (const r of runsOf) console.log(JSON.stringify({ tool: 'campzone-bench-target', ...r }));
     console.log(JSON.stringify(summary));
