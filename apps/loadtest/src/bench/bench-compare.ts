@@ -89,7 +89,7 @@ export function compareFigures(published: string, current: string): FigureCompar
 }
 
 /** The store and load shape a run line names, e.g. `store ferretdb v1 on SQLite, 10 rooms x 10 members, ...`. */
-export function runShape(section: string): string | undefined {
+function runShape(section: string): string | undefined {
   return RUN_SHAPE.exec(section)?.[1];
 }
 
