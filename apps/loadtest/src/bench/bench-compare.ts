@@ -58,10 +58,10 @@ export function figuresOf(section: string): Map<string, PrintedFigure> {
       if (lines[i + 1]?.startsWith('|---')) header = cellsOf(line);
       continue;
     }
-    const [label, ...cells] = cellsOf(line);
+    const [label = '', ...cells] = cellsOf(line);
     for (const [j, cell] of cells.entries()) {
       const column = header[j + 1];
-      if (column === undefined || label === undefined) continue;
+      if (column === undefined) continue;
       if (column === 'target') {
         const share = SHARE_OF_BARE.exec(cell);
         const figure = share ? parseFigure(share[1]!) : undefined;
