@@ -160,6 +160,20 @@ function printTable(rows, total) {
   for (const row of all) console.log(format(row));
 }
 
+/** Each failing test by package, file and name, with the head of its message, just above the closing line. */
+function printFailures(reports) {
+  const failing = [...reports.values()]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((report) => (report.failures ?? []).map((failure) => ({ package: report.name, ...failure })));
+  if (failing.length === 0) return;
+  console.log('');
+  console.log('failing:');
+  for (const failure of failing) {
+    console.log(`  ${failure.package} ${failure.file}: ${failure.test}`);
+    if (failure.message) console.log(`    ${failure.message}`);
+  }
+}
+
 async function main() {
   rmSync(resultsDir, { recursive: true, force: true });
 
@@ -248,6 +262,7 @@ async function main() {
     total[code === 0 ? 'passed' : 'failed'] += 1;
   }
   printTable(rows, total);
+  printFailures(reports);
   console.log(`${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`);
   return turbo.code !== 0 || total.failed > 0 ? 1 : 0;
 }
