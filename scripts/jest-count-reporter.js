@@ -32,7 +32,7 @@ class JestCountReporter {
     const failures = [];
     for (const suite of results.testResults) {
       const file = path.relative(this.rootDir, suite.testFilePath);
-      // A suite that failed to run (syntax error, a throwing beforeAll outside a test) has no failed test.
+      // A file that could not run (a syntax or import error) has no failed test to name.
       if (suite.testExecError) failures.push({ file, test: '(the file did not run)', message: headOf(suite.testExecError.message) });
       for (const test of suite.testResults) {
         if (test.status === 'failed') failures.push({ file, test: test.fullName, message: headOf(test.failureMessages[0]) });

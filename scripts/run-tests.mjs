@@ -160,9 +160,13 @@ function printTable(rows, total) {
   for (const row of all) console.log(format(row));
 }
 
-/** Each failing test by package, file and name, with the head of its message, just above the closing line. */
-function printFailures(reports) {
+/**
+ * Each failing test of the counted runs by package, file and name, with the head of its message,
+ * just above the closing line. Like the counts, it leaves out reports from outside this run.
+ */
+function printFailures(reports, counted) {
   const failing = [...reports.values()]
+    .filter((report) => counted.has(report.name))
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((report) => (report.failures ?? []).map((failure) => ({ package: report.name, ...failure })));
   if (failing.length === 0) return;
@@ -262,7 +266,7 @@ async function main() {
     total[code === 0 ? 'passed' : 'failed'] += 1;
   }
   printTable(rows, total);
-  printFailures(reports);
+  printFailures(reports, new Set([...planned.map((w) => w.name), ...clusterRuns.map((r) => r.name)]));
   console.log(`${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`);
   return turbo.code !== 0 || total.failed > 0 ? 1 : 0;
 }
