@@ -178,6 +178,8 @@ test('the bench summary compares cluster and bare per round and renders as text 
     cluster: [result('cluster', 100, 30, 10), result('cluster', 200, 60, 12)],
     bare: [result('bare', 1000, 10, 8), result('bare', 400, 12, 8)],
   };
+  // Round 2's bare phase cost 2.5x round 1's: each round's gateway is set against its own pair.
+  results.bare[1]!.sameRate!.cpuSeconds = { 'bare-1': 1.25 };
   const summary = summarize(
     results,
     {
@@ -201,6 +203,8 @@ test('the bench summary compares cluster and bare per round and renders as text 
   expect(summary.memoryRatio['10000']).toBe(1.38);
   expect(summary.verdict.correctness).toBe(true);
   expect(summary.verdict.latency).toBe(true);
+  // Gateways 0.4 CPU s per 1,000 deliveries in both rounds, bare 0.1 and 0.25: 4x and 1.6x.
+  expect(summary.costRatio).toEqual({ median: 2.8, min: 1.6, max: 4, runs: 2 });
   expect(summary.verdict.cost).toBe(false);
   const text = formatBench(summary, results);
   expect(text).toContain('150 (100-200)');
@@ -209,6 +213,7 @@ test('the bench summary compares cluster and bare per round and renders as text 
   );
   const md = markdownReport(summary);
   expect(md).toContain('| max accepted msg/s (fan-out 10) | 150 (100-200) | 700 (400-1,000) |');
+  expect(md).toContain("| gateway CPU per delivery over bare's, same rate | 2.80x (1.60-4.00) | - | cluster <= 2x: MISSED |");
   expect(md).toContain('2026-12-04T08:00:00Z');
   expect(md).toContain('Machine: 2 cores, AMD EPYC at 2096 MHz, calibration 150 ms (lower is faster)');
 });
