@@ -161,8 +161,8 @@ function printTable(rows, total) {
 }
 
 /**
- * Each failing test of the counted runs by package, file and name, with the head of its message,
- * just above the closing line. Like the counts, it leaves out reports from outside this run.
+ * Each failing test of the counted runs (the table's rows) by package, file and name, with the
+ * head of its message, just above the closing line; reports from outside this run are left out.
  */
 function printFailures(reports, counted) {
   const failing = [...reports.values()]
@@ -244,21 +244,13 @@ async function main() {
   const { rows, total } = summarize(planned, reports, turbo.code);
   for (const { name, code } of clusterRuns) {
     const report = reports.get(name);
-    const failed = report ? report.failed : 1;
-    const remark = report
-      ? code !== 0 && report.failed === 0
-        ? `jest exited ${code}`
-        : ''
-      : 'no report: jest did not run or crashed (counted as 1 failed)';
-    rows.push([
-      name,
-      String(report?.passed ?? '-'),
-      String(failed + (report && code !== 0 && report.failed === 0 ? 1 : 0)),
-      String(report?.skipped ?? '-'),
-      remark,
-    ]);
+    // jest exiting non-zero with no failing test reported still counts as one failure.
+    const silentExit = report !== undefined && code !== 0 && report.failed === 0;
+    const failed = report ? report.failed + (silentExit ? 1 : 0) : 1;
+    const remark = report ? (silentExit ? `jest exited ${code}` : '') : 'no report: jest did not run or crashed (counted as 1 failed)';
+    rows.push([name, String(report?.passed ?? '-'), String(failed), String(report?.skipped ?? '-'), remark]);
     total.passed += report?.passed ?? 0;
-    total.failed += failed + (report && code !== 0 && report.failed === 0 ? 1 : 0);
+    total.failed += failed;
     total.skipped += report?.skipped ?? 0;
   }
   for (const [script, { code }] of checks) {
@@ -266,7 +258,7 @@ async function main() {
     total[code === 0 ? 'passed' : 'failed'] += 1;
   }
   printTable(rows, total);
-  printFailures(reports, new Set([...planned.map((w) => w.name), ...clusterRuns.map((r) => r.name)]));
+  printFailures(reports, new Set(rows.map(([name]) => name)));
   console.log(`${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`);
   return turbo.code !== 0 || total.failed > 0 ? 1 : 0;
 }
