@@ -265,9 +265,10 @@ test('two tabs of one browser are two people: each tab keeps its own sign-in, al
   expect(await first.messageIds()).toHaveLength(1);
 });
 
-// 120 s like the hooks that start gateways: this test starts its own on a new database (every
-// collection's indexes built at start) and drops that database at the end. Alone it takes 5 s;
-// beside the other suites of `npm test` on two cores it once ran past the default 60 s.
+// 120 s like the other browser files' hooks that start gateways: this test starts its own, on
+// a new database (every collection's indexes built at start), and drops that database at the
+// end. Alone it takes 5 s; beside the other suites of `npm test` on two cores it once ran past
+// the default 60 s.
 test('with dev tokens off, the page asks for a token and signs in with a pasted one', async () => {
   const cluster = await GatewayCluster.start(`${__filename}-tokens`, 1, { AUTH_DEV_TOKENS: 'false' });
   try {
