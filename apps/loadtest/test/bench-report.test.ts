@@ -1,10 +1,9 @@
 import { latencyChartSpec, latencyPoints, memoryBars } from '../src/bench/bench-charts';
 import { replaceFigures } from '../src/bench/bench-docs';
-import { formatBench, markdownReport, summarize, summarizeTarget, type TargetResult } from '../src/bench/bench-report';
+import { formatBench, markdownReport, summarize, summarizeTarget } from '../src/bench/bench-report';
 import { costKind, cpuPerThousand, formatSpread, spread, storeOpsPerMessage } from '../src/bench/bench-stats';
 import { counterDeltas, histogramDeltas, parsePrometheusText, quantileMs } from '../src/bench/prometheus-text';
-import type { RateStep } from '../src/bench/rate-search';
-import type { FinalCheck } from '../src/load/load-run';
+import { result } from './bench-fixture';
 
 test('the median of an odd count is the middle value and the range spans every run', () => {
   expect(spread([210, 75, 537])).toEqual({ median: 210, min: 75, max: 537, runs: 3 });
@@ -91,77 +90,6 @@ test("a histogram's gain between two scrapes gives the step's count, mean and p9
   expect(counterDeltas(before, after, '_mongo_written_documents_total', 'command')).toEqual({ insert: 1000 });
 });
 
-function step(rate: number, p50: number, p99: number, extra: Partial<RateStep> = {}): RateStep {
-  const latency = { count: 100, p50, p95: p99, p99, max: p99, mean: p50 };
-  return {
-    rate,
-    seconds: 5,
-    offered: rate * 5,
-    throttled: 0,
-    accepted: rate * 5,
-    failed: 0,
-    acceptedPerSec: rate,
-    deliveries: rate * 50,
-    deliveriesPerSec: rate * 10,
-    sendToAck: latency,
-    sendToReceive: latency,
-    backlog: 0,
-    keptUp: true,
-    passed: p99 <= 100,
-    why: '',
-    cpu: {},
-    cpuSeconds: {},
-    interval: { accepted: rate * 5, deliveries: rate * 50 },
-    intervalSeconds: 5,
-    breakdown: undefined,
-    ...extra,
-  };
-}
-
-const CLEAN: FinalCheck = {
-  correctness: { lost: 0, lostDeliveries: 0, duplicated: 0, misordered: 0, orderMismatchRooms: 0, seqConflicts: 0 },
-  raw: { rawDeliveries: 0, rawDuplicates: 0, late: 0 },
-  unacknowledged: 0,
-  disconnected: 0,
-  changes: {
-    ratio: 0,
-    sent: 0,
-    edits: 0,
-    reactionsAdded: 0,
-    reactionsRemoved: 0,
-    acked: 0,
-    refused: {},
-    unanswered: 0,
-    events: 0,
-    staleEvents: 0,
-    fieldsChecked: 0,
-    mismatched: 0,
-    membersUnchecked: 0,
-  },
-  violations: 0,
-};
-
-function result(target: TargetResult['target'], max: number, halfP99: number, kib: number): TargetResult {
-  const steps = [step(max / 2, 5, 10), step(max, 8, 40), step(max * 2, 50, 400)];
-  const half = step(max / 2, 6, halfP99, {
-    cpuSeconds: target === 'cluster' ? { 'gateway-1': 1, 'gateway-2': 1, worker: 1 } : {},
-    interval: { accepted: 500, deliveries: 5000 },
-  });
-  const same = step(50, 4, 8, { cpuSeconds: { 'bare-1': 0.5 }, interval: { accepted: 500, deliveries: 5000 } });
-  return {
-    target,
-    urls: [],
-    maxAcceptedPerSec: max,
-    best: steps[1],
-    steps,
-    half,
-    sameRate: target === 'cluster' ? undefined : same,
-    final: CLEAN,
-    halfFinal: CLEAN,
-    memory: { baselineRssBytes: 0, points: [{ connections: 10_000, connected: 10_000, rssBytes: 0, bytesPerConnection: kib * 1024 }] },
-  };
-}
-
 test('a target summary takes the median and range over its runs, and the tail ratio over passing steps', () => {
   const summary = summarizeTarget([result('cluster', 100, 30, 10), result('cluster', 300, 60, 12), result('cluster', 200, 45, 11)]);
   expect(summary.max).toEqual({ median: 200, min: 100, max: 300, runs: 3 });
@@ -209,7 +137,7 @@ test('the bench summary compares cluster and bare per round and renders as text 
   const text = formatBench(summary, results);
   expect(text).toContain('150 (100-200)');
   expect(text).toContain(
-    'machine: 2 cores, AMD EPYC at 2096 MHz, calibration 150 ms (lower is faster); load average (1/5/15 min) at start 0.10/0.20/0.30',
+    'machine of 2026-12-04T08:00:00Z: 2 cores, AMD EPYC at 2096 MHz, calibration 150 ms (lower is faster); load average (1/5/15 min) 0.10 / 0.20 / 0.30 at start',
   );
   const md = markdownReport(summary);
   expect(md).toContain('| max accepted msg/s (fan-out 10) | 150 (100-200) | 700 (400-1,000) |');

@@ -1,10 +1,16 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-/** Runs the built `npm run loadtest` entry point as a process and collects what it printed. */
-export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** The built `npm run bench` entry point, at the checkout's root. */
+export const BENCH_ENTRY = path.join(__dirname, '..', '..', '..', 'scripts', 'bench.mjs');
+
+/** Runs a built entry point (`npm run loadtest`'s unless told) as a process and collects what it printed. */
+export function runCli(
+  args: string[],
+  entry = path.join(__dirname, '..', 'dist', 'main.js'),
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'main.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

@@ -135,7 +135,7 @@ export async function writeBenchCharts(
   dir: string,
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const subtitle = `${summary.startedAt.slice(0, 10)}, ${summary.runs} interleaved run(s), fan-out ${summary.layout.membersPerRoom}, store ${summary.store}`;
+  const subtitle = `${summary.startedAt.slice(0, 10)}, ${summary.runs} interleaved run(s)${summary.pooled ? ` of ${summary.pooled.length} runs` : ''}, fan-out ${summary.layout.membersPerRoom}, store ${summary.store}`;
   const written: string[] = [];
   const latency = join(dir, 'bench-latency.svg');
   await writeFile(latency, await renderSvg(latencyChartSpec(latencyPoints(results), subtitle)));

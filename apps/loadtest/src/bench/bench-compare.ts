@@ -100,8 +100,8 @@ const show = (f: PrintedFigure) => (f.min === f.max ? String(f.median) : `${f.me
  * another store or load shape are not compared (their figures measure something else).
  */
 export function describeComparison(published: string, current: string): string {
-  const runLine = published.split('\n').find((l) => l.startsWith('Run ')) ?? '';
-  const when = /^Run (\S+)/.exec(runLine)?.[1] ?? 'unknown';
+  const runLine = published.split('\n').find((l) => /^Runs? /.test(l)) ?? '';
+  const when = /^Runs? (.+?) (?:with|pooled) /.exec(runLine)?.[1] ?? 'unknown';
   const [then, now] = [runShape(published), runShape(current)];
   if (then === undefined || then !== now) {
     return `against the published run of ${when}: not compared (it measured ${then ?? 'an unknown shape'}; this run ${now ?? 'an unknown shape'})`;
@@ -112,5 +112,5 @@ export function describeComparison(published: string, current: string): string {
     ['figure | target', 'published median (range)', 'this run', 'where'],
     rows.map((r) => [r.figure, show(r.published), show(r.current), r.placement]),
   );
-  return `against the published run of ${when} (docs/benchmarks.md, the README's table): ${inside} of ${rows.length} medians inside its ranges\n${table}`;
+  return `against the published ${runLine.startsWith('Runs ') ? 'runs' : 'run'} of ${when} (docs/benchmarks.md, the README's table): ${inside} of ${rows.length} medians inside its ranges\n${table}`;
 }

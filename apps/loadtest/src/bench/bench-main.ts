@@ -8,7 +8,16 @@ import { withTimeout } from '../load/concurrency';
 import { writeBenchCharts } from './bench-charts';
 import { describeComparison } from './bench-compare';
 import { readPublishedFigures, writeBenchDocs } from './bench-docs';
-import { type Breakdown, formatBench, markdownReport, summarize, type TargetName, type TargetResult } from './bench-report';
+import { poolRuns, readSavedRun, savedRunLines, writeSavedRun } from './bench-pool';
+import {
+  type BenchSummary,
+  type Breakdown,
+  formatBench,
+  markdownReport,
+  summarize,
+  type TargetName,
+  type TargetResult,
+} from './bench-report';
 import { type BenchContext, type BenchOptions, benchBare, benchCluster } from './bench-targets';
 import { capacityCosts, writeCapacityCosts } from './capacity-costs';
 import { benchCentrifugo } from './centrifugo-target';
@@ -56,6 +65,10 @@ range). About 25-30 minutes on a quiet 2-core machine.
   --out-dir DIR       where charts and figures go (default docs/ of the checkout)
   --no-write          print only; write no files
   --costs-only        with --cost-rate: write only capacity-costs.json (charts, benchmarks.md left)
+  --pool F1,F2,...    run nothing: pool the rounds of saved runs (docs/bench-runs/*.jsonl, which
+                      every writing run adds, or a run's saved stdout) into one report, each
+                      figure's median and range over every round of every run; then print and
+                      write as a run would (with --no-write or --out-dir only)
   --rooms N --members N --senders N   the load's shape (default 10 x 10, 2 senders per room)`;
 
 export async function runBenchCli(argv: string[]): Promise<number> {
@@ -81,6 +94,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       rooms: { type: 'string' },
       members: { type: 'string' },
       senders: { type: 'string' },
+      pool: { type: 'string' },
     },
     USAGE,
   );
@@ -113,12 +127,19 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     costRate: values['cost-rate'] === undefined ? undefined : count('cost-rate', values['cost-rate'], 1),
   };
   const runs = count('runs', values.runs, quick ? 1 : 3);
+  const pooled = values.pool?.split(',').filter(Boolean);
+  if (pooled) {
+    const others = Object.keys(values).filter((k) => !['pool', 'no-write', 'out-dir'].includes(k));
+    if (others.length) problems.push(`--pool runs no load: it takes only --no-write and --out-dir (got --${others.join(', --')})`);
+    if (pooled.length === 0) problems.push('--pool needs one or more files, comma-separated');
+  }
   if (problems.length) {
     console.error(`${problems.join('\n')}\n\n${USAGE}`);
     return 2;
   }
   const outDir = values['no-write'] ? undefined : resolve(values['out-dir'] ?? resolve(repoRoot(), 'docs'));
   const log = (line: string) => console.error(`[bench] ${line}`);
+  if (pooled) return poolSavedRuns(pooled, outDir, log);
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
   const startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const machine = probeMachine();
@@ -174,19 +195,12 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       },
       breakdown,
     );
-    console.log(formatBench(summary, results));
-    const figures = markdownReport(summary);
-    console.log(`\n${figures}\n`);
-    // Read before this run's figures replace them: the check a new user runs the bench for.
-    const published = await readPublishedFigures(resolve(repoRoot(), 'docs'));
-    if (published) console.log(`${describeComparison(published, figures)}\n`);
-    for (const runsOf of Object.values(results))
-      for (const r of runsOf) console.log(JSON.stringify({ tool: 'campzone-bench-target', ...r }));
-    console.log(JSON.stringify(summary));
+    await printReport(summary, results);
+    console.log(savedRunLines(summary, results).join('\n'));
     if (outDir) {
       const written = values['costs-only']
         ? []
-        : [...(await writeBenchCharts(summary, results, outDir)), ...(await writeBenchDocs(summary, outDir))];
+        : [...(await writeFigures(summary, results, outDir)), await writeSavedRun(summary, results, outDir)];
       // The capacity model's input (npm run capacity), only from a run at a rate named on the command
       // line: costs per message fall steeply as the rate rises (batching), and a profile taken at
       // whatever half rate the machine allowed planned 2-25x too little at a campus's 3 msg/s.
@@ -199,6 +213,40 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   } finally {
     await Promise.allSettled([redis.stop(), owned?.stop()]);
   }
+}
+
+/** The tables, the Markdown figures and where they fall against the published ones. */
+async function printReport(summary: BenchSummary, results: Partial<Record<TargetName, TargetResult[]>>): Promise<void> {
+  console.log(formatBench(summary, results));
+  const figures = markdownReport(summary);
+  console.log(`\n${figures}\n`);
+  // Read before these figures replace them: the check a new user runs the bench for.
+  const published = await readPublishedFigures(resolve(repoRoot(), 'docs'));
+  if (published) console.log(`${describeComparison(published, figures)}\n`);
+}
+
+async function writeFigures(
+  summary: BenchSummary,
+  results: Partial<Record<TargetName, TargetResult[]>>,
+  outDir: string,
+): Promise<string[]> {
+  return [...(await writeBenchCharts(summary, results, outDir)), ...(await writeBenchDocs(summary, outDir))];
+}
+
+/** `--pool`: the rounds of saved runs as one report, printed and written as a run's would be. */
+async function poolSavedRuns(files: string[], outDir: string | undefined, log: (line: string) => void): Promise<number> {
+  let pool: ReturnType<typeof poolRuns>;
+  try {
+    // npm runs the script from the checkout's root; the paths are the user's, from where they typed them.
+    const from = process.env.INIT_CWD ?? process.cwd();
+    pool = poolRuns(await Promise.all(files.map((f) => readSavedRun(resolve(from, f)))));
+  } catch (err) {
+    console.error(`--pool: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  }
+  await printReport(pool.summary, pool.results);
+  if (outDir) log(`wrote ${(await writeFigures(pool.summary, pool.results, outDir)).join(', ')}`);
+  return pool.summary.verdict.correctness ? 0 : 1;
 }
 
 /** The store alone, on a fresh server of its own (nothing the load runs left behind can slow or wedge it). */

@@ -83,6 +83,8 @@ export interface BenchSummary {
     storeWrites: boolean;
   };
   breakdown: Breakdown | undefined;
+  /** Set when the rounds come from several saved runs (`--pool`): each run's start and machine. */
+  pooled?: Array<{ startedAt: string; machine: MachineReading; runs: number }>;
 }
 
 export const TARGET_LABELS: Record<TargetName, string> = {
@@ -327,8 +329,9 @@ export function formatBench(summary: BenchSummary, results: Partial<Record<Targe
     : [];
   const notes = [
     `${summary.startedAt}, ${summary.runs} interleaved run(s), store ${summary.store}; figures are "median (min-max)"`,
-    `machine: ${machineLine(summary.machine)}; load average (1/5/15 min) at start ${summary.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join('/')}, ` +
-      `at end ${summary.machine.loadAverageAtEnd.map((l) => l.toFixed(2)).join('/')}`,
+    ...(summary.pooled ?? [{ startedAt: summary.startedAt, machine: summary.machine }]).map(
+      (p) => `machine of ${p.startedAt}: ${machineAndLoad(p.machine)}`,
+    ),
     `store writes per message <= 1.5: ${mark(v.storeWrites)}`,
   ];
   return [table, '', costs, '', ...stepTables, '', ...alone, '', ...notes].join('\n');
@@ -340,12 +343,17 @@ export function markdownReport(summary: BenchSummary): string {
   const md = (header: string[], rows: string[][]) =>
     [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   const header = ['', ...names.map((n) => TARGET_LABELS[n])];
-  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+  const shape =
+    `${summary.runs} interleaved run(s) per target, store ${summary.store}, ` +
+    `${summary.layout.rooms} rooms x ${summary.layout.membersPerRoom} members, ${summary.layout.sendersPerRoom} senders per room, ` +
+    `${summary.layout.payloadBytes}-byte payloads.`;
+  const runLine = summary.pooled
+    ? `Runs ${summary.pooled.map((p) => p.startedAt).join(' and ')} pooled with \`${summary.command}\`: ${shape} Machines: ` +
+      `${summary.pooled.map((p) => `${p.startedAt} (${p.runs} rounds) ${machineAndLoad(p.machine)}`).join('; ')}. ` +
+      'Each cell: median (min-max) over every round of every run.'
+    : `Run ${summary.startedAt} with \`${summary.command}\`: ${shape} Machine: ${machineAndLoad(summary.machine)}. Each cell: median (min-max).`;
   return [
-    `Run ${summary.startedAt} with \`${summary.command}\`: ${summary.runs} interleaved run(s) per target, store ${summary.store}, ` +
-      `${summary.layout.rooms} rooms x ${summary.layout.membersPerRoom} members, ${summary.layout.sendersPerRoom} senders per room, ` +
-      `${summary.layout.payloadBytes}-byte payloads. Machine: ${machineLine(summary.machine)}; load average (1/5/15 min) ` +
-      `${load(summary.machine.loadAverageAtStart)} at start, ${load(summary.machine.loadAverageAtEnd)} at end. Each cell: median (min-max).`,
+    runLine,
     '',
     md([...header, 'target'], headlineRows(summary, names)),
     '',
@@ -353,6 +361,11 @@ export function markdownReport(summary: BenchSummary): string {
     '',
     md(header, [...costRows(summary, names), ...storeRows(summary, names)]),
   ].join('\n');
+}
+
+function machineAndLoad(machine: MachineReading): string {
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+  return `${machineLine(machine)}; load average (1/5/15 min) ${load(machine.loadAverageAtStart)} at start, ${load(machine.loadAverageAtEnd)} at end`;
 }
 
 /** Cores, processor and calibration: what a reader needs to tell the machine's share of a figure. */
