@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { GatewayEnvSchema } from '@campzone/config';
 import { startRedisServer, uniqueNamespace } from '@campzone/testkit';
 import { parseCommandArgs } from '../cli/command-args';
@@ -239,7 +239,10 @@ async function poolSavedRuns(files: string[], outDir: string | undefined, log: (
   try {
     // npm runs the script from the checkout's root; the paths are the user's, from where they typed them.
     const from = process.env.INIT_CWD ?? process.cwd();
-    pool = poolRuns(await Promise.all(files.map((f) => readSavedRun(resolve(from, f)))));
+    const saved = files.map((f) => resolve(from, f));
+    // Named from the checkout's root where they lie inside it, so the report's command runs as printed.
+    const name = (file: string) => (relative(repoRoot(), file).startsWith('..') ? file : relative(repoRoot(), file));
+    pool = poolRuns(await Promise.all(saved.map((file) => readSavedRun(file, name(file)))));
   } catch (err) {
     console.error(`--pool: ${err instanceof Error ? err.message : String(err)}`);
     return 2;

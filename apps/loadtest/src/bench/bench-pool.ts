@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { type BenchSummary, summarize, type TargetName, type TargetResult } from './bench-report';
 
 // One run's three rounds give a range that another run on the same code often leaves: the
@@ -83,11 +83,12 @@ export function parseSavedRun(text: string, source: string): SavedRun {
   return { source, summary, results };
 }
 
-export async function readSavedRun(file: string): Promise<SavedRun> {
+/** Reads a saved run from `file`, naming it `name` in the report and in errors. */
+export async function readSavedRun(file: string, name: string): Promise<SavedRun> {
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    throw new Error(`${name}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   });
-  return parseSavedRun(text, basename(file));
+  return parseSavedRun(text, name);
 }
 
 const shapeOf = (s: BenchSummary) => `store ${s.store}, ${JSON.stringify(s.layout)}`;
