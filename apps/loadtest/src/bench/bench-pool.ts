@@ -18,7 +18,7 @@ const TARGETS: readonly TargetName[] = ['cluster', 'cluster-no-worker', 'bare', 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A file-safe name for a run's rounds: its start time without colons. */
-export function savedRunName(startedAt: string): string {
+function savedRunName(startedAt: string): string {
   return `${startedAt.replaceAll(':', '-')}.jsonl`;
 }
 
