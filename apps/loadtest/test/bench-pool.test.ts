@@ -52,10 +52,14 @@ test('pooled runs give every figure over all their rounds, and pair each cluster
   ]);
   const md = markdownReport(summary);
   expect(md).toMatch(
-    /^Runs 2026-12-07T03:00:00Z and 2026-12-07T04:00:00Z pooled with `npm run bench -- --pool 2026-12-07T03:00:00Z.jsonl,2026-12-07T04:00:00Z.jsonl`: 3 interleaved/,
+    /^Runs 2026-12-07T03:00:00Z and 2026-12-07T04:00:00Z pooled with `npm run bench -- --pool 2026-12-07T03:00:00Z.jsonl,2026-12-07T04:00:00Z.jsonl`: 3 rounds from 2 runs per target, store/,
   );
   expect(md).toContain('2026-12-07T04:00:00Z (2 rounds) 2 cores, AMD EPYC at 2445 MHz, calibration 170 ms');
   expect(md).toContain('| max accepted msg/s (fan-out 10) | 200 (100-300) |');
+  const third = savedRun('2026-12-07T05:00:00Z', EARLY().results);
+  expect(markdownReport(poolRuns([EARLY(), LATE(), third]).summary)).toMatch(
+    /^Runs 2026-12-07T03:00:00Z, 2026-12-07T04:00:00Z and 2026-12-07T05:00:00Z pooled with `[^`]+`: 4 rounds from 3 runs per target/,
+  );
   // A pooled section is what a later run is compared against, like a single run's.
   const single = markdownReport(EARLY().summary);
   expect(describeComparison(md, single)).toContain(

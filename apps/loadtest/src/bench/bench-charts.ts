@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BenchSummary, TARGET_LABELS, type TargetName, type TargetResult } from './bench-report';
+import { type BenchSummary, roundsLabel, TARGET_LABELS, type TargetName, type TargetResult } from './bench-report';
 import { spread } from './bench-stats';
 
 // vega-lite is ESM-only: its types come in through an import type that names the resolution mode.
@@ -135,7 +135,7 @@ export async function writeBenchCharts(
   dir: string,
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const subtitle = `${summary.startedAt.slice(0, 10)}, ${summary.runs} interleaved run(s)${summary.pooled ? ` of ${summary.pooled.length} runs` : ''}, fan-out ${summary.layout.membersPerRoom}, store ${summary.store}`;
+  const subtitle = `${summary.startedAt.slice(0, 10)}, ${roundsLabel(summary)}, fan-out ${summary.layout.membersPerRoom}, store ${summary.store}`;
   const written: string[] = [];
   const latency = join(dir, 'bench-latency.svg');
   await writeFile(latency, await renderSvg(latencyChartSpec(latencyPoints(results), subtitle)));

@@ -328,7 +328,7 @@ export function formatBench(summary: BenchSummary, results: Partial<Record<Targe
       ]
     : [];
   const notes = [
-    `${summary.startedAt}, ${summary.runs} interleaved run(s), store ${summary.store}; figures are "median (min-max)"`,
+    `${summary.startedAt}, ${roundsLabel(summary)}, store ${summary.store}; figures are "median (min-max)"`,
     ...(summary.pooled ?? [{ startedAt: summary.startedAt, machine: summary.machine }]).map(
       (p) => `machine of ${p.startedAt}: ${machineAndLoad(p.machine)}`,
     ),
@@ -344,11 +344,11 @@ export function markdownReport(summary: BenchSummary): string {
     [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   const header = ['', ...names.map((n) => TARGET_LABELS[n])];
   const shape =
-    `${summary.runs} interleaved run(s) per target, store ${summary.store}, ` +
+    `${roundsLabel(summary)} per target, store ${summary.store}, ` +
     `${summary.layout.rooms} rooms x ${summary.layout.membersPerRoom} members, ${summary.layout.sendersPerRoom} senders per room, ` +
     `${summary.layout.payloadBytes}-byte payloads.`;
   const runLine = summary.pooled
-    ? `Runs ${summary.pooled.map((p) => p.startedAt).join(' and ')} pooled with \`${summary.command}\`: ${shape} Machines: ` +
+    ? `Runs ${listed(summary.pooled.map((p) => p.startedAt))} pooled with \`${summary.command}\`: ${shape} Machines: ` +
       `${summary.pooled.map((p) => `${p.startedAt} (${p.runs} rounds) ${machineAndLoad(p.machine)}`).join('; ')}. ` +
       'Each cell: median (min-max) over every round of every run.'
     : `Run ${summary.startedAt} with \`${summary.command}\`: ${shape} Machine: ${machineAndLoad(summary.machine)}. Each cell: median (min-max).`;
@@ -361,6 +361,19 @@ export function markdownReport(summary: BenchSummary): string {
     '',
     md(header, [...costRows(summary, names), ...storeRows(summary, names)]),
   ].join('\n');
+}
+
+/**
+ * How many rounds each figure is taken over: a pool's rounds come from several runs, so they are
+ * not interleaved with each other. The comparison with published figures reads the words after it.
+ */
+export function roundsLabel(summary: BenchSummary): string {
+  return summary.pooled ? `${summary.runs} rounds from ${summary.pooled.length} runs` : `${summary.runs} interleaved run(s)`;
+}
+
+/** "A", "A and B", "A, B and C". */
+function listed(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 function machineAndLoad(machine: MachineReading): string {
