@@ -47,6 +47,11 @@ export interface TargetSummary {
   /** Highest p99/p50 over the steps that passed, per run. */
   tailRatio: Spread | undefined;
   bytesPerIdleConnection: Record<string, Spread>;
+  /**
+   * The offered rate of the phase where costs are read, per round. Cost per delivery falls as the
+   * rate rises, so a cost is only comparable with one read at a like rate.
+   */
+  costRate: Spread | undefined;
   /** CPU seconds per 1,000 deliveries by kind of process, at the cluster's half rate. */
   cpuPerThousand: Record<string, Spread>;
   /** Store operations per message at the cluster's half rate (targets with a store). */
@@ -148,6 +153,7 @@ export function summarizeTarget(runs: TargetResult[]): TargetSummary {
     halfP99Ms: spread(runs.map((r) => r.half?.sendToReceive.p99)),
     tailRatio: spread(runs.map(tailRatio)),
     bytesPerIdleConnection,
+    costRate: spread(runs.map((r) => costPhase(r)?.rate)),
     cpuPerThousand: cpu,
     storeOps,
     violations: finals.length ? finals.reduce((sum, f) => sum + f.violations, 0) : undefined,
@@ -254,10 +260,14 @@ function costRows(summary: BenchSummary, names: TargetName[]): string[][] {
   const kinds = ['gateway', 'worker', 'bare', 'centrifugo', 'redis', 'store', 'loadgen', 'total'].filter((k) =>
     names.some((n) => summary.targets[n]!.cpuPerThousand[k]),
   );
-  return kinds.map((kind) => [
+  const rows = kinds.map((kind) => [
     `CPU s per 1,000 deliveries: ${kind}`,
     ...names.map((n) => formatSpread(summary.targets[n]!.cpuPerThousand[kind], 3)),
   ]);
+  // Once, under the cluster: the other targets' cost phases run at the rate of its own round.
+  const rate = summary.targets.cluster?.costRate;
+  if (!rate) return rows;
+  return [['offered msg/s where costs are read', ...names.map((n) => (n === 'cluster' ? formatSpread(rate) : '-'))], ...rows];
 }
 
 function storeRows(summary: BenchSummary, names: TargetName[]): string[][] {
