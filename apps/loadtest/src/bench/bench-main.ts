@@ -241,7 +241,10 @@ async function poolSavedRuns(files: string[], outDir: string | undefined, log: (
     const from = process.env.INIT_CWD ?? process.cwd();
     const saved = files.map((f) => resolve(from, f));
     // Named from the checkout's root where they lie inside it, so the report's command runs as printed.
-    const name = (file: string) => (relative(repoRoot(), file).startsWith('..') ? file : relative(repoRoot(), file));
+    const name = (file: string) => {
+      const inside = relative(repoRoot(), file);
+      return inside.startsWith('..') ? file : inside;
+    };
     pool = poolRuns(await Promise.all(saved.map((file) => readSavedRun(file, name(file)))));
   } catch (err) {
     console.error(`--pool: ${err instanceof Error ? err.message : String(err)}`);

@@ -92,6 +92,9 @@ export interface BenchSummary {
   pooled?: Array<{ startedAt: string; machine: MachineReading; runs: number }>;
 }
 
+/** "A and B", "A, B and C": how a pooled section names its runs. */
+const RUN_LIST = new Intl.ListFormat('en-GB', { type: 'conjunction' });
+
 export const TARGET_LABELS: Record<TargetName, string> = {
   cluster: 'cluster (3 gw + worker)',
   'cluster-no-worker': 'cluster, no worker',
@@ -358,7 +361,7 @@ export function markdownReport(summary: BenchSummary): string {
     `${summary.layout.rooms} rooms x ${summary.layout.membersPerRoom} members, ${summary.layout.sendersPerRoom} senders per room, ` +
     `${summary.layout.payloadBytes}-byte payloads.`;
   const runLine = summary.pooled
-    ? `Runs ${listed(summary.pooled.map((p) => p.startedAt))} pooled with \`${summary.command}\`: ${shape} Machines: ` +
+    ? `Runs ${RUN_LIST.format(summary.pooled.map((p) => p.startedAt))} pooled with \`${summary.command}\`: ${shape} Machines: ` +
       `${summary.pooled.map((p) => `${p.startedAt} (${p.runs} rounds) ${machineAndLoad(p.machine)}`).join('; ')}. ` +
       'Each cell: median (min-max) over every round of every run.'
     : `Run ${summary.startedAt} with \`${summary.command}\`: ${shape} Machine: ${machineAndLoad(summary.machine)}. Each cell: median (min-max).`;
@@ -379,11 +382,6 @@ export function markdownReport(summary: BenchSummary): string {
  */
 export function roundsLabel(summary: BenchSummary): string {
   return summary.pooled ? `${summary.runs} rounds from ${summary.pooled.length} runs` : `${summary.runs} interleaved run(s)`;
-}
-
-/** "A", "A and B", "A, B and C". */
-function listed(items: string[]): string {
-  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 function machineAndLoad(machine: MachineReading): string {
