@@ -24,7 +24,7 @@ const section = (when: string, cluster: string, bare: string, share: string, rss
 
 test('a printed figure reads back as median and range, in every form the report prints', () => {
   expect(parseFigure('2,168 (2,163-2,169)')).toEqual({ median: 2168, min: 2163, max: 2169 });
-  expect(parseFigure('>= 5,646 (3,901-5,672)')).toEqual({ median: 5646, min: 3901, max: 5672 });
+  expect(parseFigure('>= 5,646 (3,901-5,672)')).toEqual({ median: 5646, min: 3901, max: 5672, maxIsLowerBound: true });
   expect(parseFigure('16.6 KiB (15.2-17.9)')).toEqual({ median: 16.6, min: 15.2, max: 17.9 });
   expect(parseFigure('4.7x (4.0-4.8)')).toEqual({ median: 4.7, min: 4, max: 4.8 });
   expect(parseFigure('14.0% (11.9-17.3)')).toEqual({ median: 14, min: 11.9, max: 17.3 });
@@ -61,6 +61,18 @@ test("a new run's medians are placed inside, below or above the published ranges
   expect(report).toContain('against the published run of 2026-12-06T15:49:36Z');
   expect(report).toContain('4 of 6 medians inside its ranges');
   expect(report).toMatch(/bare Socket\.IO \(3 procs\)\s+2168 \(2163-2169\)\s+1490 \(1031-1772\)\s+below/);
+});
+
+test('a median above a range whose top was never refused is inside it, and below one still is below', () => {
+  const published = section('2026-12-07T02:59:05Z', '374 (257-647)', '>= 3,306 (2,273-5,663)', '21.2%', '19.0 KiB');
+  const higher = section('2026-12-07T06:22:10Z', '638 (441-639)', '>= 5,671 (4,850-5,672)', '17.2%', '19.0 KiB');
+  const lower = section('2026-12-07T06:22:10Z', '638 (441-639)', '2,200 (2,100-2,300)', '17.2%', '19.0 KiB');
+  const bare = 'max accepted msg/s (fan-out 10) | bare Socket.IO (3 procs)';
+  expect(compareFigures(published, higher).find((c) => c.figure === bare)?.placement).toBe('inside');
+  expect(compareFigures(published, lower).find((c) => c.figure === bare)?.placement).toBe('below');
+  const capped = section('2026-12-07T02:59:05Z', '374 (257-647)', '3,306 (2,273-5,663)', '21.2%', '19.0 KiB');
+  expect(compareFigures(capped, higher).find((c) => c.figure === bare)?.placement).toBe('above');
+  expect(describeComparison(published, higher)).toMatch(/>= 3306 \(2273-5663\)\s+>= 5671 \(4850-5672\)\s+inside/);
 });
 
 test('a run of another store or load shape is not compared', () => {

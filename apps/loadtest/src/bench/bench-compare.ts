@@ -5,6 +5,11 @@ export interface PrintedFigure {
   median: number;
   min: number;
   max: number;
+  /**
+   * Printed `>= `: some round was never refused (its search ran out of steps or time), so the
+   * range may sit below what the target can take.
+   */
+  maxIsLowerBound?: boolean;
 }
 
 export type Placement = 'inside' | 'below' | 'above';
@@ -17,7 +22,7 @@ export interface FigureComparison {
   placement: Placement;
 }
 
-const CELL = /^(?:>= )?([\d,.]+)(?: KiB|x|%)?(?: \(([\d,.]+)-([\d,.]+)\))?$/;
+const CELL = /^(>= )?([\d,.]+)(?: KiB|x|%)?(?: \(([\d,.]+)-([\d,.]+)\))?$/;
 const SHARE_OF_BARE = /^cluster ([\d.]+% \([\d.]+-[\d.]+\)|[\d.]+%) of bare/;
 /** The part of the run line that must match for two runs to be compared: store and load shape. */
 const RUN_SHAPE = /per target, (store .+?payloads)\./;
@@ -28,8 +33,10 @@ const number = (text: string) => Number(text.replaceAll(',', ''));
 export function parseFigure(cell: string): PrintedFigure | undefined {
   const m = CELL.exec(cell.trim());
   if (!m) return undefined;
-  const median = number(m[1]!);
-  const figure = m[2] === undefined ? { median, min: median, max: median } : { median, min: number(m[2]), max: number(m[3]!) };
+  const median = number(m[2]!);
+  const figure: PrintedFigure =
+    m[3] === undefined ? { median, min: median, max: median } : { median, min: number(m[3]), max: number(m[4]!) };
+  if (m[1] !== undefined) figure.maxIsLowerBound = true;
   return [figure.median, figure.min, figure.max].every(Number.isFinite) ? figure : undefined;
 }
 
@@ -82,7 +89,9 @@ export function compareFigures(published: string, current: string): FigureCompar
   for (const [figure, now] of figuresOf(current)) {
     const then = before.get(figure);
     if (!then) continue;
-    const placement: Placement = now.median < then.min ? 'below' : now.median > then.max ? 'above' : 'inside';
+    // Above such a range is no contradiction: a round of it was never refused.
+    const above = now.median > then.max && !then.maxIsLowerBound;
+    const placement: Placement = now.median < then.min ? 'below' : above ? 'above' : 'inside';
     comparisons.push({ figure, published: then, current: now, placement });
   }
   return comparisons;
@@ -93,7 +102,7 @@ function runShape(section: string): string | undefined {
   return RUN_SHAPE.exec(section)?.[1];
 }
 
-const show = (f: PrintedFigure) => (f.min === f.max ? String(f.median) : `${f.median} (${f.min}-${f.max})`);
+const show = (f: PrintedFigure) => `${f.maxIsLowerBound ? '>= ' : ''}${f.min === f.max ? f.median : `${f.median} (${f.min}-${f.max})`}`;
 
 /**
  * What a new user checks first: whether this run gives the published figures again. Runs of
