@@ -18,7 +18,7 @@ import {
   type TargetName,
   type TargetResult,
 } from './bench-report';
-import { type BenchContext, type BenchOptions, benchBare, benchCluster } from './bench-targets';
+import { type BenchContext, type BenchOptions, benchBare, benchCluster, settleStore } from './bench-targets';
 import { capacityCosts, writeCapacityCosts } from './capacity-costs';
 import { benchCentrifugo } from './centrifugo-target';
 import { measureInsertRate, measureSyncQuery } from './insert-rate';
@@ -167,12 +167,14 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       let clusterHalf: number | undefined;
       for (const target of ALL_TARGETS.filter((t) => targets.includes(t))) {
         log(`round ${round}/${runs}: ${target}`);
+        const storeSettleBefore = await settleStore(`round ${round}/${runs}: ${target}`, ctx);
         const result =
           target === 'cluster' || target === 'cluster-no-worker'
             ? await benchCluster(target, ctx)
             : target === 'bare'
               ? await benchBare(ctx, clusterHalf)
               : await benchCentrifugo(ctx, clusterHalf);
+        result.storeSettleBefore = storeSettleBefore;
         if (target === 'cluster') clusterHalf = result.half?.rate;
         results[target] = [...(results[target] ?? []), result];
       }

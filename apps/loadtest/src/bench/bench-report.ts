@@ -6,6 +6,7 @@ import type { InsertRateResult } from './insert-rate';
 import type { MachineReading } from './machine-probe';
 import type { IdleStep, RateStep } from './rate-search';
 import { describeBreakdown } from './step-probe';
+import type { SettleResult } from './store-settle';
 
 export type TargetName = 'cluster' | 'cluster-no-worker' | 'bare' | 'centrifugo';
 
@@ -29,6 +30,10 @@ export interface TargetResult {
   memory: IdleMemoryResult | undefined;
   /** Whether the MongoDB-wire server still answered on the run's database afterwards. */
   storeAnswering?: boolean;
+  /** The wait for the MongoDB-wire server to go quiet before this target's round (absent in runs before it was added). */
+  storeSettleBefore?: SettleResult;
+  /** The same wait between the cluster's search and its half-rate run. */
+  storeSettle?: SettleResult;
 }
 
 export interface Breakdown {

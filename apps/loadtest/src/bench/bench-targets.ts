@@ -13,6 +13,7 @@ import { type IdleMemoryResult, measureIdleMemory } from './idle-memory';
 import { type BenchRun, measureIdle, measurePhase, type RateStep, searchMaxRate } from './rate-search';
 import { RedisStatsProbe } from './redis-stats';
 import { StepProbe } from './step-probe';
+import { type SettleResult, STORE_SETTLE, waitForQuietStore } from './store-settle';
 
 export const JWT_SECRET = 'campzone-bench-secret-0123456789';
 
@@ -101,6 +102,7 @@ export async function benchCluster(name: 'cluster' | 'cluster-no-worker', ctx: B
   } finally {
     await cluster.stop();
   }
+  result.storeSettle = await settleStore(`${name}: before the half-rate run`, ctx);
   const fresh = await LocalCluster.start({
     gateways: 3,
     services,
@@ -312,6 +314,15 @@ export async function driveTarget(
   } finally {
     await run.close();
   }
+}
+
+/** Waits for the MongoDB-wire server to work off what earlier phases left it (see waitForQuietStore). */
+export async function settleStore(before: string, ctx: BenchContext): Promise<SettleResult> {
+  const settled = await waitForQuietStore(ctx.store, STORE_SETTLE);
+  const seconds = (settled.waitedMs / 1000).toFixed(0);
+  if (!settled.quiet) ctx.log(`${before}: the MongoDB-wire server was still busy after ${seconds} s; measuring anyway`);
+  else if (settled.waitedMs > 2 * STORE_SETTLE.sampleMs) ctx.log(`${before}: waited ${seconds} s for the MongoDB-wire server to go quiet`);
+  return settled;
 }
 
 /** Whether the server still answers a query on `db` within 5 s. */
