@@ -2,10 +2,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { waitForQuietStore } from '../src/bench/store-settle';
 
-/** A process that spins one core for `busyMs`, then sits idle until killed. */
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+/** A process that spins one core for `busyMs`, then sits idle until the test ends. */
 async function spinner(busyMs: number): Promise<ChildProcess> {
   const script = `const end = Date.now() + ${busyMs}; while (Date.now() < end) {} process.stdout.write('idle\\n'); setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
   await once(child, 'spawn');
   return child;
 }
@@ -19,14 +25,8 @@ function settle(child: ChildProcess, timeoutMs: number) {
   return waitForQuietStore(() => ({ store: child.pid ?? 0 }), { quietCores: 0.1, sampleMs: 500, timeoutMs });
 }
 
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-});
-
 test('waits while the store spins, and answers quiet once it stops', async () => {
   const child = await spinner(2_000);
-  children.push(child);
   const settled = await settle(child, 20_000);
   expect(settled.quiet).toBe(true);
   // Its first readings saw the spinning core; only a reading after the spin was quiet.
@@ -35,7 +35,6 @@ test('waits while the store spins, and answers quiet once it stops', async () =>
 
 test('gives up at its timeout on a store that never goes quiet, and says so', async () => {
   const child = await spinner(60_000);
-  children.push(child);
   const settled = await settle(child, 1_500);
   expect(settled.quiet).toBe(false);
   expect(settled.waitedMs).toBeGreaterThanOrEqual(1_500);
@@ -43,7 +42,6 @@ test('gives up at its timeout on a store that never goes quiet, and says so', as
 
 test('a store standing still is quiet at the first reading', async () => {
   const child = await spinner(0);
-  children.push(child);
   await once(child.stdout!, 'data');
   const settled = await settle(child, 20_000);
   expect(settled).toEqual({ quiet: true, waitedMs: expect.any(Number) });

@@ -25,9 +25,9 @@ export interface SettleResult {
 
 /**
  * Waits until no process in `pids` used more than `quietCores` over a whole reading. Why: a
- * search's overload steps can leave FerretDB with minutes of queued work (the SDK's catch-up
- * reads are full scans there) that goes on after its clients are gone, on another database's
- * behalf; a phase started meanwhile measures that backlog instead of its own target. On
+ * search's overload steps can leave FerretDB with minutes of queued work (its reads by room and
+ * seq range are full collection scans) that goes on after its clients are gone, on another
+ * database's behalf; a phase started meanwhile measures that backlog instead of its own target. On
  * 2026-12-07 10:34 one such round's half-rate phase found FerretDB at 1.85 cores before any
  * load and measured recv p50 2.7 s at 669 msg/s, a rate its search had passed.
  */
