@@ -171,7 +171,9 @@ export const GatewayEnvSchema = Type.Object({
   WRITE_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 5000, default: 256 }),
   /**
    * How long the first message of a batch waits for company. 5 ms: at 200 msg/s on 3 pods it cut
-   * gateway CPU per delivery 9 % against 2 ms (fewer, larger inserts) with no rise in the median.
+   * gateway CPU per delivery 9 % against 2 ms (fewer, larger inserts) on the code of 2026-12-05.
+   * Priced again on 2026-12-07 at 150 msg/s, 0 halved the median delivery latency with no CPU
+   * difference measured (docs/benchmarks.md, "The batching window, priced again").
    */
   WRITE_BATCH_WINDOW_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 5 }),
   /** Message batches on the wire at once per pod; later sends gather into the next batch. */
