@@ -173,7 +173,7 @@ export const GatewayEnvSchema = Type.Object({
    * How long the first message of a batch waits for company. 5 ms: at 200 msg/s on 3 pods it cut
    * gateway CPU per delivery 9 % against 2 ms (fewer, larger inserts) on the code of 2026-12-05.
    * Priced again on 2026-12-07: 0 halved the median delivery latency at 150 msg/s with no CPU
-   * difference measured, but cost about a sixth more gateway CPU at 250 msg/s
+   * difference measured, but cost about a fifth more gateway CPU at 250 msg/s
    * (docs/benchmarks.md, "The batching window, priced again").
    */
   WRITE_BATCH_WINDOW_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 5 }),
