@@ -102,6 +102,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const writer = new MessageWriter(store.collections.messages, {
     maxBatch: config.WRITE_BATCH_MAX,
     windowMs: config.WRITE_BATCH_WINDOW_MS,
+    windowMinRate: config.WRITE_BATCH_WINDOW_MIN_RATE,
     maxInFlight: config.WRITE_BATCH_CONCURRENCY,
     maxPending: config.WRITE_QUEUE_MAX,
     onBatch: ({ size, durationMs }) => {

@@ -75,8 +75,14 @@ test('kill -9 of one of three gateways while clients stream: every acknowledged 
 });
 
 test('SIGTERM drains: in-flight sends are acknowledged and stored, later ones refused, sockets close, the process exits 0', async () => {
-  // A long write window holds every send in the writer, so all of them are in flight at the signal.
-  const pod = await spawn('gw-drain', { SHUTDOWN_TIMEOUT_MS: '5000', WRITE_BATCH_WINDOW_MS: '1000', WRITE_BATCH_MAX: '5000' });
+  // A long write window, waited at every rate, holds every send in the writer, so all of them are
+  // in flight at the signal.
+  const pod = await spawn('gw-drain', {
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    WRITE_BATCH_WINDOW_MS: '1000',
+    WRITE_BATCH_WINDOW_MIN_RATE: '0',
+    WRITE_BATCH_MAX: '5000',
+  });
   await createRoom(pod.url, 'dru', 'drain-room', []);
   const dru = await connectAs(pod.url, 'dru');
   const disconnected = new Promise<string>((resolve) => dru.once('disconnect', resolve));

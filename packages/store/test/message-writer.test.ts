@@ -103,3 +103,30 @@ test('flush writes what waits and resolves once everything has settled', async (
   await writer.flush();
   await expect(pending).resolves.toBe('inserted');
 });
+
+test('the window is waited only while writes come at least windowMinRate a second', async () => {
+  const batches: BatchStats[] = [];
+  const writer = new MessageWriter(fixture.store.collections.messages, {
+    maxBatch: 500,
+    windowMs: 3000,
+    windowMinRate: 50,
+    maxInFlight: 1,
+    onBatch: (s) => batches.push(s),
+  });
+  const timed = async (seq: number) => {
+    const started = performance.now();
+    await writer.write(message('rate-room', seq));
+    return performance.now() - started;
+  };
+  // A first write finds no rate yet: it goes out on the next tick, not after 3 s.
+  expect(await timed(1)).toBeLessThan(1500);
+  // A burst makes the rate high: its first write opens the batch on the next tick, and the next
+  // lone write, with company now likely, waits the whole window for it.
+  await Promise.all(Array.from({ length: 100 }, (_, i) => writer.write(message('rate-room', i + 2))));
+  expect(await timed(102)).toBeGreaterThanOrEqual(2900);
+  // After a quiet second the rate has fallen below 50 a second: no wait again.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  expect(await timed(103)).toBeLessThan(1500);
+  expect(batches.map((b) => b.size)).toEqual([1, 100, 1, 1]);
+  expect(await fixture.store.collections.messages.countDocuments({ roomId: 'rate-room' })).toBe(103);
+}, 20_000);

@@ -281,6 +281,7 @@ async function benchStoreAlone(
           // The gateway's own defaults, so the breakdown measures the batching the cluster uses.
           maxBatch: WRITE_BATCH.WRITE_BATCH_MAX.default,
           windowMs: WRITE_BATCH.WRITE_BATCH_WINDOW_MS.default,
+          windowMinRate: WRITE_BATCH.WRITE_BATCH_WINDOW_MIN_RATE.default,
           maxInFlight: WRITE_BATCH.WRITE_BATCH_CONCURRENCY.default,
           durationMs: quick ? 2000 : 4000,
         }),

@@ -333,7 +333,7 @@ export function formatBench(summary: BenchSummary, results: Partial<Record<Targe
         textTable(
           [`${b.mongoKind} alone: inserts through MessageWriter`, 'docs/s', 'mean batch', 'batch p50 ms', 'batch p99 ms'],
           b.insert.map((r) => [
-            `${r.concurrency} writes waiting, batch <= ${r.maxBatch}, window ${r.windowMs} ms, ${r.maxInFlight} in flight`,
+            `${r.concurrency} writes waiting, batch <= ${r.maxBatch}, window ${r.windowMs} ms from ${r.windowMinRate}/s, ${r.maxInFlight} in flight`,
             num(r.docsPerSec),
             String(r.meanBatch),
             String(r.batchMs.p50),

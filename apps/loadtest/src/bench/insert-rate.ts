@@ -7,6 +7,7 @@ export interface InsertRateResult {
   concurrency: number;
   maxBatch: number;
   windowMs: number;
+  windowMinRate: number;
   maxInFlight: number;
   docsPerSec: number;
   meanBatch: number;
@@ -23,6 +24,7 @@ export async function measureInsertRate(options: {
   concurrency: number;
   maxBatch: number;
   windowMs: number;
+  windowMinRate: number;
   maxInFlight: number;
   durationMs: number;
   rooms?: number;
@@ -36,6 +38,7 @@ export async function measureInsertRate(options: {
     const writer = new MessageWriter(db.collection<MessageDoc>('messages'), {
       maxBatch: options.maxBatch,
       windowMs: options.windowMs,
+      windowMinRate: options.windowMinRate,
       maxInFlight: options.maxInFlight,
       onBatch: ({ size, durationMs }) => {
         batches.record(durationMs);
@@ -74,6 +77,7 @@ export async function measureInsertRate(options: {
       concurrency: options.concurrency,
       maxBatch: options.maxBatch,
       windowMs: options.windowMs,
+      windowMinRate: options.windowMinRate,
       maxInFlight: options.maxInFlight,
       docsPerSec: Math.round(written / seconds),
       meanBatch: batches.count === 0 ? 0 : Math.round((batchDocs / batches.count) * 10) / 10,
