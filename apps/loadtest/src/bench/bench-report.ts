@@ -73,7 +73,11 @@ export interface BenchSummary {
   store: string;
   runs: number;
   targets: Partial<Record<TargetName, TargetSummary>>;
-  /** Cluster maximum over bare maximum, per round. */
+  /**
+   * Cluster maximum over bare maximum, per round, in percent. The ratios here are kept unrounded
+   * and only the printed figures are rounded: a verdict read off a rounded median once called a
+   * share of 24.98 % "met" against a 25 % target.
+   */
   throughputRatio: Spread | undefined;
   /**
    * Gateway CPU per delivery over bare's, per round: the cluster's half-rate phase against the
@@ -125,7 +129,7 @@ function storeOpsOf(step: RateStep | undefined): StoreOpsPerMessage | undefined 
 
 function tailRatio(t: TargetResult): number | undefined {
   const ratios = t.steps.filter((s) => s.passed && s.sendToReceive.p50 > 0).map((s) => s.sendToReceive.p99 / s.sendToReceive.p50);
-  return ratios.length ? Math.round(Math.max(...ratios) * 10) / 10 : undefined;
+  return ratios.length ? Math.max(...ratios) : undefined;
 }
 
 function neverFailed(t: TargetResult): boolean {
@@ -182,13 +186,13 @@ export function summarize(
   const throughputRatio = spread(
     clusterRuns.map((c, i) => {
       const bare = bareRuns[i]?.maxAcceptedPerSec;
-      return bare ? Math.round((c.maxAcceptedPerSec / bare) * 1000) / 10 : undefined;
+      return bare ? (c.maxAcceptedPerSec / bare) * 100 : undefined;
     }),
   );
   const costRatio = spread(
     clusterRuns.map((run, i) => {
       const [ours, theirs] = [costOf(run)?.gateway, costOf(bareRuns[i])?.bare];
-      return ours !== undefined && theirs ? Math.round((ours / theirs) * 100) / 100 : undefined;
+      return ours !== undefined && theirs ? ours / theirs : undefined;
     }),
   );
   const c = targets.cluster;
@@ -197,7 +201,7 @@ export function summarize(
   for (const level of Object.keys(c?.bytesPerIdleConnection ?? {})) {
     const ours = c?.bytesPerIdleConnection[level]?.median;
     const theirs = b?.bytesPerIdleConnection[level]?.median;
-    if (ours !== undefined && theirs) memoryRatio[level] = Math.round((ours / theirs) * 100) / 100;
+    if (ours !== undefined && theirs) memoryRatio[level] = ours / theirs;
   }
   // Every target's verdict counts (a run without the cluster still checks its peers); a target
   // that never reached a final check counts as a violation: nothing was shown correct.
@@ -234,7 +238,8 @@ function headlineRows(summary: BenchSummary, names: TargetName[]): string[][] {
     [
       `max accepted msg/s (fan-out ${summary.layout.membersPerRoom})`,
       ...col((t) => `${t.maxIsLowerBound ? '>= ' : ''}${formatSpread(t.max)}`),
-      `cluster ${formatSpread(summary.throughputRatio, 1, '%')} of bare (>= 25%: ${mark(v.throughput)})`,
+      // Two decimals: with one, a median just under the target printed as 25.0 % beside MISSED.
+      `cluster ${formatSpread(summary.throughputRatio, 2, '%')} of bare (>= 25%: ${mark(v.throughput)})`,
     ],
     ['recv p50 ms at half max', ...col((t) => formatSpread(t.halfP50Ms)), ''],
     ['recv p99 ms at half max', ...col((t) => formatSpread(t.halfP99Ms)), `cluster <= 50 ms: ${mark(v.latency)}`],
@@ -246,7 +251,7 @@ function headlineRows(summary: BenchSummary, names: TargetName[]): string[][] {
     rows.push([
       `RSS per idle connection @ ${num(Number(level))}`,
       ...col((t) => kib(t.bytesPerIdleConnection[level])),
-      ratio === undefined ? '' : `cluster ${ratio}x bare (<= 1.5x: ${mark(ratio <= 1.5)})`,
+      ratio === undefined ? '' : `cluster ${ratio.toFixed(2)}x bare (<= 1.5x: ${mark(ratio <= 1.5)})`,
     ]);
   }
   if (summary.costRatio) {
