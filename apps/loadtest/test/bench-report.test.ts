@@ -150,7 +150,7 @@ test('the bench summary compares cluster and bare per round and renders as text 
   expect(md).toContain('Machine: 2 cores, AMD EPYC at 2096 MHz, calibration 150 ms (lower is faster)');
 });
 
-test('a verdict reads the unrounded median: a share of 24.98 % misses the 25 % target and prints so', () => {
+test('a verdict reads the unrounded median: a share of 24.98 % and a cost of 2.002x miss their targets', () => {
   const results = {
     cluster: [result('cluster', 2498, 30, 10), result('cluster', 2498, 30, 10), result('cluster', 2600, 30, 10)],
     bare: [result('bare', 10_000, 10, 8), result('bare', 10_000, 10, 8), result('bare', 10_000, 10, 8)],
