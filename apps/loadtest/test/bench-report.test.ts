@@ -101,6 +101,22 @@ test('a target summary takes the median and range over its runs, and the tail ra
   expect(summary.violations).toBe(0);
 });
 
+/** What a two-round run on one machine records beside its results. */
+const META: Parameters<typeof summarize>[1] = {
+  command: 'npm run bench',
+  startedAt: '2026-12-04T08:00:00Z',
+  layout: { rooms: 10, membersPerRoom: 10, sendersPerRoom: 2, payloadBytes: 100 },
+  machine: {
+    cores: 2,
+    cpu: 'AMD EPYC at 2096 MHz',
+    calibrationMs: 150,
+    loadAverageAtStart: [0.1, 0.2, 0.3],
+    loadAverageAtEnd: [1, 1, 1],
+  },
+  store: 'ferretdb v1 on SQLite',
+  runs: 2,
+};
+
 test('the bench summary compares cluster and bare per round and renders as text and Markdown', () => {
   const results = {
     cluster: [result('cluster', 100, 30, 10), result('cluster', 200, 60, 12)],
@@ -108,24 +124,7 @@ test('the bench summary compares cluster and bare per round and renders as text 
   };
   // Round 2's bare phase cost 2.5x round 1's: each round's gateway is set against its own pair.
   results.bare[1]!.sameRate!.cpuSeconds = { 'bare-1': 1.25 };
-  const summary = summarize(
-    results,
-    {
-      command: 'npm run bench',
-      startedAt: '2026-12-04T08:00:00Z',
-      layout: { rooms: 10, membersPerRoom: 10, sendersPerRoom: 2, payloadBytes: 100 },
-      machine: {
-        cores: 2,
-        cpu: 'AMD EPYC at 2096 MHz',
-        calibrationMs: 150,
-        loadAverageAtStart: [0.1, 0.2, 0.3],
-        loadAverageAtEnd: [1, 1, 1],
-      },
-      store: 'ferretdb v1 on SQLite',
-      runs: 2,
-    },
-    undefined,
-  );
+  const summary = summarize(results, META, undefined);
   // 100/1000 = 10 % and 200/400 = 50 %: the median of the per-round ratios.
   expect(summary.throughputRatio).toEqual({ median: 30, min: 10, max: 50, runs: 2 });
   expect(summary.memoryRatio['10000']).toBeCloseTo(11 / 8, 10);
@@ -158,18 +157,7 @@ test('a verdict reads the unrounded median: a share of 24.98 % and a cost of 2.0
   // Gateways 1.001 CPU s per 1,000 deliveries, bare 0.5: 2.002x, which two decimals print as 2.00.
   for (const cluster of results.cluster) cluster.half!.cpuSeconds = { 'gateway-1': 5.005 };
   for (const bare of results.bare) bare.sameRate!.cpuSeconds = { 'bare-1': 2.5 };
-  const summary = summarize(
-    results,
-    {
-      command: 'npm run bench',
-      startedAt: '2026-12-08T00:00:00Z',
-      layout: { rooms: 10, membersPerRoom: 10, sendersPerRoom: 2, payloadBytes: 100 },
-      machine: { cores: 2, cpu: 'test', calibrationMs: 100, loadAverageAtStart: [0, 0, 0], loadAverageAtEnd: [0, 0, 0] },
-      store: 'ferretdb v1 on SQLite',
-      runs: 3,
-    },
-    undefined,
-  );
+  const summary = summarize(results, { ...META, runs: 3 }, undefined);
   expect(summary.throughputRatio?.median).toBeCloseTo(24.98, 10);
   expect(summary.verdict.throughput).toBe(false);
   expect(summary.verdict.cost).toBe(false);
